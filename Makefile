@@ -1,0 +1,51 @@
+# The README's commands. Every target installs what it needs on a fresh Debian machine.
+SHELL := /bin/bash
+SWIFT ?= swift
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+APT_PACKAGES := pkg-config libcurl4-openssl-dev
+BENCH_APT_PACKAGES := libhttp-parser-dev
+
+.PHONY: all deps build test fuzz fuzz-build fuzz-replay bench bench-parser clean
+
+all: build
+
+# Installs only the Debian packages that are missing (apt-get update runs only when something is).
+deps:
+	@.ci/install-packages $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+# Builds everything, replays the fuzz seeds and findings through the parser invariants, checks that
+# parsing allocates nothing (release build: only optimized code is allocation-free), runs every test.
+test: deps
+	$(SWIFT) build --build-tests
+	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test -c release --skip-build --filter testParsingTypicalRequestsAllocatesNothing
+	$(SWIFT) test --skip-build
+
+fuzz-replay: build
+	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
+
+# libFuzzer with AddressSanitizer, in its own build folder (the sanitizer flags would break other products).
+fuzz-build: deps
+	$(SWIFT) build -c release --product HTTPWireFuzz --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	@mkdir -p fuzz/work fuzz/findings
+	@cp -n fuzz/seeds/* fuzz/work/ 2>/dev/null || true
+	.build-fuzz/release/HTTPWireFuzz fuzz/work fuzz/seeds -dict=fuzz/http.dict \
+	  -max_total_time=$(FUZZ_SECONDS) -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+	  -artifact_prefix=fuzz/findings/ -print_final_stats=1 -max_len=4096
+
+bench: bench-parser
+
+bench-parser:
+	@.ci/install-packages $(BENCH_APT_PACKAGES)
+	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
+
+clean:
+	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work

@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cathammer",
+    products: [
+        .executable(name: "cathammer", targets: ["cathammer"]),
+        .executable(name: "HTTPWireFuzz", targets: ["HTTPWireFuzz"]),
+        .library(name: "HTTPWire", targets: ["HTTPWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
+        .target(name: "HTTPWire"),
+        // Linux calls Swift's Glibc module does not expose (epoll, signalfd, eventfd, accept4, pipe2).
+        .target(name: "CSystem"),
+        // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "cathammer",
+            dependencies: [
+                "HTTPWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Built with -sanitize=fuzzer -DFUZZING by `make fuzz`; a plain build replays seeds and findings.
+        .executableTarget(name: "HTTPWireFuzz", dependencies: ["HTTPWire", "CFuzzerDriver"]),
+        // Test-only: interposes malloc to count allocations on the parser's hot path.
+        .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
+        .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
+        .testTarget(name: "CSystemTests", dependencies: ["CSystem"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire"]),
+    ]
+)

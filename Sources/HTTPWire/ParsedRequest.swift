@@ -1,0 +1,66 @@
+/// A request copied out of the wire buffer: for the harness, the oracle and tools, not the hot path.
+public struct ParsedRequest: Sendable, Equatable {
+    public var method: [UInt8]
+    public var knownMethod: HTTPMethod
+    public var target: [UInt8]
+    public var targetForm: TargetForm
+    public var path: [UInt8]
+    public var query: [UInt8]?
+    public var authority: [UInt8]?
+    public var version: HTTPVersion
+    public var fields: [HeaderField]
+    public var framing: BodyFraming
+    public var keepAlive: Bool
+    public var expectsContinue: Bool
+    public var upgradeRequested: Bool
+    public var body: [UInt8]
+    public var trailers: [HeaderField]
+    /// Where the message sits in the connection's byte stream, head and body.
+    public var streamRange: Range<Int>
+    public var headLength: Int
+
+    public init(head: RequestHead, in input: UnsafeRawBufferPointer, streamOffset: Int) {
+        func copy(_ range: Range<Int>) -> [UInt8] { Array(input[range]) }
+        method = copy(head.method)
+        knownMethod = head.knownMethod
+        target = copy(head.target)
+        targetForm = head.targetForm
+        path = copy(head.path)
+        query = head.query.map(copy)
+        authority = head.authority.map(copy)
+        version = head.version
+        fields = head.fields.map { HeaderField(name: copy($0.name), value: copy($0.value)) }
+        framing = head.framing
+        keepAlive = head.keepAlive
+        expectsContinue = head.expectsContinue
+        upgradeRequested = head.upgradeRequested
+        body = []
+        trailers = []
+        streamRange = streamOffset..<(streamOffset + head.length)
+        headLength = head.length
+    }
+
+    /// Values of the fields named `name` (case-insensitive), in order.
+    public func values(of name: String) -> [[UInt8]] {
+        let wanted = Array(name.utf8).map(Self.lowercased)
+        return fields.filter { $0.name.map(Self.lowercased) == wanted }.map(\.value)
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+}
+
+public struct HeaderField: Sendable, Equatable, Hashable {
+    public var name: [UInt8]
+    public var value: [UInt8]
+
+    public init(name: [UInt8], value: [UInt8]) {
+        self.name = name
+        self.value = value
+    }
+
+    public init(_ name: String, _ value: String) {
+        self.init(name: Array(name.utf8), value: Array(value.utf8))
+    }
+}

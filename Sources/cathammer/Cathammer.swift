@@ -1,0 +1,40 @@
+import ArgumentParser
+@preconcurrency import Glibc
+
+/// The one executable. Commands only wire the modules together.
+@main
+struct Cathammer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cathammer",
+        abstract: "HTTP/1.1 hardening and conformance workbench: a strict reference server and a harness.",
+        version: "0.1.0",
+        subcommands: [Parse.self]
+    )
+
+    /// ArgumentParser exits 64 on usage errors; cathammer promises 2 for every usage or input error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            if let usage = error as? UsageError {
+                fputs("cathammer: \(usage.message)\n", stderr)
+                Glibc.exit(2)
+            }
+            if let exitCode = error as? ExitCode {
+                Glibc.exit(exitCode.rawValue)
+            }
+            fputs(fullMessage(for: error) + "\n", stderr)
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// A bad flag, file or input: reported with what is wrong, exit code 2.
+struct UsageError: Error {
+    var message: String
+}
