@@ -22,10 +22,12 @@ public struct RequestStreamParser: Sendable {
     public var isInsideRequest: Bool { violation == nil && (current != nil || !parser.isBetweenMessages) }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) {
-        buffer.append(contentsOf: bytes)
         guard violation == nil else { return }
-        var input = buffer
-        defer { buffer = input }
+        buffer.append(contentsOf: bytes)
+        // Moved out while the parser (another part of self) is mutated; moved back at the end.
+        var input: [UInt8] = []
+        swap(&input, &buffer)
+        defer { swap(&input, &buffer) }
         input.withUnsafeBytes { all in
             loop: while true {
                 let pending = UnsafeRawBufferPointer(rebasing: all[start...])
