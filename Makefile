@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 
 .PHONY: all deps build test fuzz fuzz-build fuzz-replay bench bench-parser clean
@@ -38,7 +38,7 @@ fuzz: fuzz-build
 	@mkdir -p fuzz/work fuzz/findings
 	@cp -n fuzz/seeds/* fuzz/work/ 2>/dev/null || true
 	.build-fuzz/release/HTTPWireFuzz fuzz/work fuzz/seeds -dict=fuzz/http.dict \
-	  -max_total_time=$(FUZZ_SECONDS) -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
 	  -artifact_prefix=fuzz/findings/ -print_final_stats=1 -max_len=4096
 
 bench: bench-parser

@@ -16,12 +16,21 @@ let package = Package(
         .target(name: "HTTPWire"),
         // Linux calls Swift's Glibc module does not expose (epoll, signalfd, eventfd, accept4, pipe2).
         .target(name: "CSystem"),
+        // OpenSSL's libcrypto (SHA-256 for /echo), from Debian's libssl-dev.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The reference pre-fork server: master, workers, event loop, connections, applications.
+        .target(
+            name: "PreforkServer",
+            dependencies: [
+                "HTTPWire", "CSystem", "COpenSSL",
+            ]
+        ),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "cathammer",
             dependencies: [
-                "HTTPWire",
+                "HTTPWire", "PreforkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +40,7 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CSystemTests", dependencies: ["CSystem"]),
+        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire"]),
         .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire"]),
     ]
 )

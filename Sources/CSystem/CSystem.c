@@ -21,3 +21,7 @@ void *csystem_memmem(const void *haystack, size_t haystack_len, const void *need
 int csystem_close_range(unsigned int first, unsigned int last, int flags) {
     return (int)syscall(SYS_close_range, first, last, flags);
 }
+
+int csystem_memfd_create(const char *name, unsigned int flags) {
+    return (int)syscall(SYS_memfd_create, name, flags);
+}

@@ -4,8 +4,9 @@
 public enum RequestEvent: Sendable, Equatable {
     /// Nothing complete yet. Drop `consumed` bytes, append more input, call again.
     case needMore(consumed: Int)
-    /// The head is complete and valid: `parser.head` describes it with ranges into this call's input.
-    /// The caller may keep the head bytes (pass only what follows them next time) for as long as it needs them.
+    /// The head is complete and valid: `parser.head` describes it with ranges into this call's input,
+    /// and keeps doing so until the next request's first byte is parsed. The caller may keep the head
+    /// bytes (pass only what follows them next time) for as long as it needs them.
     case head(consumed: Int)
     /// De-chunked body bytes at `range` of this call's input.
     case body(Range<Int>, consumed: Int)
@@ -141,6 +142,8 @@ public struct RequestParser: Sendable {
                     state = .leadingLF
                     i += 1
                 } else if table[Int(byte)].contains(.token) {
+                    // The previous head stays readable until the next one starts.
+                    head.fields.removeAll(keepingCapacity: true)
                     lineStart = i
                     requestLineLimit = i + limits.maxRequestLine
                     state = .method
@@ -497,7 +500,6 @@ public struct RequestParser: Sendable {
         scan = 0
         lineStart = 0
         leadingEmptyLines = 0
-        head.fields.removeAll(keepingCapacity: true)
         return .end(consumed: consumed)
     }
 

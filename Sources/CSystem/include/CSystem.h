@@ -15,5 +15,7 @@ int csystem_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int csystem_pipe2(int fds[2], int flags);
 void *csystem_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 int csystem_close_range(unsigned int first, unsigned int last, int flags);
+int csystem_memfd_create(const char *name, unsigned int flags);
+#define CSYSTEM_MFD_CLOEXEC 0x0001U
 
 #endif

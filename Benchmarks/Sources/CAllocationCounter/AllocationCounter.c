@@ -1,0 +1,41 @@
+#include <stddef.h>
+#include <stdatomic.h>
+#include "CAllocationCounter.h"
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t count, size_t size);
+extern void *__libc_realloc(void *pointer, size_t size);
+extern void *__libc_memalign(size_t alignment, size_t size);
+extern void __libc_free(void *pointer);
+
+static atomic_int counting;
+static atomic_long allocations;
+
+static inline void note(void) {
+    if (atomic_load_explicit(&counting, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    }
+}
+
+void *malloc(size_t size) { note(); return __libc_malloc(size); }
+void *calloc(size_t count, size_t size) { note(); return __libc_calloc(count, size); }
+void *realloc(void *pointer, size_t size) { note(); return __libc_realloc(pointer, size); }
+void *aligned_alloc(size_t alignment, size_t size) { note(); return __libc_memalign(alignment, size); }
+int posix_memalign(void **out, size_t alignment, size_t size) {
+    note();
+    void *pointer = __libc_memalign(alignment, size);
+    if (!pointer) return 12; /* ENOMEM */
+    *out = pointer;
+    return 0;
+}
+void free(void *pointer) { __libc_free(pointer); }
+
+void allocation_counter_start(void) {
+    atomic_store(&allocations, 0);
+    atomic_store(&counting, 1);
+}
+
+long allocation_counter_stop(void) {
+    atomic_store(&counting, 0);
+    return atomic_load(&allocations);
+}

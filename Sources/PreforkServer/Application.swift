@@ -1,0 +1,104 @@
+@preconcurrency import Glibc
+import HTTPWire
+
+/// A complete request as an application sees it: views into the connection's buffers, valid only
+/// during `Application.handle`. Copy what must outlive the call.
+struct RequestView {
+    let head: RequestHead
+    /// The head's bytes; `head`'s ranges index into them.
+    let headBytes: UnsafeRawBufferPointer
+    /// The de-chunked body.
+    let body: UnsafeRawBufferPointer
+    let trailers: [FieldLine]
+    let trailerBytes: UnsafeRawBufferPointer
+
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: headBytes[range]) }
+    var method: UnsafeRawBufferPointer { bytes(head.method) }
+    var path: UnsafeRawBufferPointer { bytes(head.path) }
+    var query: UnsafeRawBufferPointer? { head.query.map(bytes) }
+
+    /// Compares the path with a literal without allocating.
+    func pathEquals(_ literal: StaticString) -> Bool {
+        let path = self.path
+        guard path.count == literal.utf8CodeUnitCount else { return false }
+        guard let start = path.baseAddress else { return true }
+        return memcmp(start, literal.utf8Start, path.count) == 0
+    }
+
+    func pathHasPrefix(_ literal: StaticString) -> Bool {
+        let path = self.path
+        guard path.count >= literal.utf8CodeUnitCount else { return false }
+        guard let start = path.baseAddress else { return literal.utf8CodeUnitCount == 0 }
+        return memcmp(start, literal.utf8Start, literal.utf8CodeUnitCount) == 0
+    }
+
+    /// The value of a query parameter, e.g. `ms` in `/sleep?ms=50`.
+    func queryValue(_ name: String) -> Substring? {
+        guard let query else { return nil }
+        let text = String(decoding: query, as: UTF8.self)
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.first.map(String.init) == name { return parts.count > 1 ? parts[1] : "" }
+        }
+        return nil
+    }
+}
+
+/// A response built by an application.
+struct Response {
+    var status: Int
+    var headers: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+    /// HEAD: the head says what GET would, no body bytes follow (RFC 9110 §9.3.2).
+    var omitBody = false
+
+    init(status: Int, contentType: String? = nil, body: [UInt8] = [], headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+        if let contentType { self.headers.insert(("Content-Type", contentType), at: 0) }
+    }
+
+    static func text(_ status: Int, _ text: String) -> Response {
+        Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+    }
+}
+
+/// Lets an application answer after `handle` returned (a timer, for /sleep). Answering twice, or
+/// after the connection closed, does nothing.
+struct PendingResponse {
+    fileprivate(set) weak var connection: Connection?
+    let sequence: UInt64
+
+    init(connection: Connection, sequence: UInt64) {
+        self.connection = connection
+        self.sequence = sequence
+    }
+
+    func send(_ response: Response) { connection?.deliver(response, sequence: sequence) }
+
+    /// Schedules `fire` on the worker's event loop after `milliseconds`.
+    func after(milliseconds: Int, _ fire: @escaping () -> Void) {
+        connection?.worker.scheduleCallback(after: milliseconds, fire)
+    }
+}
+
+/// A response whose parts exist already (a static page, a cached document): the connection encodes
+/// it straight into its output buffer, so a keep-alive GET costs no allocation.
+struct PrebuiltResponse {
+    var status: Int
+    var contentType: StaticString
+    var body: [UInt8]
+}
+
+/// What a worker serves. `handle` either returns a response or returns nil and answers later
+/// through `pending` (responses still go out in request order: the connection waits).
+protocol Application: AnyObject {
+    func handle(_ request: RequestView, pending: PendingResponse) -> Response?
+    /// The fast path, tried first: a prebuilt answer, or nil to go through `handle`.
+    func prebuiltResponse(for request: RequestView) -> PrebuiltResponse?
+}
+
+extension Application {
+    func prebuiltResponse(for request: RequestView) -> PrebuiltResponse? { nil }
+}

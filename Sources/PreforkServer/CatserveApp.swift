@@ -1,0 +1,146 @@
+import COpenSSL
+import Foundation
+import HTTPWire
+
+/// The default application (`--app catserve`): a page about cats, cats as JSON, the `/echo` oracle
+/// the harness compares servers with, and `/sleep` for requests that are in flight during reloads.
+final class CatserveApp: Application {
+    private let homePage: PrebuiltResponse
+    private let cats: [PrebuiltResponse]
+    /// Longest `/sleep` accepted, so a typo cannot park a connection for hours.
+    static let maxSleepMilliseconds = 600_000
+
+    static let catNames = ["Tom", "Mittens", "Felix", "Luna", "Simba", "Nala", "Oliver", "Cleo", "Garfield"]
+    static let catColors = ["grey", "black", "ginger", "white", "tabby", "calico", "tuxedo", "cream", "orange"]
+
+    init() {
+        let page = """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>cathammer</title></head>
+            <body><h1>cathammer</h1>
+            <p>A strict HTTP/1.1 reference server. Cats sleep 12 to 16 hours a day; this server never sleeps
+            through a reload.</p>
+            <ul><li><a href="/cats/1">/cats/1</a> a cat as JSON</li>
+            <li><a href="/echo">/echo</a> how this server parsed your request</li>
+            <li><a href="/sleep?ms=100">/sleep?ms=100</a> an answer after 100 ms</li></ul>
+            </body></html>
+
+            """
+        homePage = PrebuiltResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(page.utf8))
+        cats = Self.catNames.indices.map { index in
+            let json = "{\"id\":\(index + 1),\"name\":\"\(Self.catNames[index])\",\"color\":\"\(Self.catColors[index])\",\"lives\":9}\n"
+            return PrebuiltResponse(status: 200, contentType: "application/json", body: Array(json.utf8))
+        }
+    }
+
+    func prebuiltResponse(for request: RequestView) -> PrebuiltResponse? {
+        let method = request.head.knownMethod
+        guard method == .get || method == .head else { return nil }
+        if request.pathEquals("/") { return homePage }
+        if request.pathHasPrefix("/cats/") {
+            let digits = UnsafeRawBufferPointer(rebasing: request.path[6...])
+            guard digits.count == 1, let digit = digits.first, digit >= 0x31, digit <= 0x39 else { return nil }
+            return cats[Int(digit - 0x31)]
+        }
+        return nil
+    }
+
+    func handle(_ request: RequestView, pending: PendingResponse) -> Response? {
+        if request.pathEquals("/echo") { return EchoView(request).response() }
+        if request.pathEquals("/sleep") { return sleep(request, pending: pending) }
+        let method = request.head.knownMethod
+        if request.pathHasPrefix("/cats/") && (method == .get || method == .head) {
+            return .text(404, "no such cat: the cats are numbered 1 to \(Self.catNames.count)\n")
+        }
+        if request.pathEquals("/") || request.pathHasPrefix("/cats/") {
+            var response = Response.text(405, "method not allowed\n")
+            response.headers.append(("Allow", "GET, HEAD"))
+            return response
+        }
+        return .text(404, "not found\n")
+    }
+
+    private func sleep(_ request: RequestView, pending: PendingResponse) -> Response? {
+        guard let text = request.queryValue("ms"), let milliseconds = Int(text), milliseconds >= 0,
+              milliseconds <= Self.maxSleepMilliseconds
+        else {
+            return .text(400, "/sleep needs ?ms=N with 0 <= N <= \(Self.maxSleepMilliseconds)\n")
+        }
+        pending.after(milliseconds: milliseconds) {
+            pending.send(.text(200, "slept \(milliseconds) ms\n"))
+        }
+        return nil
+    }
+}
+
+/// The parsed view of a request as JSON: the differential oracle. Two servers that frame a request
+/// the same way produce the same view (apart from `worker`).
+struct EchoView: Encodable {
+    struct Field: Encodable {
+        var name: String
+        var value: String?
+        /// Set instead of `value` when the bytes are not printable ASCII.
+        var valueBase64: String?
+    }
+
+    var method: String
+    var target: String
+    var targetForm: String
+    var version: String
+    var authority: String?
+    var headers: [Field]
+    var framing: String
+    var bodyLength: Int
+    var bodySha256: String
+    var trailers: [Field]
+    var keepAlive: Bool
+
+    init(_ request: RequestView) {
+        let head = request.head
+        func text(_ range: Range<Int>) -> String { String(decoding: request.bytes(range), as: UTF8.self) }
+        func field(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Field {
+            let printable = value.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }
+            return Field(name: String(decoding: name, as: UTF8.self),
+                         value: printable ? String(decoding: value, as: UTF8.self) : nil,
+                         valueBase64: printable ? nil : Data(value).base64EncodedString())
+        }
+        method = text(head.method)
+        target = text(head.target)
+        targetForm = head.targetForm.rawValue
+        version = head.version.description
+        authority = head.authority.map(text)
+        headers = head.fields.map { field(request.bytes($0.name), request.bytes($0.value)) }
+        switch head.framing {
+        case .none: framing = "none"
+        case .contentLength: framing = "content-length"
+        case .chunked: framing = "chunked"
+        }
+        bodyLength = request.body.count
+        bodySha256 = Self.sha256Hex(request.body)
+        trailers = request.trailers.map {
+            field(UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.name]),
+                  UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.value]))
+        }
+        keepAlive = head.keepAlive
+    }
+
+    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let empty: [UInt8] = []
+        let ok = digest.withUnsafeMutableBufferPointer { out in
+            empty.withUnsafeBytes { fallback in
+                copenssl_sha256(bytes.baseAddress ?? fallback.baseAddress, bytes.count, out.baseAddress) != 0
+            }
+        }
+        precondition(ok, "SHA-256 failed")
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    func response() -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let json = (try? encoder.encode(self)).map { Array($0) + [0x0A] } ?? Array("{}\n".utf8)
+        return Response(status: 200, contentType: "application/json", body: json)
+    }
+}

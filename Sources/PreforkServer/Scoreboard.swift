@@ -1,0 +1,134 @@
+import CSystem
+import Glibc
+import Synchronization
+
+enum WorkerState: Int, CaseIterable {
+    case empty = 0, starting, ready, retiring, exited
+
+    var name: String {
+        switch self {
+        case .empty: return "empty"
+        case .starting: return "starting"
+        case .ready: return "ready"
+        case .retiring: return "retiring"
+        case .exited: return "exited"
+        }
+    }
+}
+
+/// Per-worker counters in shared memory: each worker writes its own slot, the master reads them all
+/// to serve stats. The memory is a memfd handed to workers at spawn (exec drops anonymous mappings).
+final class Scoreboard {
+    enum Field: Int, CaseIterable {
+        case pid, generation, state, requests, busySince, connections, wakeups, listenerWakeups
+        case accepts, emptyAccepts, rejections, voluntaryContextSwitches, rssBytes, startedAt, respawns, slotID
+
+        var name: String {
+            switch self {
+            case .pid: return "pid"
+            case .generation: return "generation"
+            case .state: return "state"
+            case .requests: return "requests"
+            case .busySince: return "busy_since_ns"
+            case .connections: return "connections"
+            case .wakeups: return "epoll_wakeups"
+            case .listenerWakeups: return "listener_wakeups"
+            case .accepts: return "accepts"
+            case .emptyAccepts: return "eagain_accepts"
+            case .rejections: return "rejections"
+            case .voluntaryContextSwitches: return "voluntary_context_switches"
+            case .rssBytes: return "rss_bytes"
+            case .startedAt: return "started_at_ns"
+            case .respawns: return "respawns"
+            case .slotID: return "id"
+            }
+        }
+    }
+
+    static let fieldsPerSlot = 16
+    let fd: Int32
+    let slotCount: Int
+    private let memory: UnsafeMutablePointer<Atomic<Int>>
+
+    /// Creates the shared memory (master side).
+    convenience init(slots: Int) throws(SystemError) {
+        let bytes = max(1, slots) * Self.fieldsPerSlot * MemoryLayout<Int>.stride
+        let created = csystem_memfd_create("cathammer-scoreboard", CSYSTEM_MFD_CLOEXEC)
+        guard created >= 0 else { throw SystemError("memfd_create") }
+        let fd = Master.moveAbove(created, 9)
+        guard ftruncate(fd, off_t(bytes)) == 0 else { throw SystemError("ftruncate") }
+        try self.init(fd: fd, slots: slots)
+        for index in 0..<(slotCount * Self.fieldsPerSlot) { (memory + index).initialize(to: Atomic(0)) }
+    }
+
+    /// Maps an existing scoreboard (worker side, from the inherited fd).
+    init(fd: Int32, slots: Int) throws(SystemError) {
+        self.fd = fd
+        slotCount = max(1, slots)
+        let bytes = slotCount * Self.fieldsPerSlot * MemoryLayout<Int>.stride
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+              raw != UnsafeMutableRawPointer(bitPattern: -1)
+        else { throw SystemError("mmap") }
+        memory = raw.bindMemory(to: Atomic<Int>.self, capacity: slotCount * Self.fieldsPerSlot)
+    }
+
+    func slot(_ index: Int) -> ScoreboardSlot {
+        precondition(index >= 0 && index < slotCount, "scoreboard slot \(index) of \(slotCount)")
+        return ScoreboardSlot(base: memory + index * Self.fieldsPerSlot)
+    }
+}
+
+/// One worker's slot. Relaxed atomics: each field is written by one process and only read elsewhere.
+struct ScoreboardSlot {
+    let base: UnsafeMutablePointer<Atomic<Int>>
+
+    func load(_ field: Scoreboard.Field) -> Int { base[field.rawValue].load(ordering: .relaxed) }
+    func store(_ field: Scoreboard.Field, _ value: Int) { base[field.rawValue].store(value, ordering: .relaxed) }
+    func add(_ field: Scoreboard.Field, _ value: Int = 1) { base[field.rawValue].wrappingAdd(value, ordering: .relaxed) }
+
+    var state: WorkerState { WorkerState(rawValue: load(.state)) ?? .empty }
+    func setState(_ state: WorkerState) { store(.state, state.rawValue) }
+
+    /// A new worker takes the slot: counters start from zero, respawns are the master's to keep.
+    func begin(pid: pid_t, generation: Int) {
+        for field in Scoreboard.Field.allCases where field != .respawns && field != .slotID {
+            store(field, 0)
+        }
+        store(.pid, Int(pid))
+        store(.generation, generation)
+        store(.startedAt, Int(MonotonicClock.now()))
+        setState(.ready)
+    }
+
+    func noteListenerWakeup() { add(.listenerWakeups) }
+    func noteAccept() { add(.accepts) }
+    func noteEmptyAccept() { add(.emptyAccepts) }
+    func noteRejection() { add(.rejections) }
+    func requestStarted() { store(.busySince, Int(MonotonicClock.now())) }
+    func requestFinished() {
+        add(.requests)
+        store(.busySince, 0)
+    }
+
+    /// Once per loop wakeup: cheap counters always, resource usage at most once per second.
+    func update(wakeups: UInt64, connections: Int, sampleResources: Bool) {
+        store(.wakeups, Int(truncatingIfNeeded: wakeups))
+        store(.connections, connections)
+        guard sampleResources else { return }
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        store(.voluntaryContextSwitches, usage.ru_nvcsw)
+        store(.rssBytes, Self.residentBytes())
+    }
+
+    /// Current RSS from /proc/self/statm (getrusage only reports the peak).
+    static func residentBytes() -> Int {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 128)
+        guard fgets(&line, 128, file) != nil else { return 0 }
+        let parts = String(cString: line).split(separator: " ")
+        guard parts.count >= 2, let pages = Int(parts[1]) else { return 0 }
+        return pages * sysconf(Int32(_SC_PAGESIZE))
+    }
+}

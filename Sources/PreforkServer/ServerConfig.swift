@@ -1,0 +1,81 @@
+import HTTPWire
+
+/// The effective configuration of `cathammer serve`, from flags and (later) the ini file.
+public struct ServerConfig: Sendable {
+    public var address: ListenAddressValue
+    public var processes: Int
+    public var backlog: Int
+    public var headerTimeout: Double
+    public var bodyTimeout: Double
+    public var keepAliveTimeout: Double
+    public var writeTimeout: Double
+    public var maxConnections: Int
+    public var retireIdleGrace: Double
+    /// How long a stopping worker may take before the master kills it (and reports the kill).
+    public var mercy: Double
+    public var limits: ParserLimits
+    public var app: String
+
+    public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
+                bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
+                maxConnections: Int = 1024, retireIdleGrace: Double = 10, mercy: Double = 60,
+                limits: ParserLimits = .defaults, app: String = "catserve") {
+        self.address = address
+        self.processes = processes
+        self.backlog = backlog
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+        self.writeTimeout = writeTimeout
+        self.maxConnections = maxConnections
+        self.retireIdleGrace = retireIdleGrace
+        self.mercy = mercy
+        self.limits = limits
+        self.app = app
+    }
+
+    /// Settings for one worker process.
+    func workerSettings(id: Int, generation: Int) -> WorkerSettings {
+        WorkerSettings(
+            id: id, generation: generation, limits: limits,
+            connectionTimeouts: ConnectionLifecycle.Timeouts(
+                keepAliveIdle: MonotonicClock.nanoseconds(seconds: keepAliveTimeout),
+                header: MonotonicClock.nanoseconds(seconds: headerTimeout),
+                bodyIdle: MonotonicClock.nanoseconds(seconds: bodyTimeout),
+                write: MonotonicClock.nanoseconds(seconds: writeTimeout),
+                drain: 2_000_000_000),
+            maxConnections: maxConnections,
+            retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace))
+    }
+
+    public static let applications = ["catserve"]
+}
+
+/// `HOST:PORT` as given on the command line, kept as text for error messages.
+public struct ListenAddressValue: Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    let address: ListenAddress
+
+    public init?(_ text: String) {
+        guard let address = ListenAddress(parsing: text) else { return nil }
+        self.text = text
+        self.address = address
+    }
+
+    public var description: String { address.description }
+
+    /// The host as it goes into a URL for clients: a wildcard address is reached on loopback.
+    public var hostForURL: String {
+        switch address.host {
+        case "0.0.0.0": return "127.0.0.1"
+        case "::": return "[::1]"
+        default: return address.host.contains(":") ? "[\(address.host)]" : address.host
+        }
+    }
+}
+
+/// A configuration or start-up problem, reported to the user with exit code 2.
+public struct ServerConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

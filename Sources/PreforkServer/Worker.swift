@@ -1,0 +1,291 @@
+import CSystem
+@preconcurrency import Glibc
+import HTTPWire
+
+/// What a worker needs to know, decided by the master from flags and the ini file.
+struct WorkerSettings {
+    var id: Int
+    var generation: Int
+    var limits: ParserLimits
+    var connectionTimeouts: ConnectionLifecycle.Timeouts
+    var maxConnections: Int
+    /// How long idle keep-alive connections are kept once the worker retires.
+    var retireIdleGrace: UInt64
+    /// Accepts per wakeup before the loop serves the connections it has.
+    var acceptBatch: Int = 16
+}
+
+/// One worker process: an epoll loop over the inherited listener, its connections, the control
+/// channel to the master, and its own signals.
+final class Worker {
+    let config: WorkerSettings
+    let loop: EventLoop
+    let application: Application
+    private let listenerFD: Int32
+    private let control: ControlChannel
+    private var connections: [Int32: Connection] = [:]
+    private(set) var date = HTTPDate()
+    /// `X-Worker: <id>/<pid>/<generation>` (every response carries it).
+    let workerHeaderLine: [UInt8]
+    private let scoreboard: ScoreboardSlot?
+
+    private var listening = false
+    private var acceptsSinceRegistration = 0
+    private var retiring = false
+    private var exitCode: Int32 = 0
+    private var listenerHandler: ListenerHandler!
+    private var controlHandler: ControlHandler!
+    private var signalHandler: SignalHandler!
+    private var resumeTimer: CallbackTimer?
+
+    init(settings: WorkerSettings, listenerFD: Int32, controlFD: Int32, application: Application,
+         scoreboard: ScoreboardSlot?) throws(SystemError) {
+        config = settings
+        loop = try EventLoop()
+        self.application = application
+        self.listenerFD = listenerFD
+        control = ControlChannel(fd: controlFD)
+        self.scoreboard = scoreboard
+        workerHeaderLine = Array("X-Worker: \(settings.id)/\(getpid())/\(settings.generation)\r\n".utf8)
+        date.refresh()
+    }
+
+    /// Serves until told to stop; returns the process exit code.
+    func run() throws(SystemError) -> Int32 {
+        listenerHandler = ListenerHandler(worker: self)
+        controlHandler = ControlHandler(worker: self, channel: control)
+        signalHandler = try SignalHandler(worker: self)
+        try loop.register(control.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: controlHandler)
+        try loop.register(signalHandler.fd, events: EPOLLIN.rawValue, handler: signalHandler)
+        startListening()
+        scoreboard?.begin(pid: getpid(), generation: config.generation)
+        control.send("READY \(getpid())")
+        loop.run { [unowned self] in
+            let newSecond = self.date.refresh()
+            self.scoreboard?.update(wakeups: self.loop.wakeups, connections: self.connections.count,
+                                    sampleResources: newSecond)
+        }
+        scoreboard?.setState(.exited)
+        return exitCode
+    }
+
+    // MARK: - Accepting
+
+    private func startListening() {
+        guard !listening, !retiring, connections.count < config.maxConnections else { return }
+        // EPOLLEXCLUSIVE wakes one waiting worker per connection instead of all of them (the herd).
+        let events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        do {
+            try loop.register(listenerFD, events: events, handler: listenerHandler)
+            listening = true
+            acceptsSinceRegistration = 0
+        } catch {
+            fputs("worker \(config.id): cannot watch the listener: \(error)\n", stderr)
+        }
+    }
+
+    private func stopListening() {
+        guard listening else { return }
+        loop.unregister(listenerFD)
+        listening = false
+    }
+
+    fileprivate func acceptConnections() {
+        scoreboard?.noteListenerWakeup()
+        for _ in 0..<config.acceptBatch {
+            guard !retiring, connections.count < config.maxConnections else { break }
+            let fd = csystem_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            if fd < 0 {
+                switch errno {
+                case EAGAIN, EINTR:
+                    scoreboard?.noteEmptyAccept()
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors: pause accepting instead of spinning on a ready listener.
+                    stopListening()
+                    resumeTimer = CallbackTimer(loop: loop, after: 100) { [unowned self] in
+                        self.resumeTimer = nil
+                        self.startListening()
+                    }
+                default:
+                    break  // ECONNABORTED and friends: that client is gone, the next one is not
+                }
+                break
+            }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let connection = Connection(fd: fd, worker: self, now: loop.now)
+            connections[fd] = connection
+            scoreboard?.noteAccept()
+            connection.start()
+            acceptsSinceRegistration += 1
+        }
+        if connections.count >= config.maxConnections {
+            stopListening()
+        } else if listening && acceptsSinceRegistration >= config.acceptBatch {
+            // EPOLLEXCLUSIVE wakes the most recently waiting worker first; re-registering moves this
+            // one to the back, so light load spreads over workers instead of one taking everything.
+            stopListening()
+            startListening()
+        }
+    }
+
+    func connectionClosed(_ connection: Connection) {
+        connections[connection.fd] = nil
+        if retiring {
+            if connections.isEmpty { loop.stop() }
+        } else if !listening {
+            startListening()
+        }
+    }
+
+    // MARK: - Retiring and stopping
+
+    /// Stop accepting, finish what was accepted, exit when no connection is left. `grace` bounds
+    /// how long an idle keep-alive connection is kept for the client's next request.
+    func retire(grace: UInt64) {
+        guard !retiring else { return }
+        retiring = true
+        scoreboard?.setState(.retiring)
+        stopListening()
+        // Only this process's copy: the master keeps the listening socket open (never shutdown()).
+        close(listenerFD)
+        for connection in Array(connections.values) { connection.retire(grace: grace) }
+        if connections.isEmpty { loop.stop() }
+    }
+
+    func stopImmediately() {
+        exitCode = 0
+        loop.stop()
+    }
+
+    fileprivate func handleControl(_ message: String) {
+        switch message {
+        case "RETIRE": retire(grace: config.retireIdleGrace)
+        case "STOP": retire(grace: 0)
+        case "QUIT": stopImmediately()
+        default: fputs("worker \(config.id): unknown control message '\(message)'\n", stderr)
+        }
+    }
+
+    fileprivate func masterGone() {
+        // The master died or was replaced without handing us over: drain rather than run orphaned.
+        retire(grace: 0)
+    }
+
+    // MARK: - Bookkeeping for the scoreboard
+
+    func noteRejection() { scoreboard?.noteRejection() }
+    func requestStarted() { scoreboard?.requestStarted() }
+    func requestFinished() { scoreboard?.requestFinished() }
+
+    /// Runs `fire` on this loop after `milliseconds` (for applications such as /sleep).
+    func scheduleCallback(after milliseconds: Int, _ fire: @escaping () -> Void) {
+        _ = CallbackTimer(loop: loop, after: milliseconds, fire)
+    }
+}
+
+// MARK: - Event handlers
+
+private final class ListenerHandler: EventHandler {
+    unowned let worker: Worker
+    init(worker: Worker) { self.worker = worker }
+    func handleEvents(_ events: UInt32, loop: EventLoop) { worker.acceptConnections() }
+}
+
+private final class ControlHandler: EventHandler {
+    unowned let worker: Worker
+    let channel: ControlChannel
+
+    init(worker: Worker, channel: ControlChannel) {
+        self.worker = worker
+        self.channel = channel
+    }
+
+    func handleEvents(_ events: UInt32, loop: EventLoop) {
+        while true {
+            switch channel.receive() {
+            case .message(let text):
+                worker.handleControl(text)
+            case .closed:
+                loop.unregister(channel.fd)
+                worker.masterGone()
+                return
+            case .wouldBlock:
+                return
+            }
+        }
+    }
+}
+
+/// SIGTERM: graceful stop. SIGINT / SIGQUIT: stop now. Delivered through a signalfd.
+private final class SignalHandler: EventHandler {
+    unowned let worker: Worker
+    let fd: Int32
+
+    init(worker: Worker) throws(SystemError) {
+        self.worker = worker
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in [SIGTERM, SIGINT, SIGQUIT] { sigaddset(&mask, signal) }
+        sigprocmask(SIG_BLOCK, &mask, nil)
+        fd = signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
+        guard fd >= 0 else { throw SystemError("signalfd") }
+    }
+
+    func handleEvents(_ events: UInt32, loop: EventLoop) {
+        var info = signalfd_siginfo()
+        while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
+            switch Int32(info.ssi_signo) {
+            case SIGTERM: worker.retire(grace: 0)
+            default: worker.stopImmediately()
+            }
+        }
+    }
+}
+
+/// A one-shot timer that runs a closure on the loop.
+final class CallbackTimer: TimerHandler {
+    let timerGeneration: UInt64 = 0
+    private var fire: (() -> Void)?
+
+    @discardableResult
+    init(loop: EventLoop, after milliseconds: Int, _ fire: @escaping () -> Void) {
+        self.fire = fire
+        loop.schedule(self, at: loop.now &+ MonotonicClock.nanoseconds(milliseconds: milliseconds))
+    }
+
+    func timerFired(loop: EventLoop) {
+        let action = fire
+        fire = nil
+        action?()
+    }
+}
+
+/// Entry point of a worker process (`cathammer worker`, spawned by the master).
+public enum WorkerProcess {
+    public static func run(config: ServerConfig, id: Int, generation: Int, listenerFD: Int32, controlFD: Int32,
+                           scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int) -> Int32 {
+        // The master's signal mask and dispositions were reset by posix_spawn; SIGPIPE must not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            let slot = try scoreboardFD.map { fd throws(SystemError) in
+                try Scoreboard(fd: fd, slots: scoreboardSlots).slot(scoreboardSlot)
+            }
+            let application = try makeApplication(config)
+            let worker = try Worker(settings: config.workerSettings(id: id, generation: generation),
+                                    listenerFD: listenerFD, controlFD: controlFD, application: application,
+                                    scoreboard: slot)
+            return try worker.run()
+        } catch {
+            fputs("worker \(id): \(error)\n", stderr)
+            return 1
+        }
+    }
+
+    static func makeApplication(_ config: ServerConfig) throws(ServerConfigurationError) -> Application {
+        switch config.app {
+        case "catserve": return CatserveApp()
+        default: throw ServerConfigurationError("unknown application '\(config.app)'")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import HTTPWire
+import PreforkServer
+
+/// The options of `cathammer serve`, shared with the hidden `worker` command the master spawns.
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Address to listen on: :8000, 127.0.0.1:8000, [::1]:8000 (port 0 picks a free port).")
+    var http = "127.0.0.1:8000"
+
+    @Option(name: [.customShort("p"), .long], help: "Worker processes.")
+    var processes = 2
+
+    @Option(help: "listen() backlog; refused when larger than net.core.somaxconn.")
+    var listen = 1024
+
+    @Option(help: "The application: catserve.")
+    var app = "catserve"
+
+    @Option(help: "Seconds a client has to send a whole request head (then 408).")
+    var headerTimeout = 10.0
+
+    @Option(help: "Seconds a request body may stall (then 408).")
+    var bodyTimeout = 10.0
+
+    @Option(help: "Seconds an idle keep-alive connection is kept.")
+    var keepaliveTimeout = 5.0
+
+    @Option(help: "Seconds a response may stall while being written.")
+    var writeTimeout = 30.0
+
+    @Option(help: "Connections per worker; a full worker stops accepting.")
+    var maxConnections = 1024
+
+    @Option(help: "Seconds a stopping worker may take before it is killed (every kill is reported).")
+    var reloadMercy = 60.0
+
+    @Option(help: "Seconds idle keep-alive connections are kept by a retiring worker.")
+    var retireIdleGrace = 10.0
+
+    @Option(help: "Largest request line in bytes (414 beyond).")
+    var limitRequestLine = ParserLimits.defaults.maxRequestLine
+
+    @Option(help: "Largest field line in bytes (431 beyond).")
+    var limitFieldLine = ParserLimits.defaults.maxFieldLine
+
+    @Option(help: "Largest header section in bytes (431 beyond).")
+    var limitHeaderSection = ParserLimits.defaults.maxHeaderSection
+
+    @Option(help: "Most header fields (431 beyond).")
+    var limitFields = ParserLimits.defaults.maxFieldCount
+
+    @Option(help: "Largest request body in bytes (413 beyond).")
+    var limitBody = ParserLimits.defaults.maxBody
+
+    /// Checks every value and builds the configuration; a bad value names its flag.
+    func serverConfig() throws -> ServerConfig {
+        guard let address = ListenAddressValue(http) else {
+            throw UsageError(message: "--http '\(http)' is not HOST:PORT (e.g. :8000, 127.0.0.1:8000, [::1]:8000)")
+        }
+        func positive(_ value: Int, _ flag: String, max: Int = Int.max) throws {
+            guard value >= 1 && value <= max else { throw UsageError(message: "\(flag) must be between 1 and \(max), not \(value)") }
+        }
+        func seconds(_ value: Double, _ flag: String) throws {
+            guard value > 0 && value.isFinite else { throw UsageError(message: "\(flag) must be a positive number of seconds") }
+        }
+        try positive(processes, "--processes", max: 512)
+        try positive(listen, "--listen", max: 1 << 20)
+        try positive(maxConnections, "--max-connections", max: 1 << 20)
+        try positive(limitRequestLine, "--limit-request-line", max: 1 << 20)
+        try positive(limitFieldLine, "--limit-field-line", max: 1 << 20)
+        try positive(limitHeaderSection, "--limit-header-section", max: 1 << 22)
+        try positive(limitFields, "--limit-fields", max: 10_000)
+        try positive(limitBody, "--limit-body", max: 1 << 40)
+        try seconds(headerTimeout, "--header-timeout")
+        try seconds(bodyTimeout, "--body-timeout")
+        try seconds(keepaliveTimeout, "--keepalive-timeout")
+        try seconds(writeTimeout, "--write-timeout")
+        try seconds(reloadMercy, "--reload-mercy")
+        try seconds(retireIdleGrace, "--retire-idle-grace")
+        guard ServerConfig.applications.contains(app) else {
+            throw UsageError(message: "--app '\(app)' is unknown; available: \(ServerConfig.applications.joined(separator: ", "))")
+        }
+        var limits = ParserLimits.defaults
+        limits.maxRequestLine = limitRequestLine
+        limits.maxFieldLine = limitFieldLine
+        limits.maxHeaderSection = limitHeaderSection
+        limits.maxFieldCount = limitFields
+        limits.maxBody = limitBody
+        return ServerConfig(
+            address: address, processes: processes, backlog: listen, headerTimeout: headerTimeout,
+            bodyTimeout: bodyTimeout, keepAliveTimeout: keepaliveTimeout, writeTimeout: writeTimeout,
+            maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
+            limits: limits, app: app)
+    }
+}

@@ -1,0 +1,76 @@
+import Glibc
+import XCTest
+@testable import PreforkServer
+
+final class EventLoopPiecesTests: XCTestCase {
+    final class Owner { let name: String; init(_ name: String) { self.name = name } }
+
+    func testTimerQueuePopsInDeadlineThenScheduleOrder() {
+        var queue = TimerQueue<Owner>()
+        let a = Owner("a"), b = Owner("b"), c = Owner("c"), d = Owner("d")
+        queue.schedule(c, at: 30, generation: 0)
+        queue.schedule(a, at: 10, generation: 0)
+        queue.schedule(d, at: 30, generation: 0)
+        queue.schedule(b, at: 20, generation: 0)
+        XCTAssertEqual(queue.earliestDeadline, 10)
+        XCTAssertNil(queue.popDue(now: 9))
+        var order: [String] = []
+        while let entry = queue.popDue(now: 100) { order.append(entry.owner.name) }
+        XCTAssertEqual(order, ["a", "b", "c", "d"])
+        XCTAssertTrue(queue.isEmpty)
+    }
+
+    func testHTTPDateIsIMFFixdate() {
+        var date = HTTPDate()
+        XCTAssertTrue(date.refresh(now: 784_111_777))
+        XCTAssertEqual(String(decoding: date.line, as: UTF8.self), "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
+        XCTAssertFalse(date.refresh(now: 784_111_777), "formatted once per second")
+        date.refresh(now: 1_795_737_600)
+        XCTAssertEqual(String(decoding: date.line, as: UTF8.self), "Date: Fri, 27 Nov 2026 00:00:00 GMT\r\n")
+    }
+
+    func testListenAddressForms() {
+        XCTAssertEqual(ListenAddress(parsing: ":8000"), ListenAddress(host: "0.0.0.0", port: 8000))
+        XCTAssertEqual(ListenAddress(parsing: "127.0.0.1:0"), ListenAddress(host: "127.0.0.1", port: 0))
+        XCTAssertEqual(ListenAddress(parsing: "[::1]:8080"), ListenAddress(host: "::1", port: 8080))
+        XCTAssertNil(ListenAddress(parsing: "8000"))
+        XCTAssertNil(ListenAddress(parsing: "host:99999"))
+        XCTAssertNil(ListenAddress(parsing: "::1:80"))
+        XCTAssertNil(ListenAddress(parsing: "host:"))
+    }
+
+    func testResponseEncoderWritesDecimalsAndStatusLines() {
+        var out: [UInt8] = []
+        ResponseEncoder.appendStatusLine(431, to: &out)
+        ResponseEncoder.appendContentLength(1_048_576, to: &out)
+        ResponseEncoder.appendContentLength(0, to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self),
+                       "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 1048576\r\nContent-Length: 0\r\n")
+    }
+
+    func testScoreboardIsSharedThroughItsFile() throws {
+        let board = try Scoreboard(slots: 3)
+        board.slot(2).begin(pid: 42, generation: 7)
+        board.slot(2).noteAccept()
+        board.slot(2).requestFinished()
+        let mappedAgain = try Scoreboard(fd: board.fd, slots: 3)
+        XCTAssertEqual(mappedAgain.slot(2).load(.pid), 42)
+        XCTAssertEqual(mappedAgain.slot(2).load(.generation), 7)
+        XCTAssertEqual(mappedAgain.slot(2).load(.accepts), 1)
+        XCTAssertEqual(mappedAgain.slot(2).load(.requests), 1)
+        XCTAssertEqual(mappedAgain.slot(2).state, .ready)
+        XCTAssertEqual(mappedAgain.slot(0).state, .empty)
+    }
+
+    func testControlChannelCarriesMessagesAndEOF() throws {
+        let (master, worker) = try ControlChannel.pair()
+        XCTAssertEqual(worker.receive(), .wouldBlock)
+        XCTAssertTrue(master.send("RETIRE"))
+        XCTAssertTrue(master.send("STOP"))
+        XCTAssertEqual(worker.receive(), .message("RETIRE"))
+        XCTAssertEqual(worker.receive(), .message("STOP"), "one message per packet")
+        master.close()
+        XCTAssertEqual(worker.receive(), .closed)
+        worker.close()
+    }
+}
