@@ -1,0 +1,149 @@
+import Foundation
+import Glibc
+import XCTest
+
+/// A `cathammer serve` started for one test on an ephemeral loopback port, stopped by pid.
+final class ServerProcess {
+    let process = Process()
+    let port: UInt16
+    private let output = Pipe()
+    private let errors = Pipe()
+    private(set) var errorText = ""
+
+    init(_ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+        process.executableURL = CathammerBinary.url
+        process.arguments = ["serve", "--http", "127.0.0.1:0"] + arguments
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // The master prints one line once every worker has said READY.
+        var collected = Data()
+        let deadline = Date().addingTimeInterval(30)
+        var found: UInt16?
+        while found == nil && Date() < deadline && process.isRunning {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            collected += chunk
+            let text = String(decoding: collected, as: UTF8.self)
+            if let range = text.range(of: #"ready on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                found = UInt16(text[range].split(separator: ":").last!)
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw XCTSkip("server did not become ready: \(String(decoding: collected, as: UTF8.self))")
+        }
+        port = found
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Worker pids: the master's children, from /proc.
+    func workerPIDs() -> [Int32] {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").compactMap { Int32($0) }
+    }
+
+    func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits (polling, generous bound) for the master to exit; returns its status.
+    func waitForExit(timeout: TimeInterval = 30) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        guard !process.isRunning else { return nil }
+        errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return process.terminationStatus
+    }
+
+    /// Polls until `condition` holds or the bound passes.
+    static func eventually(timeout: TimeInterval = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// A raw TCP client for byte-exact requests. Reading tolerates a reset after the response: a 400
+/// followed by RST is a rejection, not an error.
+struct RawClient {
+    struct Reply {
+        var bytes: [UInt8]
+        /// The server closed (EOF or reset) rather than the read timing out.
+        var closed: Bool
+        var reset: Bool
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+        var statuses: [Int] {
+            text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
+        }
+    }
+
+    let fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            Glibc.close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+    }
+
+    func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { return }
+            sent += count
+        }
+    }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    /// Reads until EOF, reset, or `timeout` seconds without data.
+    func readAll(timeout: Double = 5) -> Reply {
+        var reply = Reply(bytes: [], closed: false, reset: false)
+        var pollfd = Glibc.pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            guard poll(&pollfd, 1, Int32(timeout * 1000)) > 0 else { return reply }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                reply.bytes += buffer[0..<count]
+            } else {
+                reply.closed = true
+                reply.reset = count < 0
+                return reply
+            }
+        }
+    }
+
+    /// Reads until `count` responses' worth of "HTTP/1.1 " status lines and their bodies have come,
+    /// by waiting for the stream to go quiet for `quiet` seconds.
+    func readAvailable(quiet: Double = 0.5) -> Reply { readAll(timeout: quiet) }
+
+    func close() { _ = Glibc.close(fd) }
+
+    /// One request on a fresh connection, read to EOF or quiet.
+    static func exchange(port: UInt16, _ text: String, timeout: Double = 5) throws -> Reply {
+        let client = try RawClient(port: port)
+        defer { client.close() }
+        client.send(text)
+        return client.readAll(timeout: timeout)
+    }
+}
