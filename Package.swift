@@ -15,14 +15,14 @@ let package = Package(
         // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
         .target(name: "HTTPWire"),
         // Linux calls Swift's Glibc module does not expose (epoll, signalfd, eventfd, accept4, pipe2).
-        .target(name: "CSystem"),
+        .target(name: "CLinuxShim"),
         // OpenSSL's libcrypto (SHA-256 for /echo), from Debian's libssl-dev.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The reference pre-fork server: master, workers, event loop, connections, applications.
         .target(
             name: "PreforkServer",
             dependencies: [
-                "HTTPWire", "CSystem", "COpenSSL",
+                "HTTPWire", "CLinuxShim", "COpenSSL",
             ]
         ),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
@@ -39,7 +39,7 @@ let package = Package(
         // Test-only: interposes malloc to count allocations on the parser's hot path.
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
-        .testTarget(name: "CSystemTests", dependencies: ["CSystem"]),
+        .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire"]),
         .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire"]),
     ]

@@ -1,22 +1,19 @@
 // swift-tools-version:6.0
 // The parser benchmark: cathammer's HTTPWire against SwiftNIO's HTTPRequestDecoder and nodejs/http-parser.
 // A package of its own so that the main package never builds swift-nio. Run: `make bench-parser`.
-//
-// HTTPWire is built from the parent's sources through a symlink rather than as `.package(path: "..")`:
-// SwiftPM wants target names unique across the whole graph, and the parent's C target `CSystem` (reachable
-// from its `cathammer` product) collides with swift-system's `CSystem`, which swift-nio depends on.
 import PackageDescription
 
 let package = Package(
     name: "ParserBenchmark",
     dependencies: [
+        .package(name: "cathammer", path: ".."),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
     ],
     targets: [
         .executableTarget(
             name: "ParserBenchmark",
             dependencies: [
-                "HTTPWire",
+                .product(name: "HTTPWire", package: "cathammer"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -24,9 +21,6 @@ let package = Package(
                 "CAllocationCounter",
             ]
         ),
-        // The parent package's HTTPWire sources, through the symlink Sources/HTTPWire -> ../../Sources/HTTPWire
-        // (see the comment at the top for why not a path dependency).
-        .target(name: "HTTPWire"),
         // Debian's libhttp-parser-dev (nodejs/http-parser): /usr/include/http_parser.h, -lhttp_parser.
         .systemLibrary(name: "CHTTPParser", pkgConfig: nil, providers: [.apt(["libhttp-parser-dev"])]),
         // Runs http_parser_execute over a buffer with counting callbacks, the way a C program uses it.

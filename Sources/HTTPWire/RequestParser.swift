@@ -290,18 +290,19 @@ public struct RequestParser: Sendable {
             case .value:
                 let fieldLimit = lineStart + limits.maxFieldLine
                 let stop = min(end, fieldLimit, sectionLimit)
-                var lastVisible = valueEnd
-                while i < stop {
-                    let c = p[i]
-                    guard table[Int(c)].contains(.fieldValue) else { break }
-                    // SP and HTAB are the only allowed bytes <= 0x20: anything above ends the trailing OWS.
-                    if c > ASCII.space { lastVisible = i + 1 }
-                    i += 1
+                // Eight bytes at a time while none of them is a control character or DEL: values such
+                // as cookies and user agents are long, and every byte of them must be checked.
+                while i + 8 <= stop && !Self.containsControlOrDelete(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
                 }
-                valueEnd = lastVisible
+                while i < stop && table[Int(p[i])].contains(.fieldValue) { i += 1 }
                 if i == end { return .needMore }
                 let c = p[i]
                 if c == ASCII.cr {
+                    // Trailing OWS is not part of the value (RFC 9110 §5.5); the line is still in the buffer.
+                    var last = i
+                    while last > valueStart && ASCII.isWhitespace(p[last - 1]) { last -= 1 }
+                    valueEnd = last
                     state = .fieldLF
                     i += 1
                 } else if i >= fieldLimit {
@@ -330,6 +331,17 @@ public struct RequestParser: Sendable {
             }
         }
         return .needMore
+    }
+
+    /// Whether any byte of `word` is below 0x20 or is 0x7F (exact as a yes/no; the byte loop finds which).
+    @inline(__always)
+    static func containsControlOrDelete(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highBits
+        let flipped = word ^ (ones &* 0x7F)
+        let isDelete = (flipped &- ones) & ~flipped & highBits
+        return below20 | isDelete != 0
     }
 
     private static func version(_ p: UnsafePointer<UInt8>, count: Int) -> HTTPVersion? {

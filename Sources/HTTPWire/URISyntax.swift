@@ -12,20 +12,37 @@ enum URISyntax {
     /// front-end and a back-end disagree on where the value ends); an empty port is refused too.
     static func checkAuthority(_ bytes: UnsafeRawBufferPointer, portRequired: Bool) -> AuthorityCheck {
         guard !bytes.isEmpty else { return .empty }
-        if bytes.contains(ASCII.at) { return .userinfo }
         var hostEnd: Int
         if bytes[0] == ASCII.leftBracket {
+            if bytes.contains(ASCII.at) { return .userinfo }
             guard let close = bytes.firstIndex(of: ASCII.rightBracket),
                   isIPLiteral(UnsafeRawBufferPointer(rebasing: bytes[1..<close]))
             else { return .invalid }
             hostEnd = close + 1
         } else {
-            hostEnd = bytes.firstIndex(of: ASCII.colon) ?? bytes.count
-            guard isRegisteredName(UnsafeRawBufferPointer(rebasing: bytes[0..<hostEnd])) else { return .invalid }
+            // One pass: reg-name characters up to the port's colon.
+            let table = ByteClass.table
+            hostEnd = 0
+            while hostEnd < bytes.count {
+                let byte = bytes[hostEnd]
+                if table[Int(byte)].contains(.unreserved) {
+                    hostEnd += 1
+                } else if byte == ASCII.percent {
+                    guard isPercentEscape(bytes, at: hostEnd) else { return .invalid }
+                    hostEnd += 3
+                } else if byte == ASCII.colon {
+                    break
+                } else {
+                    return bytes.contains(ASCII.at) ? .userinfo : .invalid
+                }
+            }
+            guard hostEnd > 0 else { return .invalid }
         }
         if hostEnd == bytes.count { return portRequired ? .invalid : .valid }
         guard bytes[hostEnd] == ASCII.colon else { return .invalid }
-        return isPort(UnsafeRawBufferPointer(rebasing: bytes[(hostEnd + 1)...])) ? .valid : .invalid
+        let port = UnsafeRawBufferPointer(rebasing: bytes[(hostEnd + 1)...])
+        if port.contains(ASCII.at) { return .userinfo }
+        return isPort(port) ? .valid : .invalid
     }
 
     static func isPort(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -36,23 +53,6 @@ enum URISyntax {
             value = value * 10 + Int(byte - 0x30)
         }
         return value <= 65535
-    }
-
-    static func isRegisteredName(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let table = ByteClass.table
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == ASCII.percent {
-                guard isPercentEscape(bytes, at: index) else { return false }
-                index += 3
-            } else if table[Int(byte)].contains(.unreserved) {
-                index += 1
-            } else {
-                return false
-            }
-        }
-        return !bytes.isEmpty
     }
 
     static func isPercentEscape(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {

@@ -51,6 +51,8 @@ struct Response {
     var body: [UInt8] = []
     /// HEAD: the head says what GET would, no body bytes follow (RFC 9110 §9.3.2).
     var omitBody = false
+    /// A body sent from a file with sendfile(2) instead of `body`.
+    var file: FileBody?
 
     init(status: Int, contentType: String? = nil, body: [UInt8] = [], headers: [(name: String, value: String)] = []) {
         self.status = status
@@ -62,6 +64,20 @@ struct Response {
     static func text(_ status: Int, _ text: String) -> Response {
         Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
     }
+}
+
+/// An open file to send as a response body; closed when the response is done with it.
+final class FileBody {
+    let fd: Int32
+    let length: Int
+    var offset = 0
+
+    init(fd: Int32, length: Int) {
+        self.fd = fd
+        self.length = length
+    }
+
+    deinit { close(fd) }
 }
 
 /// Lets an application answer after `handle` returned (a timer, for /sleep). Answering twice, or

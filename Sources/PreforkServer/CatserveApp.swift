@@ -5,6 +5,7 @@ import HTTPWire
 /// The default application (`--app catserve`): a page about cats, cats as JSON, the `/echo` oracle
 /// the harness compares servers with, and `/sleep` for requests that are in flight during reloads.
 final class CatserveApp: Application {
+    private let staticFiles: StaticFiles?
     private let homePage: PrebuiltResponse
     private let cats: [PrebuiltResponse]
     /// Longest `/sleep` accepted, so a typo cannot park a connection for hours.
@@ -13,7 +14,8 @@ final class CatserveApp: Application {
     static let catNames = ["Tom", "Mittens", "Felix", "Luna", "Simba", "Nala", "Oliver", "Cleo", "Garfield"]
     static let catColors = ["grey", "black", "ginger", "white", "tabby", "calico", "tuxedo", "cream", "orange"]
 
-    init() {
+    init(staticFiles: StaticFiles? = nil) {
+        self.staticFiles = staticFiles
         let page = """
             <!doctype html>
             <html><head><meta charset="utf-8"><title>cathammer</title></head>
@@ -49,6 +51,7 @@ final class CatserveApp: Application {
         if request.pathEquals("/echo") { return EchoView(request).response() }
         if request.pathEquals("/sleep") { return sleep(request, pending: pending) }
         let method = request.head.knownMethod
+        if let staticFiles, let response = staticFiles.response(for: request) { return response }
         if request.pathHasPrefix("/cats/") && (method == .get || method == .head) {
             return .text(404, "no such cat: the cats are numbered 1 to \(Self.catNames.count)\n")
         }

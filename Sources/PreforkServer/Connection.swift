@@ -1,4 +1,4 @@
-import CSystem
+import CLinuxShim
 import Glibc
 import HTTPWire
 
@@ -22,6 +22,8 @@ final class Connection: EventHandler, TimerHandler {
     private var trailers: [FieldLine] = []
     private var output: [UInt8] = []
     private var outputSent = 0
+    /// Sent with sendfile(2) once `output` (the head) is out.
+    private var pendingFile: FileBody?
 
     /// Requests handed to the application; a late answer must carry the current one.
     private var sequence: UInt64 = 0
@@ -268,10 +270,12 @@ final class Connection: EventHandler, TimerHandler {
         }
         // 1xx, 204 and 304 carry no content and no Content-Length of their own (RFC 9110 §8.6).
         let bodyless = response.status == 204 || response.status == 304 || response.status < 200
-        if !bodyless { ResponseEncoder.appendContentLength(response.body.count, to: &output) }
+        if !bodyless { ResponseEncoder.appendContentLength(response.file?.length ?? response.body.count, to: &output) }
         output.append(0x0D)
         output.append(0x0A)
-        if !currentIsHead && !bodyless && !response.omitBody { output.append(contentsOf: response.body) }
+        if !currentIsHead && !bodyless && !response.omitBody {
+            if let file = response.file { pendingFile = file } else { output.append(contentsOf: response.body) }
+        }
         worker.requestFinished()
         flush()
     }
@@ -303,6 +307,27 @@ final class Connection: EventHandler, TimerHandler {
             if lifecycle.failed() == .close { closeNow() }
             return
         }
+        if let file = pendingFile {
+            while file.offset < file.length {
+                var offset = off_t(file.offset)
+                let count = sendfile(fd, file.fd, &offset, file.length - file.offset)
+                if count > 0 {
+                    file.offset = Int(offset)
+                    lifecycle.writeProgress(now: worker.loop.now)
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else if count < 0 && errno == EAGAIN {
+                    updateInterest()
+                    return
+                } else {
+                    // The file shrank under us: the promised Content-Length cannot be kept.
+                    pendingFile = nil
+                    if lifecycle.failed() == .close { closeNow() }
+                    return
+                }
+            }
+            pendingFile = nil
+        }
         output.removeAll(keepingCapacity: true)
         outputSent = 0
         // On .parse the caller's loop picks up buffered requests; parsing here would re-enter it.
@@ -330,6 +355,7 @@ final class Connection: EventHandler, TimerHandler {
     }
 
     private func closeNow() {
+        pendingFile = nil
         worker.loop.unregister(fd)
         close(fd)
         timerGeneration &+= 1
@@ -342,7 +368,7 @@ final class Connection: EventHandler, TimerHandler {
         guard !lifecycle.isClosed else { return }
         var wanted: UInt32 = 0
         if lifecycle.acceptsInput || lifecycle.phase == .draining { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if outputSent < output.count { wanted |= EPOLLOUT.rawValue }
+        if outputSent < output.count || pendingFile != nil { wanted |= EPOLLOUT.rawValue }
         guard wanted != interest else { return }
         interest = wanted
         if worker.loop.isRegistered(fd) {

@@ -1,4 +1,4 @@
-import CSystem
+import CLinuxShim
 import Glibc
 
 /// Something that owns a file descriptor registered with an `EventLoop`.

@@ -1,4 +1,4 @@
-import CSystem
+import CLinuxShim
 @preconcurrency import Glibc
 
 /// The master process: owns the listening socket for its whole life, spawns workers by fork+exec of

@@ -1,4 +1,4 @@
-import CSystem
+import CLinuxShim
 import Glibc
 import Synchronization
 
@@ -53,7 +53,7 @@ final class Scoreboard {
     /// Creates the shared memory (master side).
     convenience init(slots: Int) throws(SystemError) {
         let bytes = max(1, slots) * Self.fieldsPerSlot * MemoryLayout<Int>.stride
-        let created = csystem_memfd_create("cathammer-scoreboard", CSYSTEM_MFD_CLOEXEC)
+        let created = linux_memfd_create("cathammer-scoreboard", LINUX_MFD_CLOEXEC)
         guard created >= 0 else { throw SystemError("memfd_create") }
         let fd = Master.moveAbove(created, 9)
         guard ftruncate(fd, off_t(bytes)) == 0 else { throw SystemError("ftruncate") }

@@ -15,6 +15,7 @@ public struct ServerConfig: Sendable {
     public var mercy: Double
     public var limits: ParserLimits
     public var app: String
+    public var staticMappings: [StaticMapping] = []
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,

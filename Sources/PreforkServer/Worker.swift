@@ -1,4 +1,4 @@
-import CSystem
+import CLinuxShim
 @preconcurrency import Glibc
 import HTTPWire
 
@@ -94,7 +94,7 @@ final class Worker {
         scoreboard?.noteListenerWakeup()
         for _ in 0..<config.acceptBatch {
             guard !retiring, connections.count < config.maxConnections else { break }
-            let fd = csystem_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            let fd = linux_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 switch errno {
                 case EAGAIN, EINTR:
@@ -284,7 +284,8 @@ public enum WorkerProcess {
 
     static func makeApplication(_ config: ServerConfig) throws(ServerConfigurationError) -> Application {
         switch config.app {
-        case "catserve": return CatserveApp()
+        case "catserve":
+            return CatserveApp(staticFiles: config.staticMappings.isEmpty ? nil : StaticFiles(mappings: config.staticMappings))
         default: throw ServerConfigurationError("unknown application '\(config.app)'")
         }
     }

@@ -52,6 +52,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Largest request body in bytes (413 beyond).")
     var limitBody = ParserLimits.defaults.maxBody
 
+    @Option(help: "Serve files: /PREFIX=DIR (repeatable); traversal out of DIR is refused.")
+    var staticMap: [String] = []
+
     /// Checks every value and builds the configuration; a bad value names its flag.
     func serverConfig() throws -> ServerConfig {
         guard let address = ListenAddressValue(http) else {
@@ -86,10 +89,18 @@ struct ServeOptions: ParsableArguments {
         limits.maxHeaderSection = limitHeaderSection
         limits.maxFieldCount = limitFields
         limits.maxBody = limitBody
-        return ServerConfig(
+        let mappings = try staticMap.map { text in
+            switch StaticMapping.parse(text) {
+            case .success(let mapping): return mapping
+            case .failure(let error): throw UsageError(message: error.description)
+            }
+        }
+        var config = ServerConfig(
             address: address, processes: processes, backlog: listen, headerTimeout: headerTimeout,
             bodyTimeout: bodyTimeout, keepAliveTimeout: keepaliveTimeout, writeTimeout: writeTimeout,
             maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
             limits: limits, app: app)
+        config.staticMappings = mappings
+        return config
     }
 }

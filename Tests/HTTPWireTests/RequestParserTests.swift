@@ -63,6 +63,21 @@ final class RequestParserTests: XCTestCase {
         XCTAssertEqual(ViolationReason.transferEncodingNotFinalChunked.rawValue, "te-not-final-chunked")
     }
 
+    /// The eight-bytes-at-a-time value scan must agree with the byte table for every byte in every lane.
+    func testWordScanFindsEveryControlByte() {
+        for position in 0..<8 {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                XCTAssertEqual(RequestParser.containsControlOrDelete(word), value < 0x20 || value == 0x7F,
+                               "byte \(value) at \(position)")
+            }
+        }
+        let mixed = [UInt8]([0xFF, 0x80, 0x20, 0x7E, 0x21, 0xC3, 0xA9, 0x7F])
+        XCTAssertTrue(RequestParser.containsControlOrDelete(mixed.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+    }
+
     func testSimpleGetIsFullyDescribed() throws {
         let outcome = parse("GET /cats/7?color=grey&x HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent:  curl/8 \r\nAccept: */*\r\n\r\n")
         let request = try XCTUnwrap(outcome.requests.first)

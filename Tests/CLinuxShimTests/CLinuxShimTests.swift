@@ -1,12 +1,12 @@
-import CSystem
+import CLinuxShim
 import Glibc
 import XCTest
 
 /// The shim exposes what Glibc hides; these calls fail to compile or link without it.
-final class CSystemShimTests: XCTestCase {
+final class CLinuxShimTests: XCTestCase {
     func testEpollSeesAReadablePipe() throws {
         var fds: [Int32] = [0, 0]
-        XCTAssertEqual(csystem_pipe2(&fds, Int32(O_CLOEXEC | O_NONBLOCK)), 0)
+        XCTAssertEqual(linux_pipe2(&fds, Int32(O_CLOEXEC | O_NONBLOCK)), 0)
         defer { close(fds[0]); close(fds[1]) }
         XCTAssertNotEqual(fcntl(fds[0], F_GETFD) & FD_CLOEXEC, 0)
 
@@ -38,7 +38,7 @@ final class CSystemShimTests: XCTestCase {
     func testAccept4OnANonListeningSocketFailsCleanly() {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        XCTAssertEqual(csystem_accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue)), -1)
+        XCTAssertEqual(linux_accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue)), -1)
         XCTAssertEqual(errno, EINVAL)
     }
 
@@ -46,7 +46,7 @@ final class CSystemShimTests: XCTestCase {
         let haystack = Array("GET / HTTP/1.1\r\n\r\n".utf8)
         let needle = Array("\r\n\r\n".utf8)
         let found = haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { csystem_memmem(hay.baseAddress, hay.count, $0.baseAddress, $0.count) }
+            needle.withUnsafeBytes { linux_memmem(hay.baseAddress, hay.count, $0.baseAddress, $0.count) }
                 .map { $0 - UnsafeMutableRawPointer(mutating: hay.baseAddress!) }
         }
         XCTAssertEqual(found, 14)
