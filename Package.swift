@@ -25,12 +25,14 @@ let package = Package(
                 "HTTPWire", "CLinuxShim", "COpenSSL",
             ]
         ),
+        // The harness: raw-socket and (later) libcurl clients, corpus, verdicts, reports.
+        .target(name: "Hammer", dependencies: ["HTTPWire"]),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "cathammer",
             dependencies: [
-                "HTTPWire", "PreforkServer",
+                "HTTPWire", "PreforkServer", "Hammer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,6 @@ let package = Package(
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer"]),
     ]
 )

@@ -26,6 +26,10 @@ public final class Master {
     private var onReady: ((UInt16) -> Void)?
     private var announcedReady = false
     private(set) var forcedKills = 0
+    private(set) var reloads = 0
+    private var statsServer: StatsServer?
+    public var statsPort: UInt16? { statsServer?.port }
+    private let startedAt = MonotonicClock.now()
 
     enum StopMode { case graceful, fast }
 
@@ -53,11 +57,32 @@ public final class Master {
         scoreboard = try Scoreboard(slots: config.processes)
         for index in 0..<config.processes { scoreboard.slot(index).store(.slotID, index + 1) }
         try installSignals()
+        if let stats = config.statsAddress {
+            statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
+        }
         log("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
         for slot in 0..<config.processes { spawn(slot: slot, generation: 1) }
         loop.run()
         close(listenerFD)
         return 0
+    }
+
+    /// The scoreboard and the master's own books, for the stats endpoint.
+    func snapshot() -> StatsSnapshot {
+        let now = MonotonicClock.now()
+        let queue = Listener.queueDepth(listenerFD)
+        let rows = (0..<scoreboard.slotCount).map { index -> StatsSnapshot.WorkerRow in
+            let slot = scoreboard.slot(index)
+            var values: [Scoreboard.Field: Int] = [:]
+            for field in Scoreboard.Field.allCases { values[field] = slot.load(field) }
+            let busySince = UInt64(max(0, slot.load(.busySince)))
+            let busy = busySince == 0 || busySince > now ? 0 : Int((now - busySince) / 1_000_000)
+            return StatsSnapshot.WorkerRow(values: values, state: slot.state, busyMilliseconds: busy)
+        }
+        return StatsSnapshot(
+            masterPID: getpid(), listen: "\(config.address.hostForURL):\(port)", configuredWorkers: config.processes,
+            listenQueue: queue.length, listenBacklog: queue.backlog, reloads: reloads, forcedKills: forcedKills,
+            respawns: table.respawns, uptimeSeconds: Double(now - startedAt) / 1e9, workers: rows)
     }
 
     // MARK: - Spawning

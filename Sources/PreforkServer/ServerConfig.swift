@@ -16,6 +16,8 @@ public struct ServerConfig: Sendable {
     public var limits: ParserLimits
     public var app: String
     public var staticMappings: [StaticMapping] = []
+    /// `--stats HOST:PORT`: where the master serves the scoreboard (JSON and Prometheus).
+    public var statsAddress: ListenAddressValue?
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,

@@ -59,6 +59,7 @@ final class Worker {
         try loop.register(signalHandler.fd, events: EPOLLIN.rawValue, handler: signalHandler)
         startListening()
         scoreboard?.begin(pid: getpid(), generation: config.generation)
+        scoreboard?.update(wakeups: 0, connections: 0, sampleResources: true)
         control.send("READY \(getpid())")
         loop.run { [unowned self] in
             let newSecond = self.date.refresh()

@@ -23,7 +23,11 @@ struct Serve: ParsableCommand {
         }
         do {
             let code = try master.run { port in
-                print("cathammer serve: ready on http://\(config.address.hostForURL):\(port) (\(config.processes) workers)")
+                var line = "cathammer serve: ready on http://\(config.address.hostForURL):\(port) (\(config.processes) workers)"
+                if let stats = config.statsAddress, let statsPort = master.statsPort {
+                    line += ", stats on http://\(stats.hostForURL):\(statsPort)"
+                }
+                print(line)
                 fflush(stdout)
             }
             throw ExitCode(code)

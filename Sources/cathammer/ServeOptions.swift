@@ -55,6 +55,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Serve files: /PREFIX=DIR (repeatable); traversal out of DIR is refused.")
     var staticMap: [String] = []
 
+    @Option(help: "Serve per-worker stats on HOST:PORT: JSON at /, Prometheus text at /metrics.")
+    var stats: String?
+
     /// Checks every value and builds the configuration; a bad value names its flag.
     func serverConfig() throws -> ServerConfig {
         guard let address = ListenAddressValue(http) else {
@@ -101,6 +104,12 @@ struct ServeOptions: ParsableArguments {
             maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
             limits: limits, app: app)
         config.staticMappings = mappings
+        if let stats {
+            guard let statsAddress = ListenAddressValue(stats) else {
+                throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")
+            }
+            config.statsAddress = statsAddress
+        }
         return config
     }
 }

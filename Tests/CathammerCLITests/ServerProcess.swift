@@ -6,6 +6,8 @@ import XCTest
 final class ServerProcess {
     let process = Process()
     let port: UInt16
+    /// Set when the server was started with `--stats 127.0.0.1:0`.
+    private(set) var statsPort: UInt16?
     private let output = Pipe()
     private let errors = Pipe()
     private(set) var errorText = ""
@@ -25,8 +27,12 @@ final class ServerProcess {
             if chunk.isEmpty { break }
             collected += chunk
             let text = String(decoding: collected, as: UTF8.self)
-            if let range = text.range(of: #"ready on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                found = UInt16(text[range].split(separator: ":").last!)
+            if let range = text.range(of: #"ready on http://127\.0\.0\.1:(\d+)[^\n]*\n"#, options: .regularExpression) {
+                let line = text[range]
+                found = UInt16(line.split(separator: ":")[2].prefix { $0.isNumber })
+                if let stats = line.range(of: #"stats on http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                    statsPort = UInt16(line[stats].split(separator: ":").last!)
+                }
             }
         }
         guard let found else {
