@@ -13,11 +13,18 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var options: ServeOptions
 
+    @Flag(help: "Check the configuration (flags and ini file), print it, and exit.")
+    var checkConfig = false
+
     func run() throws {
-        let config = try options.serverConfig()
-        let executable = try ExecutablePath.resolve()
         // Workers get the serve options exactly as given, so they build the same configuration.
-        let arguments = Array(CommandLine.arguments.drop { $0 != "serve" }.dropFirst())
+        let arguments = Array(CommandLine.arguments.drop { $0 != "serve" }.dropFirst()).filter { $0 != "--check-config" }
+        let config = try options.resolvedConfig(commandLine: arguments)
+        if checkConfig {
+            print(ConfigSummary.describe(config))
+            return
+        }
+        let executable = try ExecutablePath.resolve()
         let master = try Master(config: config, executable: executable, workerArguments: arguments) { line in
             fputs("cathammer: \(line)\n", stderr)
         }
@@ -50,8 +57,17 @@ struct WorkerCommand: ParsableCommand {
     @Option var scoreboardSlots = 1
     @Option var scoreboardSlot = 0
 
+    /// The worker's own flags; everything else is the serve options the master passed on.
+    static let ownFlags: Set<String> = ["--worker-id", "--generation", "--listener-fd", "--control-fd",
+                                        "--scoreboard-fd", "--scoreboard-slots", "--scoreboard-slot"]
+
     func run() throws {
-        let config = try options.serverConfig()
+        var serveArguments: [String] = []
+        var remaining = CommandLine.arguments.drop { $0 != "worker" }.dropFirst()
+        while let argument = remaining.popFirst() {
+            if Self.ownFlags.contains(argument) { _ = remaining.popFirst() } else { serveArguments.append(argument) }
+        }
+        let config = try options.resolvedConfig(commandLine: serveArguments)
         throw ExitCode(WorkerProcess.run(
             config: config, id: workerId, generation: generation, listenerFD: listenerFd, controlFD: controlFd,
             scoreboardFD: scoreboardFd, scoreboardSlots: scoreboardSlots, scoreboardSlot: scoreboardSlot))
@@ -65,5 +81,25 @@ enum ExecutablePath {
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { throw UsageError(message: "cannot resolve /proc/self/exe") }
         return String(cString: buffer)
+    }
+}
+
+/// `--check-config` output: the effective configuration, one setting a line.
+enum ConfigSummary {
+    static func describe(_ config: ServerConfig) -> String {
+        var lines = [
+            "configuration is valid",
+            "http = \(config.address)", "processes = \(config.processes)", "listen = \(config.backlog)",
+            "app = \(config.app)", "header-timeout = \(config.headerTimeout)", "body-timeout = \(config.bodyTimeout)",
+            "keepalive-timeout = \(config.keepAliveTimeout)", "write-timeout = \(config.writeTimeout)",
+            "max-connections = \(config.maxConnections)", "reload-mercy = \(config.mercy)",
+            "retire-idle-grace = \(config.retireIdleGrace)",
+            "limit-request-line = \(config.limits.maxRequestLine)", "limit-field-line = \(config.limits.maxFieldLine)",
+            "limit-header-section = \(config.limits.maxHeaderSection)", "limit-fields = \(config.limits.maxFieldCount)",
+            "limit-body = \(config.limits.maxBody)",
+        ]
+        lines += config.staticMappings.map { "static-map = \($0.prefix)=\($0.directory)" }
+        if let stats = config.statsAddress { lines.append("stats = \(stats)") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -4,6 +4,9 @@ import PreforkServer
 
 /// The options of `cathammer serve`, shared with the hidden `worker` command the master spawns.
 struct ServeOptions: ParsableArguments {
+    @Option(help: "Read options from the [cathammer] section of an ini file; flags override it.")
+    var ini: String?
+
     @Option(help: "Address to listen on: :8000, 127.0.0.1:8000, [::1]:8000 (port 0 picks a free port).")
     var http = "127.0.0.1:8000"
 
@@ -57,6 +60,23 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Serve per-worker stats on HOST:PORT: JSON at /, Prometheus text at /metrics.")
     var stats: String?
+
+    /// The configuration from the ini file (if any) with the command-line flags over it.
+    /// `commandLine` is the arguments after the subcommand, as given.
+    func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
+        guard let ini else { return try serverConfig() }
+        let file = try IniOptions.load(ini)
+        // Validate the file alone first, so a bad key or value is reported at its line.
+        let fromFile = try file.options()
+        _ = try file.attributing { try fromFile.serverConfig() }
+        do {
+            return try ServeOptions.parse(file.arguments + commandLine).serverConfig()
+        } catch let error as UsageError {
+            throw error
+        } catch {
+            throw UsageError(message: ServeOptions.message(for: error))
+        }
+    }
 
     /// Checks every value and builds the configuration; a bad value names its flag.
     func serverConfig() throws -> ServerConfig {

@@ -22,10 +22,15 @@ final class ServerProcess {
         var collected = Data()
         let deadline = Date().addingTimeInterval(30)
         var found: UInt16?
+        let outputFD = output.fileHandleForReading.fileDescriptor
+        var buffer = [UInt8](repeating: 0, count: 4096)
         while found == nil && Date() < deadline && process.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            collected += chunk
+            // poll, not a blocking read: a server that never gets ready must not hang the test run.
+            var waiter = pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)
+            guard poll(&waiter, 1, 100) > 0 else { continue }
+            let count = read(outputFD, &buffer, buffer.count)
+            if count <= 0 { break }
+            collected += buffer[0..<count]
             let text = String(decoding: collected, as: UTF8.self)
             if let range = text.range(of: #"ready on http://127\.0\.0\.1:(\d+)[^\n]*\n"#, options: .regularExpression) {
                 let line = text[range]
