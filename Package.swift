@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
@@ -23,6 +24,7 @@ let package = Package(
             name: "PreforkServer",
             dependencies: [
                 "HTTPWire", "CLinuxShim", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The harness: raw-socket and (later) libcurl clients, corpus, verdicts, reports.
@@ -34,6 +36,7 @@ let package = Package(
             dependencies: [
                 "HTTPWire", "PreforkServer", "Hammer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Built with -sanitize=fuzzer -DFUZZING by `make fuzz`; a plain build replays seeds and findings.

@@ -28,6 +28,9 @@ final class Connection: EventHandler, TimerHandler {
     /// Requests handed to the application; a late answer must carry the current one.
     private var sequence: UInt64 = 0
     private var currentIsHead = false
+    /// When the current request's head arrived, and whether `headBytes` holds it (not for refusals).
+    private var requestStartedAt: UInt64 = 0
+    private var currentHeadCopied = false
     private var currentKeepAlive = true
     private var interest: UInt32 = 0
     var timerGeneration: UInt64 = 0
@@ -161,6 +164,8 @@ final class Connection: EventHandler, TimerHandler {
                 if lifecycle.isIdle { lifecycle.requestStarted(now: worker.loop.now) }
                 headBytes.removeAll(keepingCapacity: true)
                 headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: pending[0..<consumed]))
+                requestStartedAt = worker.loop.now
+                currentHeadCopied = true
                 body.removeAll(keepingCapacity: true)
                 consume(consumed)
                 lifecycle.headReceived(now: worker.loop.now)
@@ -253,7 +258,7 @@ final class Connection: EventHandler, TimerHandler {
         output.append(0x0D)
         output.append(0x0A)
         if !currentIsHead { output.append(contentsOf: prebuilt.body) }
-        worker.requestFinished()
+        finishRequest(status: prebuilt.status, bodyBytes: prebuilt.body.count)
         flush()
     }
 
@@ -276,12 +281,25 @@ final class Connection: EventHandler, TimerHandler {
         if !currentIsHead && !bodyless && !response.omitBody {
             if let file = response.file { pendingFile = file } else { output.append(contentsOf: response.body) }
         }
-        worker.requestFinished()
+        finishRequest(status: response.status, bodyBytes: response.file?.length ?? response.body.count)
         flush()
+    }
+
+    private func finishRequest(status: Int, bodyBytes: Int) {
+        worker.requestFinished()
+        guard worker.config.accessLog || worker.config.memoryReport else { return }
+        let head = parser.head
+        let copied = currentHeadCopied
+        worker.logRequest(
+            method: copied ? String(decoding: self.headBytes[head.method], as: UTF8.self) : "-",
+            target: copied ? String(decoding: self.headBytes[head.target], as: UTF8.self) : "-",
+            status: status, bodyBytes: bodyBytes, startedAt: copied ? requestStartedAt : worker.loop.now)
+        currentHeadCopied = false
     }
 
     /// A refused or timed-out request: the status, why, and a staged close.
     private func sendError(status: Int, detail: String) {
+        currentHeadCopied = false
         currentIsHead = false
         currentKeepAlive = false
         // Whatever the client sends from here on is not parsed: it is drained after the response.

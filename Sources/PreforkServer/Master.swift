@@ -1,5 +1,6 @@
 import CLinuxShim
 @preconcurrency import Glibc
+import Logging
 
 /// The master process: owns the listening socket for its whole life, spawns workers by fork+exec of
 /// its own binary, counts a worker only after READY, respawns the dead with damping, and stops
@@ -22,7 +23,7 @@ public final class Master {
     private var signalHandler: MasterSignalHandler!
     private var stopping: StopMode?
     private var stopDeadlineTimer: CallbackTimer?
-    private var log: (String) -> Void
+    private let logger: Logger
     private var onReady: ((UInt16) -> Void)?
     private var announcedReady = false
     private(set) var forcedKills = 0
@@ -34,11 +35,11 @@ public final class Master {
     enum StopMode { case graceful, fast }
 
     public init(config: ServerConfig, executable: String, workerArguments: [String],
-                log: @escaping (String) -> Void) throws {
+                logger: Logger = Logger(label: "cathammer.master")) throws {
         self.config = config
         self.executable = executable
         self.workerArguments = workerArguments
-        self.log = log
+        self.logger = logger
         loop = try EventLoop()
     }
 
@@ -60,7 +61,7 @@ public final class Master {
         if let stats = config.statsAddress {
             statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
         }
-        log("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
+        logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
         for slot in 0..<config.processes { spawn(slot: slot, generation: 1) }
         loop.run()
         close(listenerFD)
@@ -104,7 +105,7 @@ public final class Master {
             channelHandlers[masterEnd.fd] = handler
             try loop.register(masterEnd.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: handler)
         } catch {
-            log("cannot spawn worker \(slot + 1): \(error); retrying in 1 s")
+            logger.error("cannot spawn worker \(slot + 1): \(error); retrying in 1 s")
             CallbackTimer(loop: loop, after: 1000) { [weak self] in self?.spawn(slot: slot, generation: generation) }
         }
     }
@@ -153,7 +154,7 @@ public final class Master {
             if stopping != nil { sendControl(to: pid, stopping == .fast ? "QUIT" : "STOP") }
             if !announcedReady && table.readyCount >= config.processes {
                 announcedReady = true
-                log("master \(getpid()): \(table.readyCount) workers ready on port \(port)")
+                logger.info("master \(getpid()): \(table.readyCount) workers ready on port \(port)")
                 onReady?(port)
             }
         }
@@ -175,9 +176,9 @@ public final class Master {
             let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "killed by signal \(status & 0x7F)"
             switch table.exited(pid: pid, now: MonotonicClock.now(), stopping: stopping != nil) {
             case .nothing:
-                if stopping == nil { log("worker \(pid) \(how)") }
+                if stopping == nil { logger.info("worker \(pid) \(how)") }
             case .respawn(let slot, let generation, let delay):
-                log("worker \(slot + 1) (pid \(pid)) \(how); respawning" + (delay > 0 ? " after \(delay / 1_000_000) ms" : ""))
+                logger.warning("worker \(slot + 1) (pid \(pid)) \(how); respawning\(delay > 0 ? " after \(delay / 1_000_000) ms" : "")")
                 scoreboard.slot(slot).add(.respawns)
                 scoreboard.slot(slot).setState(.starting)
                 if delay == 0 {
@@ -231,7 +232,7 @@ public final class Master {
     func stop(_ mode: StopMode) {
         if stopping == .fast { return }
         stopping = mode
-        log("master \(getpid()): \(mode == .graceful ? "graceful" : "fast") stop")
+        logger.info("master \(getpid()): \(mode == .graceful ? "graceful" : "fast") stop")
         for entry in table.entries { sendControl(to: entry.pid, mode == .graceful ? "STOP" : "QUIT") }
         let mercy = mode == .graceful ? Int(config.mercy * 1000) : 2000
         stopDeadlineTimer = CallbackTimer(loop: loop, after: mercy) { [weak self] in self?.killRemaining() }
@@ -240,7 +241,7 @@ public final class Master {
 
     private func killRemaining() {
         for entry in table.entries {
-            log("worker \(entry.slot + 1) (pid \(entry.pid)) did not stop in time: SIGKILL (forced kill)")
+            logger.error("worker \(entry.slot + 1) (pid \(entry.pid)) did not stop in time: SIGKILL (forced kill)")
             forcedKills += 1
             kill(entry.pid, SIGKILL)
         }

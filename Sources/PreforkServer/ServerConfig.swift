@@ -18,6 +18,8 @@ public struct ServerConfig: Sendable {
     public var staticMappings: [StaticMapping] = []
     /// `--stats HOST:PORT`: where the master serves the scoreboard (JSON and Prometheus).
     public var statsAddress: ListenAddressValue?
+    public var accessLog = false
+    public var memoryReport = false
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
@@ -48,7 +50,8 @@ public struct ServerConfig: Sendable {
                 write: MonotonicClock.nanoseconds(seconds: writeTimeout),
                 drain: 2_000_000_000),
             maxConnections: maxConnections,
-            retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace))
+            retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace),
+            accessLog: accessLog, memoryReport: memoryReport)
     }
 
     public static let applications = ["catserve"]

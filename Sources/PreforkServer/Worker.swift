@@ -1,6 +1,7 @@
 import CLinuxShim
 @preconcurrency import Glibc
 import HTTPWire
+import Logging
 
 /// What a worker needs to know, decided by the master from flags and the ini file.
 struct WorkerSettings {
@@ -13,6 +14,10 @@ struct WorkerSettings {
     var retireIdleGrace: UInt64
     /// Accepts per wakeup before the loop serves the connections it has.
     var acceptBatch: Int = 16
+    /// Log every request (method, target, status, bytes, duration).
+    var accessLog = false
+    /// Log the worker's resident memory after every request (uWSGI's --memory-report).
+    var memoryReport = false
 }
 
 /// One worker process: an epoll loop over the inherited listener, its connections, the control
@@ -37,6 +42,8 @@ final class Worker {
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
     private var resumeTimer: CallbackTimer?
+    let logger: Logger
+    private let accessLogger = Logger(label: "cathammer.access")
 
     init(settings: WorkerSettings, listenerFD: Int32, controlFD: Int32, application: Application,
          scoreboard: ScoreboardSlot?) throws(SystemError) {
@@ -47,6 +54,9 @@ final class Worker {
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
         workerHeaderLine = Array("X-Worker: \(settings.id)/\(getpid())/\(settings.generation)\r\n".utf8)
+        var logger = Logger(label: "cathammer.worker")
+        logger[metadataKey: "worker"] = "\(settings.id)/\(getpid())/\(settings.generation)"
+        self.logger = logger
         date.refresh()
     }
 
@@ -81,7 +91,7 @@ final class Worker {
             listening = true
             acceptsSinceRegistration = 0
         } catch {
-            fputs("worker \(config.id): cannot watch the listener: \(error)\n", stderr)
+            logger.error("cannot watch the listener: \(error)")
         }
     }
 
@@ -164,7 +174,7 @@ final class Worker {
         case "RETIRE": retire(grace: config.retireIdleGrace)
         case "STOP": retire(grace: 0)
         case "QUIT": stopImmediately()
-        default: fputs("worker \(config.id): unknown control message '\(message)'\n", stderr)
+        default: logger.warning("unknown control message '\(message)'")
         }
     }
 
@@ -178,6 +188,18 @@ final class Worker {
     func noteRejection() { scoreboard?.noteRejection() }
     func requestStarted() { scoreboard?.requestStarted() }
     func requestFinished() { scoreboard?.requestFinished() }
+
+    /// `--access-log` and `--memory-report`: off by default, they cost a log line per request.
+    func logRequest(method: @autoclosure () -> String, target: @autoclosure () -> String, status: Int, bodyBytes: Int,
+                    startedAt: UInt64) {
+        if config.accessLog {
+            let milliseconds = Double(MonotonicClock.now() &- startedAt) / 1e6
+            accessLogger.info("\(method()) \(target()) \(status) \(bodyBytes) \(String(milliseconds)) ms")
+        }
+        if config.memoryReport {
+            logger.info("memory: rss \(ScoreboardSlot.residentBytes() / 1024) KiB after \(scoreboard?.load(.requests) ?? 0) requests")
+        }
+    }
 
     /// Runs `fire` on this loop after `milliseconds` (for applications such as /sleep).
     func scheduleCallback(after milliseconds: Int, _ fire: @escaping () -> Void) {
@@ -278,7 +300,7 @@ public enum WorkerProcess {
                                     scoreboard: slot)
             return try worker.run()
         } catch {
-            fputs("worker \(id): \(error)\n", stderr)
+            Logger(label: "cathammer.worker").error("worker \(id) cannot start: \(error)")
             return 1
         }
     }

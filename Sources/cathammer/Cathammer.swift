@@ -1,5 +1,6 @@
 import ArgumentParser
 @preconcurrency import Glibc
+import Logging
 
 /// The one executable. Commands only wire the modules together.
 @main
@@ -13,6 +14,7 @@ struct Cathammer: ParsableCommand {
 
     /// ArgumentParser exits 64 on usage errors; cathammer promises 2 for every usage or input error.
     static func main() {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -25,9 +25,7 @@ struct Serve: ParsableCommand {
             return
         }
         let executable = try ExecutablePath.resolve()
-        let master = try Master(config: config, executable: executable, workerArguments: arguments) { line in
-            fputs("cathammer: \(line)\n", stderr)
-        }
+        let master = try Master(config: config, executable: executable, workerArguments: arguments)
         do {
             let code = try master.run { port in
                 var line = "cathammer serve: ready on http://\(config.address.hostForURL):\(port) (\(config.processes) workers)"

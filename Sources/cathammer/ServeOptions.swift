@@ -61,6 +61,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Serve per-worker stats on HOST:PORT: JSON at /, Prometheus text at /metrics.")
     var stats: String?
 
+    @Flag(help: "Log every request: method, target, status, body bytes, duration.")
+    var accessLog = false
+
+    @Flag(help: "Log each worker's resident memory after every request.")
+    var memoryReport = false
+
     /// The configuration from the ini file (if any) with the command-line flags over it.
     /// `commandLine` is the arguments after the subcommand, as given.
     func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
@@ -124,6 +130,8 @@ struct ServeOptions: ParsableArguments {
             maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
             limits: limits, app: app)
         config.staticMappings = mappings
+        config.accessLog = accessLog
+        config.memoryReport = memoryReport
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

@@ -153,6 +153,36 @@ final class ServeTests: XCTestCase {
         for pid in workers { XCTAssertEqual(kill(pid, 0), -1, "worker \(pid) is gone") }
     }
 
+    func testAccessLogAndMemoryReportAreOptIn() throws {
+        let quiet = try ServerProcess(["-p", "1"])
+        _ = try RawClient.exchange(port: quiet.port, "GET /cats/2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        quiet.signal(SIGTERM)
+        XCTAssertEqual(quiet.waitForExit(), 0)
+        XCTAssertFalse(quiet.errorText.contains("GET /cats/2"), "no access log by default")
+
+        let logged = try ServerProcess(["-p", "1", "--access-log", "--memory-report"])
+        _ = try RawClient.exchange(port: logged.port, "GET /cats/2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        _ = try RawClient.exchange(port: logged.port, "GET / HTTP/1.1\r\n\r\n")
+        logged.signal(SIGTERM)
+        XCTAssertEqual(logged.waitForExit(), 0)
+        XCTAssertTrue(logged.errorText.contains("GET /cats/2 200 52 "), logged.errorText)
+        XCTAssertTrue(logged.errorText.contains("- - 400 "), "refusals are logged too")
+        XCTAssertTrue(logged.errorText.contains("memory: rss "), logged.errorText)
+    }
+
+    func testSIGINTStopsAtOnce() throws {
+        let server = try ServerProcess(["-p", "2"])
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
+        let workers = server.workerPIDs()
+        let inFlight = try RawClient(port: server.port)
+        defer { inFlight.close() }
+        inFlight.send("GET /sleep?ms=20000 HTTP/1.1\r\nHost: a\r\n\r\n")
+        usleep(200_000)
+        server.signal(SIGINT)
+        XCTAssertEqual(server.waitForExit(timeout: 15), 0, "a fast stop does not wait for the 20 s request")
+        for pid in workers { XCTAssertEqual(kill(pid, 0), -1, "worker \(pid) is gone") }
+    }
+
     func testBadFlagsExitTwoNamingTheFlag() throws {
         let address = try CathammerBinary.run(["serve", "--http", "nowhere"])
         XCTAssertEqual(address.status, 2)
