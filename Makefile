@@ -5,8 +5,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
+SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build test fuzz fuzz-build fuzz-replay bench bench-parser clean
+.PHONY: all deps build test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
 
 all: build
 
@@ -41,11 +42,17 @@ fuzz: fuzz-build
 	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
 	  -artifact_prefix=fuzz/findings/ -print_final_stats=1 -max_len=4096
 
-bench: bench-parser
+bench: bench-parser bench-server
 
 bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
+
+# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
+bench-server: deps
+	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
 	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Server benchmark: wrk against `cathammer serve -p 2` and against nginx (2 workers, `return 200`
+# with the same body as /cats/1) in the same run; keep-alive and a new connection per request.
+# Prints requests/s, p99 latency and the server's CPU time per request (utime+stime from /proc).
+# Usage: bench-server.sh [CATHAMMER_BINARY]   env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64)
+set -euo pipefail
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
+work=$(mktemp -d /tmp/cathammer-bench.XXXXXX)
+started=()
+
+cleanup() {
+  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The server's processes: the master and its children.
+family() { echo "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
+
+# CPU seconds (utime + stime) of a set of processes.
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  python3 -c "print($ticks / $(getconf CLK_TCK))"
+}
+
+wait_for_port() {
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+body='{"id":1,"name":"Tom","color":"grey","lives":9}'
+
+cat_port=$(free_port)
+"$binary" serve --http "127.0.0.1:$cat_port" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
+started+=($!)
+cat_pid=$!
+
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port backlog=1024;
+    location / { default_type application/json; return 200 '$body\n'; }
+  }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+started+=($!)
+nginx_pid=$!
+
+wait_for_port "$cat_port"
+wait_for_port "$nginx_port"
+sleep 0.5
+
+results="$work/results"
+: > "$results"
+run() { # name pid port path mode
+  local name=$1 pid=$2 port=$3 path=$4 mode=$5 header=()
+  [ "$mode" = "new connection" ] && header=(-H "Connection: close")
+  local processes before after output
+  processes=$(family "$pid")
+  # Warm up, then measure.
+  wrk -t1 -c"$connections" -d2s "${header[@]}" "http://127.0.0.1:$port$path" > /dev/null
+  before=$(cpu_seconds $processes)
+  output=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency "${header[@]}" "http://127.0.0.1:$port$path")
+  after=$(cpu_seconds $processes)
+  python3 - "$name" "$mode" "$before" "$after" >> "$results" <<PY
+import re, sys
+name, mode, before, after = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+text = """$output"""
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+total = int(re.search(r"(\d+) requests in", text).group(1))
+value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", text).groups()
+p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+errors = re.search(r"Socket errors: (.*)", text)
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+cpu = (after - before) / total * 1e6 if total else 0
+print(f"{name}\t{mode}\t{rate:.0f}\t{p99:.2f}\t{cpu:.1f}\t{total}\t{errors.group(1) if errors else '-'}\t{non2xx.group(1) if non2xx else 0}")
+PY
+}
+
+for mode in "keep-alive" "new connection"; do
+  run cathammer "$cat_pid" "$cat_port" /cats/1 "$mode"
+  run nginx "$nginx_pid" "$nginx_port" / "$mode"
+done
+
+python3 - "$results" "$seconds" "$connections" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+print(f"## Server benchmark: wrk -t1 -c{sys.argv[3]} -d{sys.argv[2]}s, 2 workers each, same 47-byte JSON body\n")
+print("| server | mode | requests/s | p99 ms | server CPU µs/request | requests | socket errors | non-2xx |")
+print("|---|---|---:|---:|---:|---:|---|---:|")
+for name, mode, rate, p99, cpu, total, errors, non2xx in rows:
+    print(f"| {name} | {mode} | {int(rate):,} | {p99} | {cpu} | {int(total):,} | {errors} | {non2xx} |")
+print("\n| mode | req/s cathammer / nginx | CPU per request cathammer / nginx |")
+print("|---|---:|---:|")
+by = {(r[0], r[1]): r for r in rows}
+for mode in ["keep-alive", "new connection"]:
+    c, n = by[("cathammer", mode)], by[("nginx", mode)]
+    print(f"| {mode} | {float(c[2]) / float(n[2]):.2f}× | {float(c[4]) / float(n[4]) if float(n[4]) else 0:.2f}× |")
+PY
