@@ -183,7 +183,10 @@ final class Connection: EventHandler, TimerHandler {
                 if !parser.trailers.isEmpty {
                     trailerBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: pending[0..<consumed]))
                 }
-                trailers = parser.trailers
+                // Copied into this connection's own array: holding the parser's would make its next
+                // removeAll copy the storage.
+                trailers.removeAll(keepingCapacity: true)
+                trailers.append(contentsOf: parser.trailers)
                 consume(consumed)
                 lifecycle.messageReceived()
                 dispatch()
@@ -251,7 +254,8 @@ final class Connection: EventHandler, TimerHandler {
     }
 
     private func queue(_ prebuilt: PrebuiltResponse) {
-        let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, now: worker.loop.now)
+        let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, clientAskedToClose: currentHeadCopied,
+                                                  now: worker.loop.now)
         appendCommonHeaders(status: prebuilt.status, closeAfter: closeAfter)
         ResponseEncoder.appendHeader("Content-Type", prebuilt.contentType, to: &output)
         ResponseEncoder.appendContentLength(prebuilt.body.count, to: &output)
@@ -263,7 +267,8 @@ final class Connection: EventHandler, TimerHandler {
     }
 
     private func queue(_ response: Response) {
-        let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, now: worker.loop.now)
+        let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, clientAskedToClose: currentHeadCopied,
+                                                  now: worker.loop.now)
         appendCommonHeaders(status: response.status, closeAfter: closeAfter)
         for (name, value) in response.headers {
             output.append(contentsOf: name.utf8)
@@ -349,13 +354,26 @@ final class Connection: EventHandler, TimerHandler {
         output.removeAll(keepingCapacity: true)
         outputSent = 0
         // On .parse the caller's loop picks up buffered requests; parsing here would re-enter it.
-        if lifecycle.outputDrained(now: worker.loop.now) == .shutdownWrite {
+        switch lifecycle.outputDrained(now: worker.loop.now) {
+        case .closeIfQuiet where inputEnd == inputStart && nothingUnread():
+            lifecycle.closedQuietly()
+            closeNow()
+        case .closeIfQuiet, .shutdownWrite:
             shutdown(fd, Int32(SHUT_WR))
             drain()
+        default:
+            break
         }
     }
 
     // MARK: - Staged close
+
+    /// No byte waits in the socket's receive queue (a FIN alone is fine).
+    private func nothingUnread() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno == EAGAIN)
+    }
 
     /// Reads and drops what the client still sends until its EOF, the byte budget, or the deadline.
     private func drain() {
@@ -376,6 +394,16 @@ final class Connection: EventHandler, TimerHandler {
         pendingFile = nil
         worker.loop.unregister(fd)
         close(fd)
+        // A pending timer entry may keep this object for a while: keep only the shell.
+        input.deallocate()
+        input = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: 16)
+        inputCapacity = 0
+        inputStart = 0
+        inputEnd = 0
+        headBytes = []
+        body = []
+        trailerBytes = []
+        output = []
         timerGeneration &+= 1
         worker.connectionClosed(self)
     }

@@ -30,6 +30,9 @@ struct ConnectionLifecycle: Equatable {
         case respondRequestTimeout
         /// shutdown(SHUT_WR), then read and discard.
         case shutdownWrite
+        /// The client asked to close (RFC 9112 §9.6: it sends nothing more): close at once if no
+        /// unread byte is waiting, since only unread bytes make close() send an RST; else as shutdownWrite.
+        case closeIfQuiet
         case close
     }
 
@@ -54,6 +57,8 @@ struct ConnectionLifecycle: Equatable {
     /// connection the client may be reusing is the L5 race, so it waits).
     private(set) var retiring = false
     private var drainedBytes = 0
+    /// The response being written closes the connection because the client asked for it.
+    private var clientClosing = false
 
     init(timeouts: Timeouts, now: UInt64) {
         self.timeouts = timeouts
@@ -91,9 +96,11 @@ struct ConnectionLifecycle: Equatable {
     }
 
     /// A response (final, or an error for a refused request) is queued. Returns whether the
-    /// connection closes after it.
-    mutating func responseQueued(keepAlive: Bool, now: UInt64) -> Bool {
+    /// connection closes after it. `clientAskedToClose`: the request itself ended the connection
+    /// (Connection: close, HTTP/1.0), as opposed to a refusal, a timeout or a retiring worker.
+    mutating func responseQueued(keepAlive: Bool, clientAskedToClose: Bool = false, now: UInt64) -> Bool {
         let closeAfter = !keepAlive || retiring
+        clientClosing = closeAfter && clientAskedToClose && !retiring
         phase = .writing(closeAfter: closeAfter)
         deadline = now &+ timeouts.write
         return closeAfter
@@ -111,7 +118,7 @@ struct ConnectionLifecycle: Equatable {
         if closeAfter {
             phase = .draining
             deadline = now &+ timeouts.drain
-            return .shutdownWrite
+            return clientClosing ? .closeIfQuiet : .shutdownWrite
         }
         phase = .awaitingRequest
         deadline = now &+ (retiring ? min(timeouts.keepAliveIdle, retireGrace) : timeouts.keepAliveIdle)
@@ -141,6 +148,12 @@ struct ConnectionLifecycle: Equatable {
             phase = .closed
             return .close
         }
+    }
+
+    /// Closed at once after `.closeIfQuiet` found nothing unread.
+    mutating func closedQuietly() {
+        guard phase == .draining else { return }
+        phase = .closed
     }
 
     /// A reset, a write error, or anything else after which nothing more can be delivered.

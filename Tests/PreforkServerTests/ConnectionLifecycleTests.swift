@@ -42,6 +42,26 @@ final class ConnectionLifecycleTests: XCTestCase {
         XCTAssertTrue(life.isClosed)
     }
 
+    func testAClientThatAskedToCloseIsClosedAtOnceWhenNothingIsUnread() {
+        var asked = ConnectionLifecycle(timeouts: timeouts, now: 0)
+        asked.messageReceived()
+        XCTAssertTrue(asked.responseQueued(keepAlive: false, clientAskedToClose: true, now: 0))
+        XCTAssertEqual(asked.outputDrained(now: 0), .closeIfQuiet)
+        asked.closedQuietly()
+        XCTAssertTrue(asked.isClosed)
+
+        var refused = ConnectionLifecycle(timeouts: timeouts, now: 0)
+        refused.messageReceived()
+        _ = refused.responseQueued(keepAlive: false, clientAskedToClose: false, now: 0)
+        XCTAssertEqual(refused.outputDrained(now: 0), .shutdownWrite, "a refusal always closes in stages")
+
+        var retiring = ConnectionLifecycle(timeouts: timeouts, now: 0)
+        retiring.retire(grace: 100, now: 0)
+        retiring.messageReceived()
+        _ = retiring.responseQueued(keepAlive: true, clientAskedToClose: true, now: 0)
+        XCTAssertEqual(retiring.outputDrained(now: 0), .shutdownWrite, "the server's own close is staged")
+    }
+
     func testDrainEndsAtClientEOFOrDeadline() {
         var life = ConnectionLifecycle(timeouts: timeouts, now: 0)
         life.messageReceived()
