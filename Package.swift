@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
-        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire"]),
+        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer"]),
     ]
 )
