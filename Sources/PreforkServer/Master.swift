@@ -47,6 +47,8 @@ public final class Master {
     /// `ready` is called once every first-generation worker has said READY.
     public func run(ready: @escaping (UInt16) -> Void = { _ in }) throws -> Int32 {
         onReady = ready
+        // Whatever this process inherited beyond stdio must not reach the workers.
+        _ = linux_close_range(3, UInt32.max, Self.closeRangeCloexec)
         if let maximum = Listener.systemMaxBacklog(), config.backlog > maximum {
             throw ServerConfigurationError(
                 "--listen \(config.backlog) is larger than net.core.somaxconn (\(maximum)): the kernel would silently "
@@ -136,6 +138,9 @@ public final class Master {
         guard status == 0 else { throw SystemError("posix_spawn \(arguments[0])", code: status) }
         return pid
     }
+
+    /// CLOSE_RANGE_CLOEXEC from <linux/close_range.h>: mark instead of close.
+    static let closeRangeCloexec: Int32 = 1 << 2
 
     /// Keeps an fd clear of 3...5, where workers expect theirs (a dup2 onto itself would keep CLOEXEC).
     static func moveAbove(_ fd: Int32, _ floor: Int32) -> Int32 {

@@ -12,9 +12,18 @@ final class ServerProcess {
     private let errors = Pipe()
     private(set) var errorText = ""
 
-    init(_ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+    convenience init(_ arguments: [String] = []) throws {
+        try self.init(arguments: ["serve", "--http", "127.0.0.1:0"] + arguments, host: "127.0.0.1")
+    }
+
+    /// `arguments` in full (after the binary); `host` as the ready line prints it.
+    static func start(arguments: [String], host: String) throws -> ServerProcess {
+        try ServerProcess(arguments: arguments, host: host)
+    }
+
+    private init(arguments: [String], host: String) throws {
         process.executableURL = CathammerBinary.url
-        process.arguments = ["serve", "--http", "127.0.0.1:0"] + arguments
+        process.arguments = arguments
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -32,9 +41,9 @@ final class ServerProcess {
             if count <= 0 { break }
             collected += buffer[0..<count]
             let text = String(decoding: collected, as: UTF8.self)
-            if let range = text.range(of: #"ready on http://127\.0\.0\.1:(\d+)[^\n]*\n"#, options: .regularExpression) {
-                let line = text[range]
-                found = UInt16(line.split(separator: ":")[2].prefix { $0.isNumber })
+            if let range = text.range(of: "ready on http://\(host):", options: .literal) {
+                found = UInt16(text[range.upperBound...].prefix { $0.isNumber })
+                let line = text[range.lowerBound...].prefix { $0 != "\n" }
                 if let stats = line.range(of: #"stats on http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
                     statsPort = UInt16(line[stats].split(separator: ":").last!)
                 }
