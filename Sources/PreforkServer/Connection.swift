@@ -114,10 +114,14 @@ final class Connection: EventHandler, TimerHandler {
     private func readAvailable() {
         while lifecycle.acceptsInput {
             if inputEnd == inputCapacity && !makeRoom() { break }
-            let count = read(fd, input + inputEnd, inputCapacity - inputEnd)
+            let room = inputCapacity - inputEnd
+            let count = read(fd, input + inputEnd, room)
             if count > 0 {
                 inputEnd += count
                 processInput()
+                // A short read drained the socket: skip the read that would only say EAGAIN (the
+                // level-triggered loop reports whatever arrives later).
+                if count < room { return }
                 continue
             }
             if count == 0 {
@@ -392,7 +396,8 @@ final class Connection: EventHandler, TimerHandler {
 
     private func closeNow() {
         pendingFile = nil
-        worker.loop.unregister(fd)
+        // close() removes the fd from the epoll set (nothing else holds it): no EPOLL_CTL_DEL needed.
+        worker.loop.forget(fd)
         close(fd)
         // A pending timer entry may keep this object for a while: keep only the shell.
         input.deallocate()

@@ -63,6 +63,12 @@ final class EventLoop {
         registrations[Int(fd)] = nil
     }
 
+    /// Drops the registration of an fd that is about to be closed (closing removes it from epoll).
+    func forget(_ fd: Int32) {
+        guard Int(fd) < registrations.count else { return }
+        registrations[Int(fd)] = nil
+    }
+
     func isRegistered(_ fd: Int32) -> Bool { Int(fd) < registrations.count && registrations[Int(fd)] != nil }
 
     func schedule(_ handler: TimerHandler, at deadline: UInt64) {
