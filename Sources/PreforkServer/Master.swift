@@ -3,11 +3,14 @@ import CLinuxShim
 import Logging
 
 /// The master process: owns the listening socket for its whole life, spawns workers by fork+exec of
-/// its own binary, counts a worker only after READY, respawns the dead with damping, and stops
+/// its own binary, counts a worker only after READY, respawns the dead with damping, rolls a new
+/// generation in on SIGHUP (spawn, READY, then retire the old: never retire first), and stops
 /// gracefully (SIGTERM) or fast (SIGINT, SIGQUIT). Single-threaded: epoll over a signalfd, the
 /// workers' control channels, and timers.
 public final class Master {
-    let config: ServerConfig
+    private(set) var config: ServerConfig
+    /// Re-reads the configuration (flags and ini file) for a reload.
+    private let reloadConfiguration: () throws -> ServerConfig
     /// The binary to exec for workers, resolved at start (after an upgrade /proc/self/exe names a deleted file).
     private let executable: String
     /// The worker command line after the executable (the serve options, as given).
@@ -28,6 +31,15 @@ public final class Master {
     private var announcedReady = false
     private(set) var forcedKills = 0
     private(set) var reloads = 0
+    private(set) var failedReloads = 0
+    private var generation = 1
+    private var roll: RollingReload?
+    /// SIGHUPs that arrive during a roll coalesce into one more roll.
+    private var rollPending = false
+    /// Scoreboard slots not in use (each worker process has its own).
+    private var freeScoreboardSlots: [Int] = []
+    private var respawnCounts: [Int: Int] = [:]
+    static let scoreboardCapacity = 1024
     private var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
     private let startedAt = MonotonicClock.now()
@@ -35,8 +47,10 @@ public final class Master {
     enum StopMode { case graceful, fast }
 
     public init(config: ServerConfig, executable: String, workerArguments: [String],
-                logger: Logger = Logger(label: "cathammer.master")) throws {
+                logger: Logger = Logger(label: "cathammer.master"),
+                reloadConfiguration: @escaping () throws -> ServerConfig) throws {
         self.config = config
+        self.reloadConfiguration = reloadConfiguration
         self.executable = executable
         self.workerArguments = workerArguments
         self.logger = logger
@@ -57,14 +71,14 @@ public final class Master {
         let opened = try Listener.open(config.address.address, backlog: config.backlog)
         listenerFD = Self.moveAbove(opened.fd, 9)
         port = opened.port
-        scoreboard = try Scoreboard(slots: config.processes)
-        for index in 0..<config.processes { scoreboard.slot(index).store(.slotID, index + 1) }
+        scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
+        freeScoreboardSlots = Array((0..<Self.scoreboardCapacity).reversed())
         try installSignals()
         if let stats = config.statsAddress {
             statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
         }
         logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
-        for slot in 0..<config.processes { spawn(slot: slot, generation: 1) }
+        for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
         loop.run()
         close(listenerFD)
         return 0
@@ -74,7 +88,8 @@ public final class Master {
     func snapshot() -> StatsSnapshot {
         let now = MonotonicClock.now()
         let queue = Listener.queueDepth(listenerFD)
-        let rows = (0..<scoreboard.slotCount).map { index -> StatsSnapshot.WorkerRow in
+        let indices = table.entries.sorted { ($0.slot, $0.generation) < ($1.slot, $1.generation) }.map(\.scoreboardIndex)
+        let rows = indices.map { index -> StatsSnapshot.WorkerRow in
             let slot = scoreboard.slot(index)
             var values: [Scoreboard.Field: Int] = [:]
             for field in Scoreboard.Field.allCases { values[field] = slot.load(field) }
@@ -90,7 +105,16 @@ public final class Master {
 
     // MARK: - Spawning
 
-    private func spawn(slot: Int, generation: Int) {
+    /// Starts a worker for `slot`; returns its pid. The caller decides what a failure means.
+    private func spawn(slot: Int, generation: Int) throws -> Int32 {
+        guard let index = freeScoreboardSlots.popLast() else {
+            throw ServerConfigurationError("no free scoreboard slot (more than \(Self.scoreboardCapacity) workers)")
+        }
+        let board = scoreboard.slot(index)
+        board.store(.slotID, slot + 1)
+        board.store(.generation, generation)
+        board.store(.respawns, respawnCounts[slot] ?? 0)
+        board.setState(.starting)
         do {
             let (masterEnd, workerEnd) = try ControlChannel.pair()
             let workerFD = Self.moveAbove(workerEnd.fd, 9)
@@ -99,16 +123,37 @@ public final class Master {
                              "--worker-id", String(slot + 1), "--generation", String(generation),
                              "--listener-fd", "3", "--control-fd", "4",
                              "--scoreboard-fd", "5", "--scoreboard-slots", String(scoreboard.slotCount),
-                             "--scoreboard-slot", String(slot)] + workerArguments
-            let pid = try Self.spawnProcess(arguments, inheriting: [(listenerFD, 3), (workerFD, 4), (scoreboard.fd, 5)])
-            table.spawned(slot: slot, pid: pid, generation: generation, now: MonotonicClock.now())
+                             "--scoreboard-slot", String(index)] + workerArguments
+            let pid: Int32
+            do {
+                pid = try Self.spawnProcess(arguments, inheriting: [(listenerFD, 3), (workerFD, 4), (scoreboard.fd, 5)])
+            } catch {
+                masterEnd.close()
+                throw error
+            }
+            table.spawned(slot: slot, pid: pid, generation: generation, now: MonotonicClock.now(), scoreboardIndex: index)
             channels[masterEnd.fd] = masterEnd
             let handler = MasterControlHandler(master: self, channel: masterEnd, pid: pid)
             channelHandlers[masterEnd.fd] = handler
             try loop.register(masterEnd.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: handler)
+            return pid
+        } catch {
+            board.setState(.empty)
+            freeScoreboardSlots.append(index)
+            throw error
+        }
+    }
+
+    /// Keeps a slot served: spawns, and on failure tries again in a second.
+    private func respawn(slot: Int, generation: Int) {
+        do {
+            _ = try spawn(slot: slot, generation: generation)
         } catch {
             logger.error("cannot spawn worker \(slot + 1): \(error); retrying in 1 s")
-            CallbackTimer(loop: loop, after: 1000) { [weak self] in self?.spawn(slot: slot, generation: generation) }
+            CallbackTimer(loop: loop, after: 1000) { [weak self] in
+                guard let self, self.stopping == nil else { return }
+                self.respawn(slot: slot, generation: generation)
+            }
         }
     }
 
@@ -156,6 +201,11 @@ public final class Master {
     fileprivate func workerSaid(_ message: String, pid: Int32) {
         if message.hasPrefix("READY") {
             table.markReady(pid: pid)
+            if var current = roll {
+                let steps = current.ready(pid: pid)
+                roll = current
+                perform(steps)
+            }
             if stopping != nil { sendControl(to: pid, stopping == .fast ? "QUIT" : "STOP") }
             if !announcedReady && table.readyCount >= config.processes {
                 announcedReady = true
@@ -177,27 +227,114 @@ public final class Master {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { break }
-            let slot = table.entry(pid: pid)?.slot
             let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "killed by signal \(status & 0x7F)"
+            if let entry = table.entry(pid: pid) {
+                scoreboard.slot(entry.scoreboardIndex).setState(.empty)
+                freeScoreboardSlots.append(entry.scoreboardIndex)
+            }
+            if var current = roll, case .waitingForReady(_, pid?) = current.phase {
+                // The new generation's worker died before READY: the roll stops, the old one serves.
+                table.remove(pid: pid)
+                let steps = current.failed(pid: pid, reason: "new worker (pid \(pid)) \(how) before READY")
+                roll = current
+                perform(steps)
+                continue
+            }
             switch table.exited(pid: pid, now: MonotonicClock.now(), stopping: stopping != nil) {
             case .nothing:
                 if stopping == nil { logger.info("worker \(pid) \(how)") }
             case .respawn(let slot, let generation, let delay):
                 logger.warning("worker \(slot + 1) (pid \(pid)) \(how); respawning\(delay > 0 ? " after \(delay / 1_000_000) ms" : "")")
-                scoreboard.slot(slot).add(.respawns)
-                scoreboard.slot(slot).setState(.starting)
+                respawnCounts[slot, default: 0] += 1
                 if delay == 0 {
-                    spawn(slot: slot, generation: generation)
+                    respawn(slot: slot, generation: generation)
                 } else {
                     CallbackTimer(loop: loop, after: Int(delay / 1_000_000)) { [weak self] in
                         guard let self, self.stopping == nil else { return }
-                        self.spawn(slot: slot, generation: generation)
+                        self.respawn(slot: slot, generation: generation)
                     }
                 }
             }
-            if let slot, table.entries(inSlot: slot).isEmpty, stopping != nil { scoreboard.slot(slot).setState(.exited) }
         }
         if stopping != nil && table.isEmpty { loop.stop() }
+    }
+
+    // MARK: - Rolling reload
+
+    /// SIGHUP: re-read the configuration and roll a new generation in, one slot at a time.
+    func requestReload() {
+        guard stopping == nil else { return }
+        if roll != nil {
+            rollPending = true
+            return
+        }
+        let fresh: ServerConfig
+        do {
+            fresh = try reloadConfiguration()
+        } catch {
+            failedReloads += 1
+            logger.error("reload refused, the current generation keeps serving: \(error)")
+            return
+        }
+        if fresh.address != config.address {
+            logger.warning("reload: the listen address cannot change (the socket is never closed); keeping \(config.address)")
+        }
+        var applied = fresh
+        applied.address = config.address
+        applied.backlog = config.backlog
+        applied.statsAddress = config.statsAddress
+        config = applied
+        generation += 1
+        logger.info("reload: rolling in generation \(generation) with \(config.processes) workers")
+        var current = RollingReload(generation: generation, newCount: config.processes, oldWorkers: table.servingBySlot)
+        let steps = current.start()
+        roll = current
+        perform(steps)
+    }
+
+    private func perform(_ steps: [RollingReload.Step]) {
+        for step in steps {
+            switch step {
+            case .spawn(let slot, let generation):
+                do {
+                    let pid = try spawn(slot: slot, generation: generation)
+                    roll?.spawned(slot: slot, pid: pid)
+                } catch {
+                    guard var current = roll else { return }
+                    let next = current.failed(pid: nil, reason: "cannot spawn worker \(slot + 1): \(error)")
+                    roll = current
+                    perform(next)
+                }
+            case .retire(let pids):
+                for pid in pids { retire(pid) }
+            case .finished:
+                reloads += 1
+                roll = nil
+                logger.info("reload: generation \(generation) serves on every slot")
+                if rollPending {
+                    rollPending = false
+                    requestReload()
+                }
+            case .aborted(let reason):
+                failedReloads += 1
+                roll = nil
+                rollPending = false
+                logger.error("reload aborted, the previous generation keeps serving: \(reason)")
+            }
+        }
+    }
+
+    /// Tells a worker to finish its connections and exit; kills it at the mercy deadline (counted).
+    private func retire(_ pid: Int32) {
+        table.markRetiring(pid: pid)
+        if let entry = table.entry(pid: pid) { scoreboard.slot(entry.scoreboardIndex).setState(.retiring) }
+        sendControl(to: pid, "RETIRE")
+        CallbackTimer(loop: loop, after: Int(config.mercy * 1000)) { [weak self] in
+            guard let self, let entry = self.table.entry(pid: pid), entry.state == .retiring else { return }
+            self.forcedKills += 1
+            self.logger.error("worker \(entry.slot + 1) (pid \(pid)) still busy after the \(self.config.mercy) s mercy: SIGKILL (forced kill)")
+            kill(pid, SIGKILL)
+        }
     }
 
     private func sendControl(to pid: Int32, _ message: String) {
@@ -227,8 +364,10 @@ public final class Master {
             stop(.graceful)
         case SIGINT, SIGQUIT:
             stop(.fast)
+        case SIGHUP:
+            requestReload()
         default:
-            break  // SIGPIPE is ignored; reloads arrive with the lifecycle issue
+            break  // SIGPIPE is ignored
         }
     }
 

@@ -15,6 +15,9 @@ struct WorkerTable {
         var generation: Int
         var state: SlotState
         var spawnedAt: UInt64
+        /// The worker's own scoreboard slot: during a roll an old and a new worker share a worker
+        /// slot but must not share counters.
+        var scoreboardIndex: Int = 0
     }
 
     /// Respawn damping: more than `burst` respawns within `window` → wait `pause` before the next.
@@ -36,8 +39,21 @@ struct WorkerTable {
     func entry(pid: Int32) -> Entry? { entries.first { $0.pid == pid } }
     func entries(inSlot slot: Int) -> [Entry] { entries.filter { $0.slot == slot } }
 
-    mutating func spawned(slot: Int, pid: Int32, generation: Int, now: UInt64) {
-        entries.append(Entry(slot: slot, pid: pid, generation: generation, state: .starting, spawnedAt: now))
+    mutating func spawned(slot: Int, pid: Int32, generation: Int, now: UInt64, scoreboardIndex: Int = 0) {
+        entries.append(Entry(slot: slot, pid: pid, generation: generation, state: .starting, spawnedAt: now,
+                             scoreboardIndex: scoreboardIndex))
+    }
+
+    /// Forgets a worker whose exit is handled elsewhere (a roll's new worker that died before READY).
+    @discardableResult
+    mutating func remove(pid: Int32) -> Entry? {
+        guard let index = entries.firstIndex(where: { $0.pid == pid }) else { return nil }
+        return entries.remove(at: index)
+    }
+
+    /// Workers that serve (starting or ready, not retiring), by slot.
+    var servingBySlot: [Int: [Int32]] {
+        Dictionary(grouping: entries.filter { $0.state != .retiring }, by: \.slot).mapValues { $0.map(\.pid) }
     }
 
     /// READY arrived on the worker's control channel: only now does it count.

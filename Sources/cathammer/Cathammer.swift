@@ -37,6 +37,7 @@ struct Cathammer: ParsableCommand {
 }
 
 /// A bad flag, file or input: reported with what is wrong, exit code 2.
-struct UsageError: Error {
+struct UsageError: Error, CustomStringConvertible {
     var message: String
+    var description: String { message }
 }

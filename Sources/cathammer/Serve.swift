@@ -25,7 +25,11 @@ struct Serve: ParsableCommand {
             return
         }
         let executable = try ExecutablePath.resolve()
-        let master = try Master(config: config, executable: executable, workerArguments: arguments)
+        let options = self.options
+        let master = try Master(config: config, executable: executable, workerArguments: arguments) {
+            // SIGHUP: the same flags, the ini file as it is now.
+            try options.resolvedConfig(commandLine: arguments)
+        }
         do {
             let code = try master.run { port in
                 var line = "cathammer serve: ready on http://\(config.address.hostForURL):\(port) (\(config.processes) workers)"

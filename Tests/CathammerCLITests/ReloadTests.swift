@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+import Hammer
+import XCTest
+
+/// SIGHUP rolls a new generation in without losing a single request.
+final class ReloadTests: XCTestCase {
+    private func workers(_ statsPort: UInt16) -> [[String: Any]] {
+        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return [] }
+        return object["workers"] as? [[String: Any]] ?? []
+    }
+
+    private func master(_ statsPort: UInt16) -> [String: Any] {
+        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return [:] }
+        return object["master"] as? [String: Any] ?? [:]
+    }
+
+    /// Waits until exactly `count` READY workers of `generation` serve and nothing else is left.
+    private func settled(_ statsPort: UInt16, count: Int, generation: Int) -> Bool {
+        ServerProcess.eventually(timeout: 30) {
+            let rows = workers(statsPort)
+            return rows.count == count && rows.allSatisfy {
+                $0["generation"] as? Int == generation && $0["state"] as? String == "ready"
+            }
+        }
+    }
+
+    func testTwentyHUPsUnderLoadLoseNothing() throws {
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--retire-idle-grace", "2"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(settled(statsPort, count: 2, generation: 1))
+        let firstWorkers = Set(server.workerPIDs())
+        let load = LoadLoop(port: server.port)
+        load.start(clients: 4)
+        usleep(300_000)
+        for _ in 0..<20 {
+            server.signal(SIGHUP)
+            usleep(200_000)
+        }
+        // Coalesced HUPs end in one more roll: wait until the reload counter stops moving.
+        var reloads = -1
+        XCTAssertTrue(ServerProcess.eventually(timeout: 30) {
+            let now = master(statsPort)["reloads"] as? Int ?? -2
+            defer { reloads = now }
+            return now == reloads && now > 0
+        })
+        usleep(300_000)
+        let counts = load.stop()
+        let total = counts.values.reduce(0, +)
+        let failed = counts.filter { $0.key != .ok }.values.reduce(0, +)
+        XCTAssertGreaterThan(total, 200, "the loop kept requests flowing: \(counts)")
+        XCTAssertEqual(failed, 0, "every request answered through the reloads: \(counts)")
+
+        let generation = reloads + 1
+        XCTAssertTrue(settled(statsPort, count: 2, generation: generation), "generation \(generation) on every slot")
+        XCTAssertTrue(Set(server.workerPIDs()).isDisjoint(with: firstWorkers), "every worker was replaced")
+        XCTAssertEqual(master(statsPort)["pid"] as? Int, Int(server.pid), "the master stays the same process")
+        XCTAssertEqual(master(statsPort)["forced_kills"] as? Int, 0)
+        XCTAssertGreaterThan(load.workersSeen.count, 4, "responses came from several generations")
+        print("reload storm: \(reloads) rolls for 20 HUPs, \(total) requests, \(failed) failed: \(counts)")
+    }
+
+    func testAReloadWithABadConfigurationKeepsTheOldGeneration() throws {
+        let ini = FileManager.default.temporaryDirectory.appendingPathComponent("cathammer-reload-\(getpid()).ini")
+        try Data("[cathammer]\nprocesses = 2\n".utf8).write(to: ini)
+        defer { try? FileManager.default.removeItem(at: ini) }
+        let server = try ServerProcess(["--ini", ini.path, "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(settled(statsPort, count: 2, generation: 1))
+        let before = Set(server.workerPIDs())
+
+        try Data("[cathammer]\nprocesses = zero\n".utf8).write(to: ini)
+        server.signal(SIGHUP)
+        usleep(500_000)
+        XCTAssertEqual(Set(server.workerPIDs()), before, "a refused reload touches no worker")
+        XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
+
+        // The worker count follows the file on the next good reload.
+        try Data("[cathammer]\nprocesses = 3\n".utf8).write(to: ini)
+        server.signal(SIGHUP)
+        XCTAssertTrue(settled(statsPort, count: 3, generation: 2), "N → N+1 across a reload")
+        XCTAssertEqual(master(statsPort)["reloads"] as? Int, 1)
+        try Data("[cathammer]\nprocesses = 1\n".utf8).write(to: ini)
+        server.signal(SIGHUP)
+        XCTAssertTrue(settled(statsPort, count: 1, generation: 3), "N → 1 across a reload")
+    }
+
+    func testARequestInFlightDuringAReloadCompletesAndMercyKillsAreCounted() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(settled(statsPort, count: 1, generation: 1))
+        let client = try RawClient(port: server.port)
+        defer { client.close() }
+        client.send("GET /sleep?ms=1500 HTTP/1.1\r\nHost: a\r\n\r\n")
+        usleep(200_000)
+        server.signal(SIGHUP)
+        let reply = client.readAll(timeout: 10)
+        XCTAssertEqual(reply.statuses, [200], "the old worker finishes the request it had")
+        XCTAssertTrue(reply.text.contains("Connection: close"), "and closes the connection after it")
+        XCTAssertTrue(settled(statsPort, count: 1, generation: 2))
+
+        let impatient = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--reload-mercy", "1"])
+        let impatientStats = try XCTUnwrap(impatient.statsPort)
+        XCTAssertTrue(settled(impatientStats, count: 1, generation: 1))
+        let long = try RawClient(port: impatient.port)
+        defer { long.close() }
+        long.send("GET /sleep?ms=5000 HTTP/1.1\r\nHost: a\r\n\r\n")
+        usleep(200_000)
+        impatient.signal(SIGHUP)
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { master(impatientStats)["forced_kills"] as? Int == 1 },
+                      "the worker still busy after the mercy is killed, and the kill is counted")
+        XCTAssertTrue(long.readAll(timeout: 10).statuses.isEmpty, "its request is lost: that is what a forced kill means")
+    }
+}
