@@ -25,8 +25,8 @@ test: deps
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test -c release --skip-build --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing'
-	$(SWIFT) test --skip-build
+	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing'
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 fuzz-replay: build
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
