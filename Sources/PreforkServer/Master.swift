@@ -39,6 +39,12 @@ public final class Master {
     /// Scoreboard slots not in use (each worker process has its own).
     private var freeScoreboardSlots: [Int] = []
     private var respawnCounts: [Int: Int] = [:]
+    /// Replacement pid → the worker it replaces (max-requests, lifetime, RSS recycling).
+    private var replacements: [Int32: Int32] = [:]
+    private(set) var recycles = 0
+    private(set) var harakiriKills = 0
+    private var harakiriVictims: Set<Int32> = []
+    private var watchdog: CallbackTimer?
     static let scoreboardCapacity = 1024
     private var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
@@ -79,6 +85,7 @@ public final class Master {
         }
         logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
         for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
+        scheduleWatchdog()
         loop.run()
         close(listenerFD)
         return 0
@@ -99,7 +106,8 @@ public final class Master {
         }
         return StatsSnapshot(
             masterPID: getpid(), listen: "\(config.address.hostForURL):\(port)", configuredWorkers: config.processes,
-            listenQueue: queue.length, listenBacklog: queue.backlog, reloads: reloads, forcedKills: forcedKills,
+            listenQueue: queue.length, listenBacklog: queue.backlog, reloads: reloads, failedReloads: failedReloads,
+            recycles: recycles, harakiriKills: harakiriKills, forcedKills: forcedKills,
             respawns: table.respawns, uptimeSeconds: Double(now - startedAt) / 1e9, workers: rows)
     }
 
@@ -199,8 +207,16 @@ public final class Master {
     // MARK: - Worker events
 
     fileprivate func workerSaid(_ message: String, pid: Int32) {
+        if message.hasPrefix("RECYCLE") {
+            recycle(pid, reason: String(message.dropFirst("RECYCLE".count)).trimmingWhitespace())
+        }
         if message.hasPrefix("READY") {
             table.markReady(pid: pid)
+            if let replaced = replacements.removeValue(forKey: pid) {
+                recycles += 1
+                logger.info("worker \(pid) replaces \(replaced): retiring \(replaced)")
+                retire(replaced)
+            }
             if var current = roll {
                 let steps = current.ready(pid: pid)
                 roll = current
@@ -228,9 +244,17 @@ public final class Master {
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { break }
             let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "killed by signal \(status & 0x7F)"
+            harakiriVictims.remove(pid)
             if let entry = table.entry(pid: pid) {
                 scoreboard.slot(entry.scoreboardIndex).setState(.empty)
                 freeScoreboardSlots.append(entry.scoreboardIndex)
+            }
+            if let replaced = replacements.removeValue(forKey: pid) {
+                // A replacement died before READY: the old worker keeps serving; try again shortly.
+                table.remove(pid: pid)
+                logger.warning("replacement for \(replaced) (pid \(pid)) \(how) before READY; retrying in 1 s")
+                CallbackTimer(loop: loop, after: 1000) { [weak self] in self?.recycle(replaced, reason: "retry") }
+                continue
             }
             if var current = roll, case .waitingForReady(_, pid?) = current.phase {
                 // The new generation's worker died before READY: the roll stops, the old one serves.
@@ -257,6 +281,69 @@ public final class Master {
             }
         }
         if stopping != nil && table.isEmpty { loop.stop() }
+    }
+
+    // MARK: - Recycling and the watchdog
+
+    /// Replaces one worker: spawn its successor in the same slot, retire it once the successor is READY.
+    func recycle(_ pid: Int32, reason: String) {
+        guard stopping == nil, roll == nil, let entry = table.entry(pid: pid), entry.state == .ready,
+              !replacements.values.contains(pid)
+        else { return }
+        do {
+            let successor = try spawn(slot: entry.slot, generation: entry.generation)
+            replacements[successor] = pid
+            logger.info("recycling worker \(entry.slot + 1) (pid \(pid)): \(reason)")
+        } catch {
+            logger.error("cannot spawn a replacement for \(pid): \(error)")
+        }
+    }
+
+    /// Harakiri, lifetime and memory limits, checked four times a second when any is set.
+    private func scheduleWatchdog() {
+        guard config.harakiri > 0 || config.maxWorkerLifetime > 0 || config.reloadOnRSS > 0 else { return }
+        watchdog = CallbackTimer(loop: loop, after: 250) { [weak self] in
+            self?.inspectWorkers()
+            self?.scheduleWatchdog()
+        }
+    }
+
+    private func inspectWorkers() {
+        let now = MonotonicClock.now()
+        for entry in table.entries {
+            let board = scoreboard.slot(entry.scoreboardIndex)
+            let busySince = UInt64(max(0, board.load(.busySince)))
+            if config.harakiri > 0, busySince > 0, now > busySince, !harakiriVictims.contains(entry.pid),
+               now - busySince > MonotonicClock.nanoseconds(seconds: config.harakiri) {
+                harakiriKills += 1
+                harakiriVictims.insert(entry.pid)
+                logger.error("harakiri: worker \(entry.slot + 1) (pid \(entry.pid)) has run one request for more than \(config.harakiri) s: SIGKILL")
+                kill(entry.pid, SIGKILL)
+                continue
+            }
+            guard entry.state == .ready else { continue }
+            if config.maxWorkerLifetime > 0, now - entry.spawnedAt > MonotonicClock.nanoseconds(seconds: config.maxWorkerLifetime) {
+                recycle(entry.pid, reason: "older than \(config.maxWorkerLifetime) s")
+            } else if config.reloadOnRSS > 0, board.load(.rssBytes) > config.reloadOnRSS * 1_048_576 {
+                recycle(entry.pid, reason: "resident memory above \(config.reloadOnRSS) MiB")
+            }
+        }
+    }
+
+    /// SIGTTIN: one worker more.
+    private func addWorker() {
+        guard stopping == nil, roll == nil else { return }
+        config.processes += 1
+        logger.info("SIGTTIN: \(config.processes) workers")
+        respawn(slot: config.processes - 1, generation: generation)
+    }
+
+    /// SIGTTOU: one worker less (never below one).
+    private func removeWorker() {
+        guard stopping == nil, roll == nil, config.processes > 1 else { return }
+        config.processes -= 1
+        logger.info("SIGTTOU: \(config.processes) workers")
+        for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }
     }
 
     // MARK: - Rolling reload
@@ -366,6 +453,10 @@ public final class Master {
             stop(.fast)
         case SIGHUP:
             requestReload()
+        case SIGTTIN:
+            addWorker()
+        case SIGTTOU:
+            removeWorker()
         default:
             break  // SIGPIPE is ignored
         }

@@ -20,6 +20,16 @@ public struct ServerConfig: Sendable {
     public var statsAddress: ListenAddressValue?
     public var accessLog = false
     public var memoryReport = false
+    /// Recycle a worker after this many requests (0: never), plus a random 0...jitter so that
+    /// workers started together do not all recycle at once.
+    public var maxRequests = 0
+    public var maxRequestsJitter = 0
+    /// Kill a worker whose current request has run longer than this many seconds (0: never).
+    public var harakiri = 0.0
+    /// Recycle a worker older than this many seconds (0: never).
+    public var maxWorkerLifetime = 0.0
+    /// Recycle a worker whose resident memory exceeds this many MiB (0: never).
+    public var reloadOnRSS = 0
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
@@ -51,7 +61,8 @@ public struct ServerConfig: Sendable {
                 drain: 2_000_000_000),
             maxConnections: maxConnections,
             retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace),
-            accessLog: accessLog, memoryReport: memoryReport)
+            accessLog: accessLog, memoryReport: memoryReport,
+            maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)))
     }
 
     public static let applications = ["catserve"]

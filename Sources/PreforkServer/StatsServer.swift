@@ -16,6 +16,9 @@ struct StatsSnapshot {
     var listenQueue: Int
     var listenBacklog: Int
     var reloads: Int
+    var failedReloads: Int
+    var recycles: Int
+    var harakiriKills: Int
     var forcedKills: Int
     var respawns: Int
     var uptimeSeconds: Double
@@ -26,6 +29,7 @@ struct StatsSnapshot {
         var out = "{\"master\":{"
         out += "\"pid\":\(masterPID),\"listen\":\"\(listen)\",\"workers_configured\":\(configuredWorkers),"
         out += "\"listen_queue\":\(listenQueue),\"listen_backlog\":\(listenBacklog),\"reloads\":\(reloads),"
+        out += "\"failed_reloads\":\(failedReloads),\"recycles\":\(recycles),\"harakiri_kills\":\(harakiriKills),"
         out += "\"forced_kills\":\(forcedKills),\"respawns\":\(respawns),\"uptime_seconds\":\(Int(uptimeSeconds))},"
         out += "\"workers\":["
         out += workers.map { row in
@@ -50,6 +54,9 @@ struct StatsSnapshot {
         metric("listen_backlog", "gauge", "The listener's accept queue limit.", [("", listenBacklog)])
         metric("reloads_total", "counter", "Rolling reloads completed.", [("", reloads)])
         metric("forced_kills_total", "counter", "Workers killed because they did not stop in time.", [("", forcedKills)])
+        metric("failed_reloads_total", "counter", "Reloads refused or aborted (the old generation kept serving).", [("", failedReloads)])
+        metric("recycles_total", "counter", "Workers replaced for max-requests, lifetime or memory.", [("", recycles)])
+        metric("harakiri_kills_total", "counter", "Workers killed for a request longer than --harakiri.", [("", harakiriKills)])
         metric("respawns_total", "counter", "Workers replaced after an unexpected exit.", [("", respawns)])
         metric("workers_configured", "gauge", "Worker processes the master keeps.", [("", configuredWorkers)])
         func perWorker(_ name: String, _ type: String, _ help: String, _ value: (WorkerRow) -> Int) {

@@ -18,6 +18,8 @@ struct WorkerSettings {
     var accessLog = false
     /// Log the worker's resident memory after every request (uWSGI's --memory-report).
     var memoryReport = false
+    /// After this many requests (jitter already added; 0: never) ask the master for a replacement.
+    var maxRequests = 0
 }
 
 /// One worker process: an epoll loop over the inherited listener, its connections, the control
@@ -42,6 +44,8 @@ final class Worker {
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
     private var resumeTimer: CallbackTimer?
+    private var requestsServed = 0
+    private var askedForReplacement = false
     let logger: Logger
     private let accessLogger = Logger(label: "cathammer.access")
 
@@ -187,7 +191,15 @@ final class Worker {
 
     func noteRejection() { scoreboard?.noteRejection() }
     func requestStarted() { scoreboard?.requestStarted() }
-    func requestFinished() { scoreboard?.requestFinished() }
+    func requestFinished() {
+        scoreboard?.requestFinished()
+        requestsServed += 1
+        if config.maxRequests > 0 && requestsServed >= config.maxRequests && !askedForReplacement && !retiring {
+            // Keep serving: the master retires this worker once the replacement is READY.
+            askedForReplacement = true
+            control.send("RECYCLE max-requests")
+        }
+    }
 
     /// `--access-log` and `--memory-report`: off by default, they cost a log line per request.
     func logRequest(method: @autoclosure () -> String, target: @autoclosure () -> String, status: Int, bodyBytes: Int,

@@ -100,6 +100,11 @@ enum ConfigSummary {
             "limit-header-section = \(config.limits.maxHeaderSection)", "limit-fields = \(config.limits.maxFieldCount)",
             "limit-body = \(config.limits.maxBody)",
         ]
+        lines += [
+            "max-requests = \(config.maxRequests)", "max-requests-jitter = \(config.maxRequestsJitter)",
+            "harakiri = \(config.harakiri)", "max-worker-lifetime = \(config.maxWorkerLifetime)",
+            "reload-on-rss = \(config.reloadOnRSS)",
+        ]
         lines += config.staticMappings.map { "static-map = \($0.prefix)=\($0.directory)" }
         if let stats = config.statsAddress { lines.append("stats = \(stats)") }
         return lines.joined(separator: "\n")

@@ -67,6 +67,21 @@ struct ServeOptions: ParsableArguments {
     @Flag(help: "Log each worker's resident memory after every request.")
     var memoryReport = false
 
+    @Option(help: "Recycle a worker after this many requests (0: never); its replacement is READY first.")
+    var maxRequests = 0
+
+    @Option(help: "Add a random 0...N to --max-requests per worker, so workers do not recycle together.")
+    var maxRequestsJitter = 0
+
+    @Option(help: "Kill a worker whose current request runs longer than this many seconds (0: never).")
+    var harakiri = 0.0
+
+    @Option(help: "Recycle a worker older than this many seconds (0: never).")
+    var maxWorkerLifetime = 0.0
+
+    @Option(help: "Recycle a worker whose resident memory exceeds this many MiB (0: never).")
+    var reloadOnRss = 0
+
     /// The configuration from the ini file (if any) with the command-line flags over it.
     /// `commandLine` is the arguments after the subcommand, as given.
     func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
@@ -132,6 +147,14 @@ struct ServeOptions: ParsableArguments {
         config.staticMappings = mappings
         config.accessLog = accessLog
         config.memoryReport = memoryReport
+        guard maxRequests >= 0, maxRequestsJitter >= 0, harakiri >= 0, maxWorkerLifetime >= 0, reloadOnRss >= 0 else {
+            throw UsageError(message: "--max-requests, --max-requests-jitter, --harakiri, --max-worker-lifetime and --reload-on-rss cannot be negative")
+        }
+        config.maxRequests = maxRequests
+        config.maxRequestsJitter = maxRequestsJitter
+        config.harakiri = harakiri
+        config.maxWorkerLifetime = maxWorkerLifetime
+        config.reloadOnRSS = reloadOnRss
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

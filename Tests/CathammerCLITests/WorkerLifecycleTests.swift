@@ -1,0 +1,79 @@
+import Foundation
+import Glibc
+import Hammer
+import XCTest
+
+/// Workers replaced while serving: max-requests, lifetime, memory, harakiri, SIGTTIN / SIGTTOU.
+final class WorkerLifecycleTests: XCTestCase {
+    private func stats(_ port: UInt16) -> [String: Any] {
+        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/"),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+
+    private func masterValue(_ port: UInt16, _ key: String) -> Int {
+        (stats(port)["master"] as? [String: Any])?[key] as? Int ?? -1
+    }
+
+    private func readyWorkers(_ port: UInt16) -> Int {
+        ((stats(port)["workers"] as? [[String: Any]]) ?? []).filter { $0["state"] as? String == "ready" }.count
+    }
+
+    func testMaxRequestsRecyclesWorkersWithoutLosingARequest() throws {
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--max-requests", "5",
+                                        "--max-requests-jitter", "3", "--retire-idle-grace", "1"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 2 })
+        let first = Set(server.workerPIDs())
+        let load = LoadLoop(port: server.port)
+        load.start(clients: 3)
+        XCTAssertTrue(ServerProcess.eventually(timeout: 30) { self.masterValue(statsPort, "recycles") >= 10 })
+        let counts = load.stop()
+        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
+        XCTAssertFalse(Set(server.workerPIDs()).isSubset(of: first), "workers were replaced")
+        XCTAssertEqual(masterValue(statsPort, "forced_kills"), 0)
+        print("max-requests 5: \(masterValue(statsPort, "recycles")) recycles, \(counts)")
+    }
+
+    func testHarakiriKillsAStuckWorkerAndCountsIt() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--harakiri", "1"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 1 })
+        let victim = try XCTUnwrap(server.workerPIDs().first)
+        let stuck = try RawClient(port: server.port)
+        defer { stuck.close() }
+        stuck.send("GET /sleep?ms=5000 HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertTrue(ServerProcess.eventually(timeout: 10) { self.masterValue(statsPort, "harakiri_kills") == 1 })
+        XCTAssertTrue(stuck.readAll(timeout: 5).closed, "the stuck request's connection dies with its worker")
+        XCTAssertTrue(ServerProcess.eventually { !server.workerPIDs().contains(victim) && self.readyWorkers(statsPort) == 1 },
+                      "and a new worker takes the slot")
+        XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
+    }
+
+    func testLifetimeAndMemoryLimitsRecycle() throws {
+        let old = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--max-worker-lifetime", "1"])
+        let oldStats = try XCTUnwrap(old.statsPort)
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(oldStats, "recycles") >= 1 })
+        XCTAssertEqual(try RawClient.exchange(port: old.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
+
+        let fat = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--reload-on-rss", "1"])
+        let fatStats = try XCTUnwrap(fat.statsPort)
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(fatStats, "recycles") >= 1 },
+                      "every worker is above 1 MiB")
+    }
+
+    func testTTINAndTTOUChangeTheWorkerCount() throws {
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 2 })
+        server.signal(SIGTTIN)
+        XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 3 && server.workerPIDs().count == 3 })
+        server.signal(SIGTTOU)
+        server.signal(SIGTTOU)
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 1 && self.readyWorkers(statsPort) == 1 })
+        server.signal(SIGTTOU)
+        usleep(300_000)
+        XCTAssertEqual(server.workerPIDs().count, 1, "never below one worker")
+    }
+}
