@@ -45,6 +45,7 @@ public final class Master {
     private(set) var harakiriKills = 0
     private var harakiriVictims: Set<Int32> = []
     private var watchdog: CallbackTimer?
+    private var fifo: MasterFIFO?
     static let scoreboardCapacity = 1024
     private var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
@@ -83,10 +84,14 @@ public final class Master {
         if let stats = config.statsAddress {
             statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
         }
+        if let path = config.masterFIFO {
+            fifo = try MasterFIFO(path: path, loop: loop) { [unowned self] command in self.execute(command) }
+        }
         logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
         for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
         scheduleWatchdog()
         loop.run()
+        fifo?.close()
         close(listenerFD)
         return 0
     }
@@ -327,6 +332,18 @@ public final class Master {
             } else if config.reloadOnRSS > 0, board.load(.rssBytes) > config.reloadOnRSS * 1_048_576 {
                 recycle(entry.pid, reason: "resident memory above \(config.reloadOnRSS) MiB")
             }
+        }
+    }
+
+    private func execute(_ command: MasterFIFO.Command) {
+        switch command {
+        case .reload: requestReload()
+        case .stop: stop(.graceful)
+        case .fastStop: stop(.fast)
+        case .addWorker: addWorker()
+        case .removeWorker: removeWorker()
+        case .logStats: logger.info("stats: \(snapshot().json().trimmingWhitespace())")
+        case .unknown(let character): logger.warning("master fifo: unknown command '\(character)'")
         }
     }
 

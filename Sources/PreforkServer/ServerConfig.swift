@@ -30,6 +30,8 @@ public struct ServerConfig: Sendable {
     public var maxWorkerLifetime = 0.0
     /// Recycle a worker whose resident memory exceeds this many MiB (0: never).
     public var reloadOnRSS = 0
+    /// `--master-fifo PATH`: one-character commands for the master.
+    public var masterFIFO: String?
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,

@@ -82,6 +82,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Recycle a worker whose resident memory exceeds this many MiB (0: never).")
     var reloadOnRss = 0
 
+    @Option(help: "A named pipe for one-character master commands: r reload, q stop, Q fast stop, + / - workers, s stats.")
+    var masterFifo: String?
+
     /// The configuration from the ini file (if any) with the command-line flags over it.
     /// `commandLine` is the arguments after the subcommand, as given.
     func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
@@ -155,6 +158,7 @@ struct ServeOptions: ParsableArguments {
         config.harakiri = harakiri
         config.maxWorkerLifetime = maxWorkerLifetime
         config.reloadOnRSS = reloadOnRss
+        config.masterFIFO = masterFifo
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

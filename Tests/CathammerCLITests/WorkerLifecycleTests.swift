@@ -77,3 +77,43 @@ final class WorkerLifecycleTests: XCTestCase {
         XCTAssertEqual(server.workerPIDs().count, 1, "never below one worker")
     }
 }
+
+final class MasterFIFOTests: XCTestCase {
+    func testOneCharacterCommands() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cathammer-fifo-\(getpid())").path
+        unlink(path)
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--master-fifo", path])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        func send(_ text: String) throws {
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+            handle.write(Data(text.utf8))
+            try handle.close()
+        }
+        func workers() -> [[String: Any]] {
+            guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            else { return [] }
+            return object["workers"] as? [[String: Any]] ?? []
+        }
+        XCTAssertTrue(ServerProcess.eventually { workers().filter { $0["state"] as? String == "ready" }.count == 2 })
+        try send("+\n")
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 3 })
+        try send("-")
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
+        try send("r")
+        XCTAssertTrue(ServerProcess.eventually {
+            let rows = workers()
+            return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 2 && $0["state"] as? String == "ready" }
+        }, "r rolls a new generation in")
+        try send("s x")
+        try send("q")
+        XCTAssertEqual(server.waitForExit(), 0)
+        XCTAssertTrue(server.errorText.contains("stats: {\"master\""), server.errorText)
+        XCTAssertTrue(server.errorText.contains("unknown command 'x'"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the FIFO it created is removed")
+
+        let notAFIFO = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--master-fifo", "/etc/hostname"])
+        XCTAssertEqual(notAFIFO.status, 2)
+        XCTAssertTrue(notAFIFO.stderr.contains("not a FIFO"), notAFIFO.stderr)
+    }
+}
