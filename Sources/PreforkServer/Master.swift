@@ -75,20 +75,31 @@ public final class Master {
                 "--listen \(config.backlog) is larger than net.core.somaxconn (\(maximum)): the kernel would silently "
                     + "use \(maximum); lower --listen or raise the sysctl")
         }
-        let opened = try Listener.open(config.address.address, backlog: config.backlog)
-        listenerFD = Self.moveAbove(opened.fd, 9)
-        port = opened.port
-        scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
-        freeScoreboardSlots = Array((0..<Self.scoreboardCapacity).reversed())
+        let handover = getenv(MasterHandover.environmentKey).flatMap { MasterHandover.decode(String(cString: $0)) }
+        unsetenv(MasterHandover.environmentKey)
+        if let handover {
+            try adopt(handover)
+        } else {
+            let opened = try Listener.open(config.address.address, backlog: config.backlog)
+            listenerFD = Self.moveAbove(opened.fd, 9)
+            port = opened.port
+            scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
+            freeScoreboardSlots = Array((0..<Self.scoreboardCapacity).reversed())
+        }
         try installSignals()
-        if let stats = config.statsAddress {
+        if statsServer == nil, let stats = config.statsAddress {
             statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
         }
         if let path = config.masterFIFO {
             fifo = try MasterFIFO(path: path, loop: loop) { [unowned self] command in self.execute(command) }
         }
-        logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
-        for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
+        if handover == nil {
+            logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
+            for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
+        } else {
+            logger.info("master \(getpid()) re-executed: adopted \(table.entries.count) workers; rolling them onto this image")
+            requestReload()
+        }
         scheduleWatchdog()
         loop.run()
         fifo?.close()
@@ -363,6 +374,86 @@ public final class Master {
         for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }
     }
 
+    // MARK: - Re-exec in place (SIGUSR2)
+
+    /// Replaces this process's image with the binary at `executable` (same pid), keeping the
+    /// listener, the scoreboard, the stats listener and every worker's control channel open. The
+    /// new image adopts the workers and rolls them. If execve fails, this image goes on serving.
+    private func reexec() {
+        guard stopping == nil else { return }
+        guard roll == nil, replacements.isEmpty else {
+            logger.warning("re-exec postponed: a roll or a recycle is in progress; send SIGUSR2 again")
+            return
+        }
+        let workers = table.entries.compactMap { entry -> MasterHandover.AdoptedWorker? in
+            guard let channel = channelHandlers.values.first(where: { $0.pid == entry.pid })?.channel else { return nil }
+            return MasterHandover.AdoptedWorker(slot: entry.slot, pid: entry.pid, generation: entry.generation, state: entry.state,
+                                                controlFD: channel.fd, scoreboardIndex: entry.scoreboardIndex,
+                                                spawnedAt: entry.spawnedAt)
+        }
+        let handover = MasterHandover(
+            listenerFD: listenerFD, scoreboardFD: scoreboard.fd, statsFD: statsServer?.listenerFD, generation: generation,
+            processes: config.processes,
+            counters: ["reloads": reloads, "failed_reloads": failedReloads, "forced_kills": forcedKills,
+                       "recycles": recycles, "harakiri_kills": harakiriKills],
+            respawnCounts: respawnCounts, workers: workers)
+        // Clear close-on-exec only on what must survive.
+        let surviving = [listenerFD, scoreboard.fd] + (statsServer.map { [$0.listenerFD] } ?? []) + workers.map(\.controlFD)
+        for fd in surviving { _ = fcntl(fd, F_SETFD, 0) }
+        fifo?.close()
+        setenv(MasterHandover.environmentKey, handover.encoded(), 1)
+        logger.info("SIGUSR2: re-executing \(executable) as pid \(getpid())")
+        var argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable)] + CommandLine.arguments.dropFirst().map { strdup($0) } + [nil]
+        execv(executable, &argv)
+        // Still here: the new image could not start.
+        let reason = String(cString: strerror(errno))
+        for pointer in argv { free(pointer) }
+        unsetenv(MasterHandover.environmentKey)
+        for fd in surviving { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        if let path = config.masterFIFO {
+            fifo = try? MasterFIFO(path: path, loop: loop) { [unowned self] command in self.execute(command) }
+        }
+        failedReloads += 1
+        logger.error("re-exec of \(executable) failed (\(reason)); this image keeps serving")
+    }
+
+    /// The new image's side: take over the descriptors and books of the previous one.
+    private func adopt(_ handover: MasterHandover) throws {
+        listenerFD = handover.listenerFD
+        port = Listener.boundPort(listenerFD)
+        scoreboard = try Scoreboard(fd: handover.scoreboardFD, slots: Self.scoreboardCapacity)
+        generation = handover.generation
+        config.processes = handover.processes
+        reloads = handover.counters["reloads"] ?? 0
+        failedReloads = handover.counters["failed_reloads"] ?? 0
+        forcedKills = handover.counters["forced_kills"] ?? 0
+        recycles = handover.counters["recycles"] ?? 0
+        harakiriKills = handover.counters["harakiri_kills"] ?? 0
+        respawnCounts = handover.respawnCounts
+        var used = Set<Int>()
+        for fd in [listenerFD, handover.scoreboardFD] + handover.workers.map(\.controlFD) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for worker in handover.workers {
+            used.insert(worker.scoreboardIndex)
+            table.adopt(WorkerTable.Entry(slot: worker.slot, pid: worker.pid, generation: worker.generation, state: worker.state,
+                                          spawnedAt: worker.spawnedAt, scoreboardIndex: worker.scoreboardIndex))
+            let channel = ControlChannel(fd: worker.controlFD)
+            let handler = MasterControlHandler(master: self, channel: channel, pid: worker.pid)
+            channels[channel.fd] = channel
+            channelHandlers[channel.fd] = handler
+            try loop.register(channel.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: handler)
+            if worker.state == .retiring {
+                // Its mercy deadline restarts with this image.
+                retireTimer(worker.pid)
+            }
+        }
+        freeScoreboardSlots = (0..<Self.scoreboardCapacity).reversed().filter { !used.contains($0) }
+        if let statsFD = handover.statsFD {
+            _ = fcntl(statsFD, F_SETFD, FD_CLOEXEC)
+            statsServer = try StatsServer(adopting: statsFD, loop: loop) { [unowned self] in self.snapshot() }
+        }
+        announcedReady = true
+    }
+
     // MARK: - Rolling reload
 
     /// SIGHUP: re-read the configuration and roll a new generation in, one slot at a time.
@@ -433,6 +524,11 @@ public final class Master {
         table.markRetiring(pid: pid)
         if let entry = table.entry(pid: pid) { scoreboard.slot(entry.scoreboardIndex).setState(.retiring) }
         sendControl(to: pid, "RETIRE")
+        retireTimer(pid)
+    }
+
+    /// Kills a retiring worker at the mercy deadline; every such kill is counted.
+    private func retireTimer(_ pid: Int32) {
         CallbackTimer(loop: loop, after: Int(config.mercy * 1000)) { [weak self] in
             guard let self, let entry = self.table.entry(pid: pid), entry.state == .retiring else { return }
             self.forcedKills += 1
@@ -470,6 +566,8 @@ public final class Master {
             stop(.fast)
         case SIGHUP:
             requestReload()
+        case SIGUSR2:
+            reexec()
         case SIGTTIN:
             addWorker()
         case SIGTTOU:

@@ -97,6 +97,16 @@ final class StatsServer: EventHandler {
         try loop.register(fd, events: EPOLLIN.rawValue, handler: self)
     }
 
+    /// Takes over the stats listener of the previous master image.
+    init(adopting fd: Int32, loop: EventLoop, snapshot: @escaping () -> StatsSnapshot) throws(SystemError) {
+        self.fd = fd
+        port = Listener.boundPort(fd)
+        self.snapshot = snapshot
+        try loop.register(fd, events: EPOLLIN.rawValue, handler: self)
+    }
+
+    var listenerFD: Int32 { fd }
+
     func handleEvents(_ events: UInt32, loop: EventLoop) {
         while true {
             let client = linux_accept4(fd, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))

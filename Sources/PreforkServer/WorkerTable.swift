@@ -44,6 +44,9 @@ struct WorkerTable {
                              scoreboardIndex: scoreboardIndex))
     }
 
+    /// A worker inherited from the previous master image (SIGUSR2).
+    mutating func adopt(_ entry: Entry) { entries.append(entry) }
+
     /// Forgets a worker whose exit is handled elsewhere (a roll's new worker that died before READY).
     @discardableResult
     mutating func remove(pid: Int32) -> Entry? {

@@ -116,3 +116,44 @@ final class ReloadTests: XCTestCase {
         XCTAssertTrue(long.readAll(timeout: 10).statuses.isEmpty, "its request is lost: that is what a forced kill means")
     }
 }
+
+/// SIGUSR2: the master re-executes its binary in place and adopts its workers.
+final class ReexecTests: XCTestCase {
+    private func snapshot(_ statsPort: UInt16) -> [String: Any] {
+        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+
+    func testFiveReexecsUnderLoadKeepThePidAndLoseNothing() throws {
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--retire-idle-grace", "1"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        func settled(_ generation: Int) -> Bool {
+            ServerProcess.eventually(timeout: 30) {
+                let workers = self.snapshot(statsPort)["workers"] as? [[String: Any]] ?? []
+                return workers.count == 2 && workers.allSatisfy {
+                    $0["generation"] as? Int == generation && $0["state"] as? String == "ready"
+                }
+            }
+        }
+        XCTAssertTrue(settled(1))
+        let load = LoadLoop(port: server.port)
+        load.start(clients: 3)
+        for round in 1...5 {
+            let before = Set(server.workerPIDs())
+            server.signal(SIGUSR2)
+            XCTAssertTrue(settled(round + 1), "re-exec \(round) rolled generation \(round + 1) in")
+            XCTAssertTrue(Set(server.workerPIDs()).isDisjoint(with: before), "re-exec \(round) replaced every worker")
+        }
+        let counts = load.stop()
+        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
+        let master = snapshot(statsPort)["master"] as? [String: Any] ?? [:]
+        XCTAssertEqual(master["pid"] as? Int, Int(server.pid), "same pid: the master re-executed in place")
+        XCTAssertEqual(master["reloads"] as? Int, 5, "the books survive the re-exec")
+        XCTAssertEqual(master["forced_kills"] as? Int, 0)
+        print("re-exec: 5 re-execs, \(counts)")
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(), 0)
+    }
+}
