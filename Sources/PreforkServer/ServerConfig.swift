@@ -32,6 +32,7 @@ public struct ServerConfig: Sendable {
     public var reloadOnRSS = 0
     /// `--master-fifo PATH`: one-character commands for the master.
     public var masterFIFO: String?
+    public var acceptMode: AcceptMode = .exclusive
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
@@ -64,7 +65,8 @@ public struct ServerConfig: Sendable {
             maxConnections: maxConnections,
             retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace),
             accessLog: accessLog, memoryReport: memoryReport,
-            maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)))
+            maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)),
+            acceptMode: acceptMode)
     }
 
     public static let applications = ["catserve"]

@@ -20,6 +20,15 @@ struct WorkerSettings {
     var memoryReport = false
     /// After this many requests (jitter already added; 0: never) ask the master for a replacement.
     var maxRequests = 0
+    var acceptMode: AcceptMode = .exclusive
+}
+
+/// How workers wait for connections on the shared listener (`--accept`).
+public enum AcceptMode: String, Sendable, CaseIterable {
+    /// EPOLLEXCLUSIVE, re-registered every 16 accepts: one worker woken per connection.
+    case exclusive
+    /// Every worker polls the listener: every idle worker wakes for each connection (the herd baseline).
+    case plain
 }
 
 /// One worker process: an epoll loop over the inherited listener, its connections, the control
@@ -89,7 +98,7 @@ final class Worker {
     private func startListening() {
         guard !listening, !retiring, connections.count < config.maxConnections else { return }
         // EPOLLEXCLUSIVE wakes one waiting worker per connection instead of all of them (the herd).
-        let events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        let events = EPOLLIN.rawValue | (config.acceptMode == .exclusive ? EPOLLEXCLUSIVE.rawValue : 0)
         do {
             try loop.register(listenerFD, events: events, handler: listenerHandler)
             listening = true
@@ -136,7 +145,7 @@ final class Worker {
         }
         if connections.count >= config.maxConnections {
             stopListening()
-        } else if listening && acceptsSinceRegistration >= config.acceptBatch {
+        } else if config.acceptMode == .exclusive && listening && acceptsSinceRegistration >= config.acceptBatch {
             // EPOLLEXCLUSIVE wakes the most recently waiting worker first; re-registering moves this
             // one to the back, so light load spreads over workers instead of one taking everything.
             stopListening()

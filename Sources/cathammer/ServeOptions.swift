@@ -82,6 +82,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Recycle a worker whose resident memory exceeds this many MiB (0: never).")
     var reloadOnRss = 0
 
+    @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default) or plain (the herd baseline).")
+    var accept = AcceptMode.exclusive.rawValue
+
     @Option(help: "A named pipe for one-character master commands: r reload, q stop, Q fast stop, + / - workers, s stats.")
     var masterFifo: String?
 
@@ -159,6 +162,10 @@ struct ServeOptions: ParsableArguments {
         config.maxWorkerLifetime = maxWorkerLifetime
         config.reloadOnRSS = reloadOnRss
         config.masterFIFO = masterFifo
+        guard let mode = AcceptMode(rawValue: accept) else {
+            throw UsageError(message: "--accept '\(accept)' is unknown; available: \(AcceptMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        config.acceptMode = mode
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

@@ -1,0 +1,63 @@
+import Foundation
+import Glibc
+import Hammer
+import XCTest
+
+/// The thundering herd, seen in the scoreboard: how many workers wake for each accepted connection.
+final class AcceptModeTests: XCTestCase {
+    /// Voluntary context switches of a process: each one is a sleep after a wakeup. Wakeups that end
+    /// inside the kernel (the listener was already drained) never reach user space, so this, not
+    /// EAGAIN or epoll returns, is what shows the herd.
+    static func voluntarySwitches(_ pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") })
+        else { return 0 }
+        return Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+    }
+
+    /// Kernel wakeups per accepted connection for `mode`, with 4 workers and a serial client.
+    private func wakeupsPerAccept(_ mode: String) throws -> Double {
+        let server = try ServerProcess(["-p", "4", "--accept", mode, "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        func workers() -> [[String: Any]] {
+            guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            else { return [] }
+            return object["workers"] as? [[String: Any]] ?? []
+        }
+        XCTAssertTrue(ServerProcess.eventually { workers().filter { $0["state"] as? String == "ready" }.count == 4 })
+        let connections = 150
+        let pids = server.workerPIDs()
+        XCTAssertEqual(pids.count, 4)
+        usleep(200_000)
+        let before = pids.map(Self.voluntarySwitches).reduce(0, +)
+        for _ in 0..<connections {
+            let reply = try RawClient.exchange(port: server.port, "GET /cats/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            XCTAssertEqual(reply.statuses, [200], mode)
+            usleep(2_000)  // let every worker go back to epoll_wait: a serial client at light load
+        }
+        var rows: [[String: Any]] = []
+        XCTAssertTrue(ServerProcess.eventually {
+            rows = workers()
+            return rows.reduce(0) { $0 + ($1["accepts"] as? Int ?? 0) } == connections
+        })
+        let switches = pids.map(Self.voluntarySwitches).reduce(0, +) - before
+        let listenerWakeups = rows.reduce(0) { $0 + ($1["listener_wakeups"] as? Int ?? 0) }
+        print("\(mode): \(Double(switches) / Double(connections)) voluntary context switches and "
+              + "\(Double(listenerWakeups) / Double(connections)) listener wakeups per connection")
+        return Double(switches) / Double(connections)
+    }
+
+    func testPlainWakesTheHerdAndExclusiveWakesOne() throws {
+        let plain = try wakeupsPerAccept("plain")
+        let exclusive = try wakeupsPerAccept("exclusive")
+        XCTAssertGreaterThan(plain, exclusive + 1.5, "plain epoll wakes every idle worker for each connection")
+        XCTAssertLessThan(exclusive, 3, "EPOLLEXCLUSIVE wakes one worker (which may sleep once more for the request bytes)")
+    }
+
+    func testUnknownModesAreRefused() throws {
+        let result = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--accept", "stampede"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("--accept"), result.stderr)
+    }
+}
