@@ -259,7 +259,7 @@ final class Connection: EventHandler, TimerHandler {
 
     private func queue(_ prebuilt: PrebuiltResponse) {
         let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, clientAskedToClose: currentHeadCopied,
-                                                  now: worker.loop.now)
+                                                  morePipelined: morePipelined, now: worker.loop.now)
         appendCommonHeaders(status: prebuilt.status, closeAfter: closeAfter)
         ResponseEncoder.appendHeader("Content-Type", prebuilt.contentType, to: &output)
         ResponseEncoder.appendContentLength(prebuilt.body.count, to: &output)
@@ -272,7 +272,7 @@ final class Connection: EventHandler, TimerHandler {
 
     private func queue(_ response: Response) {
         let closeAfter = lifecycle.responseQueued(keepAlive: currentKeepAlive, clientAskedToClose: currentHeadCopied,
-                                                  now: worker.loop.now)
+                                                  morePipelined: morePipelined, now: worker.loop.now)
         appendCommonHeaders(status: response.status, closeAfter: closeAfter)
         for (name, value) in response.headers {
             output.append(contentsOf: name.utf8)
@@ -368,6 +368,12 @@ final class Connection: EventHandler, TimerHandler {
         default:
             break
         }
+    }
+
+    /// Bytes of another request wait, in the buffer or the socket (only asked while retiring).
+    private var morePipelined: Bool {
+        guard lifecycle.retiring, currentHeadCopied else { return false }
+        return inputEnd > inputStart || !nothingUnread()
     }
 
     // MARK: - Staged close

@@ -98,8 +98,11 @@ struct ConnectionLifecycle: Equatable {
     /// A response (final, or an error for a refused request) is queued. Returns whether the
     /// connection closes after it. `clientAskedToClose`: the request itself ended the connection
     /// (Connection: close, HTTP/1.0), as opposed to a refusal, a timeout or a retiring worker.
-    mutating func responseQueued(keepAlive: Bool, clientAskedToClose: Bool = false, now: UInt64) -> Bool {
-        let closeAfter = !keepAlive || retiring
+    /// `morePipelined`: requests already sent behind this one; a retiring worker answers them too and
+    /// closes after the last.
+    mutating func responseQueued(keepAlive: Bool, clientAskedToClose: Bool = false, morePipelined: Bool = false,
+                                 now: UInt64) -> Bool {
+        let closeAfter = !keepAlive || (retiring && !morePipelined)
         clientClosing = closeAfter && clientAskedToClose && !retiring
         phase = .writing(closeAfter: closeAfter)
         deadline = now &+ timeouts.write

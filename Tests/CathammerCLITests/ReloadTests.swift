@@ -157,3 +157,23 @@ final class ReexecTests: XCTestCase {
         XCTAssertEqual(server.waitForExit(), 0)
     }
 }
+
+final class RetireTests: XCTestCase {
+    func testPipelinedRequestsAtRetireAreAnsweredInOrderAndTheLastCloses() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let client = try RawClient(port: server.port)
+        defer { client.close() }
+        client.send("GET /sleep?ms=600 HTTP/1.1\r\nHost: a\r\n\r\nGET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /cats/2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        usleep(200_000)
+        server.signal(SIGHUP)
+        let reply = client.readAll(timeout: 10)
+        XCTAssertEqual(reply.statuses, [200, 200, 200], reply.text)
+        XCTAssertTrue(reply.closed)
+        let responses = reply.text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst()
+        XCTAssertEqual(responses.map { $0.contains("Connection: close") }, [false, false, true],
+                       "only the last pipelined response closes")
+        let order = ["slept 600 ms", "\"name\":\"Tom\"", "\"name\":\"Mittens\""].compactMap { reply.text.range(of: $0)?.lowerBound }
+        XCTAssertEqual(order.count, 3)
+        XCTAssertEqual(order, order.sorted(), "in request order")
+    }
+}

@@ -130,6 +130,18 @@ final class ConnectionLifecycleTests: XCTestCase {
         XCTAssertTrue(writing.responseQueued(keepAlive: true, now: 40))
     }
 
+    func testARetiringConnectionAnswersWhatIsPipelinedAndClosesAfterTheLast() {
+        var life = ConnectionLifecycle(timeouts: timeouts, now: 0)
+        life.retire(grace: 1_000, now: 0)
+        life.messageReceived()
+        XCTAssertFalse(life.responseQueued(keepAlive: true, morePipelined: true, now: 0), "another request waits")
+        XCTAssertEqual(life.outputDrained(now: 0), .parse)
+        life.requestStarted(now: 0)
+        life.headReceived(now: 0)
+        life.messageReceived()
+        XCTAssertTrue(life.responseQueued(keepAlive: true, morePipelined: false, now: 0), "the last one closes")
+    }
+
     func testFailureClosesFromAnyPhase() {
         var life = ConnectionLifecycle(timeouts: timeouts, now: 0)
         life.messageReceived()
