@@ -116,6 +116,12 @@ public final class Master {
             let slot = scoreboard.slot(index)
             var values: [Scoreboard.Field: Int] = [:]
             for field in Scoreboard.Field.allCases { values[field] = slot.load(field) }
+            // Read at the moment of asking: a worker samples these itself only when it wakes, and the
+            // herd's wakeups end inside the kernel without waking anyone's user space.
+            if let live = ProcessStatus.read(pid: Int32(values[.pid] ?? 0)) {
+                values[.voluntaryContextSwitches] = live.voluntaryContextSwitches
+                values[.rssBytes] = live.residentBytes
+            }
             let busySince = UInt64(max(0, slot.load(.busySince)))
             let busy = busySince == 0 || busySince > now ? 0 : Int((now - busySince) / 1_000_000)
             return StatsSnapshot.WorkerRow(values: values, state: slot.state, busyMilliseconds: busy)

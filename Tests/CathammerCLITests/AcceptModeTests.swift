@@ -42,6 +42,8 @@ final class AcceptModeTests: XCTestCase {
             return rows.reduce(0) { $0 + ($1["accepts"] as? Int ?? 0) } == connections
         })
         let switches = pids.map(Self.voluntarySwitches).reduce(0, +) - before
+        let reported = rows.reduce(0) { $0 + ($1["voluntary_context_switches"] as? Int ?? 0) }
+        XCTAssertGreaterThanOrEqual(reported, switches, "the stats endpoint reports the same counter")
         let listenerWakeups = rows.reduce(0) { $0 + ($1["listener_wakeups"] as? Int ?? 0) }
         print("\(mode): \(Double(switches) / Double(connections)) voluntary context switches and "
               + "\(Double(listenerWakeups) / Double(connections)) listener wakeups per connection")
