@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
@@ -28,7 +29,7 @@ let package = Package(
             ]
         ),
         // The harness: raw-socket and (later) libcurl clients, corpus, verdicts, reports.
-        .target(name: "Hammer", dependencies: ["HTTPWire"]),
+        .target(name: "Hammer", dependencies: ["HTTPWire", .product(name: "Yams", package: "Yams")]),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
+        .testTarget(name: "HammerTests", dependencies: ["Hammer"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer"]),
     ]

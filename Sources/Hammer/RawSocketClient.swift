@@ -76,13 +76,16 @@ public struct RawSocketClient {
     /// Half-closes: the server sees EOF after what was sent.
     public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
-    /// Reads until EOF, a reset, or `idleTimeout` seconds without a byte.
-    public func readUntilClosed(idleTimeout: Double = 5, limit: Int = 64 * 1024 * 1024) -> Reply {
+    /// Reads until EOF, a reset, or `idleTimeout` seconds without a byte. With `returnAfterData`,
+    /// returns as soon as what has arrived is read (ending `.timeout`: the connection is open).
+    public func readUntilClosed(idleTimeout: Double = 5, limit: Int = 64 * 1024 * 1024,
+                                returnAfterData: Bool = false) -> Reply {
         var reply = Reply(bytes: [], ending: .timeout)
         var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while reply.bytes.count < limit {
-            let ready = poll(&waiter, 1, Int32(idleTimeout * 1000))
+            let wait = returnAfterData && !reply.bytes.isEmpty ? 0 : Int32(idleTimeout * 1000)
+            let ready = poll(&waiter, 1, wait)
             if ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { return reply }
             let count = recv(fd, &buffer, buffer.count, 0)

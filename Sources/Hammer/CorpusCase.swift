@@ -1,0 +1,161 @@
+import Foundation
+import HTTPWire
+import Yams
+
+/// One conformance case, as written in `corpus/<category>/<ID>.yaml` (schema: corpus/README.md).
+public struct CorpusCase: Sendable, Equatable {
+    public enum Step: Sendable, Equatable {
+        case send([UInt8], bytewise: Bool)
+        case pause(milliseconds: Int)
+        case halfClose
+    }
+
+    public var id: String
+    public var title: String
+    public var category: String
+    public var level: String
+    public var rfc: String
+    public var references: [String]
+    public var why: String
+    public var steps: [Step]
+    /// The raw `send` texts, escapes kept, for reports.
+    public var sendTexts: [String]
+    public var canary: Bool
+    public var pass: [OutcomePattern]
+    public var warn: [OutcomePattern]
+    public var path: String
+
+    public static let levels = ["MUST", "SHOULD", "MAY", "POLICY"]
+
+    /// The bytes sent, with `{host}` filled in.
+    public func bytes(host: String) -> [[UInt8]] {
+        steps.compactMap {
+            if case .send(let bytes, _) = $0 { return Self.fillHost(bytes, host: host) }
+            return nil
+        }
+    }
+
+    static func fillHost(_ bytes: [UInt8], host: String) -> [UInt8] {
+        let placeholder = Array("{host}".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes.count - index >= placeholder.count && Array(bytes[index..<(index + placeholder.count)]) == placeholder {
+                out += Array(host.utf8)
+                index += placeholder.count
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
+    }
+}
+
+/// A problem in a corpus file, with where it is.
+public struct CorpusError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+extension CorpusCase {
+    /// Parses and checks one file. Every rule of corpus/README.md is enforced here, so `corpus lint`
+    /// and the runner agree on what a valid case is.
+    public static func load(path: String, text: String) throws(CorpusError) -> CorpusCase {
+        func fail(_ message: String) -> CorpusError { CorpusError(path: path, message: message) }
+        let node: Node
+        do {
+            guard let parsed = try Yams.compose(yaml: text) else { throw fail("empty file") }
+            node = parsed
+        } catch let error as CorpusError {
+            throw error
+        } catch {
+            throw fail("not valid YAML: \(error)")
+        }
+        guard let mapping = node.mapping else { throw fail("the top level must be a mapping") }
+        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "expect"]
+        for key in mapping.keys.compactMap(\.string) where !known.contains(key) { throw fail("unknown key '\(key)'") }
+        func string(_ key: String) throws(CorpusError) -> String {
+            guard let value = mapping[key]?.string, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw fail("'\(key)' is missing or empty")
+            }
+            return value
+        }
+        let id = try string("id")
+        guard id.range(of: "^[A-Z0-9][A-Z0-9-]*$", options: .regularExpression) != nil else {
+            throw fail("id '\(id)' must be uppercase letters, digits and '-'")
+        }
+        let fileName = (path as NSString).lastPathComponent
+        guard fileName == "\(id).yaml" else { throw fail("the file must be named \(id).yaml") }
+        let category = try string("category")
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        guard folder == category else { throw fail("category '\(category)' does not match its folder '\(folder)'") }
+        let level = try string("level")
+        guard levels.contains(level) else { throw fail("level '\(level)' is not one of \(levels.joined(separator: ", "))") }
+        let rfc = try string("rfc")
+        guard rfc.range(of: #"^RFC (9110|9112|9111|6585|3986|7230) §\d+(\.\d+)*"#, options: .regularExpression) != nil else {
+            throw fail("rfc '\(rfc)' must look like 'RFC 9112 §6.3'")
+        }
+        let references = mapping["references"]?.sequence?.compactMap(\.string) ?? []
+        guard let stepNodes = mapping["steps"]?.sequence, !stepNodes.isEmpty else { throw fail("'steps' must be a non-empty list") }
+        var steps: [Step] = []
+        var sendTexts: [String] = []
+        for (index, stepNode) in stepNodes.enumerated() {
+            guard let step = stepNode.mapping, step.count == 1, let key = step.keys.first?.string, let value = step.values.first
+            else { throw fail("step \(index + 1) must be a mapping with one key") }
+            switch key {
+            case "send", "send_bytewise":
+                guard let scalar = value.scalar else { throw fail("step \(index + 1): '\(key)' needs a string") }
+                if scalar.style == .doubleQuoted {
+                    throw fail("step \(index + 1): write bytes in single quotes; YAML's double-quoted escapes turn \\xNN above 0x7F into two bytes")
+                }
+                do {
+                    steps.append(.send(try ByteEscapes.decode(scalar.string), bytewise: key == "send_bytewise"))
+                } catch {
+                    throw fail("step \(index + 1): \(error)")
+                }
+                sendTexts.append(scalar.string)
+            case "pause":
+                guard let text = value.string, let milliseconds = Self.milliseconds(text), milliseconds <= 4000 else {
+                    throw fail("step \(index + 1): pause must be like 200ms or 1s, at most 4s")
+                }
+                steps.append(.pause(milliseconds: milliseconds))
+            case "half_close":
+                guard value.bool == true else { throw fail("step \(index + 1): half_close takes true") }
+                steps.append(.halfClose)
+            default:
+                throw fail("step \(index + 1): unknown step '\(key)'")
+            }
+        }
+        guard !sendTexts.isEmpty else { throw fail("no 'send' step") }
+        guard let expect = mapping["expect"]?.mapping else { throw fail("'expect' is missing") }
+        for key in expect.keys.compactMap(\.string) where key != "pass" && key != "warn" {
+            throw fail("expect: unknown key '\(key)'")
+        }
+        func patterns(_ key: String) throws(CorpusError) -> [OutcomePattern] {
+            guard let list = expect[key] else { return [] }
+            guard let items = list.sequence else { throw fail("expect.\(key) must be a list") }
+            var result: [OutcomePattern] = []
+            for item in items {
+                guard let text = item.string, let pattern = OutcomePattern(text) else {
+                    throw fail("expect.\(key): '\(item.string ?? "?")' is not an outcome (see corpus/README.md)")
+                }
+                result.append(pattern)
+            }
+            return result
+        }
+        let pass = try patterns("pass")
+        guard !pass.isEmpty else { throw fail("expect.pass must list at least one outcome") }
+        return CorpusCase(
+            id: id, title: try string("title"), category: category, level: level, rfc: rfc, references: references,
+            why: try string("why"), steps: steps, sendTexts: sendTexts, canary: mapping["canary"]?.bool ?? false,
+            pass: pass, warn: try patterns("warn"), path: path)
+    }
+
+    static func milliseconds(_ text: String) -> Int? {
+        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) { return value }
+        if text.hasSuffix("s"), let value = Double(text.dropLast()) { return Int(value * 1000) }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+
+/// A whole run: the selected cases against one target, `jobs` connections at a time.
+public struct CorpusRun: Sendable {
+    public var target: String
+    public var started: Date
+    public var results: [CaseResult]
+    public var baseline: Baseline?
+
+    public static func execute(_ cases: [CorpusCase], runner: CaseRunner, jobs: Int, target: String,
+                               progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) -> CorpusRun {
+        let started = Date()
+        let next = Atomic<Int>(0)
+        let results = Mutex<[Int: CaseResult]>([:])
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(jobs, cases.count)) {
+            group.enter()
+            Thread {
+                while true {
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < cases.count else { break }
+                    let result = runner.run(cases[index])
+                    results.withLock { $0[index] = result }
+                    progress(result)
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let ordered = results.withLock { all in cases.indices.compactMap { all[$0] } }
+        return CorpusRun(target: target, started: started, results: ordered, baseline: nil)
+    }
+
+    public func count(_ verdict: Verdict) -> Int { results.filter { $0.verdict == verdict }.count }
+
+    /// Failures not accepted by the baseline (all failures when there is none).
+    public var newFailures: [CaseResult] {
+        results.filter { result in
+            result.verdict == .fail && !(baseline?.knownFailures.contains(result.testCase.id) ?? false)
+        }
+    }
+
+    /// Known failures that pass now.
+    public var fixed: [String] {
+        guard let baseline else { return [] }
+        let failing = Set(results.filter { $0.verdict == .fail }.map(\.testCase.id))
+        let ran = Set(results.map(\.testCase.id))
+        return baseline.knownFailures.filter { ran.contains($0) && !failing.contains($0) }.sorted()
+    }
+}
+
+/// Known failures of a target: one case id a line (`#` comments), so CI can gate on new ones only.
+public struct Baseline: Sendable, Equatable {
+    public var knownFailures: Set<String>
+
+    public init(knownFailures: Set<String>) { self.knownFailures = knownFailures }
+
+    public init(text: String) {
+        knownFailures = Set(text.split(separator: "\n").compactMap { line in
+            let id = line.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)
+            return id.isEmpty ? nil : id
+        })
+    }
+
+    public func text(target: String) -> String {
+        "# cathammer baseline: known failures of \(target), one case id a line\n"
+            + knownFailures.sorted().joined(separator: "\n") + "\n"
+    }
+}

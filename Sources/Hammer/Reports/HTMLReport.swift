@@ -1,0 +1,44 @@
+import HTTPWire
+
+/// `index.html`: self-contained (no external assets), one row per case, details on click: the
+/// request bytes, expected and observed outcome, the response excerpt, the RFC section and why.
+public enum HTMLReport {
+    public static func render(_ run: CorpusRun) -> String {
+        func html(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var out = """
+            <!doctype html><html><head><meta charset="utf-8"><title>cathammer: \(html(run.target))</title>
+            <style>
+            body{font:14px system-ui,sans-serif;margin:2em;color:#222} table{border-collapse:collapse;width:100%}
+            td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+            .PASS{color:#176f2c;font-weight:bold}.WARN{color:#a06000;font-weight:bold}.FAIL{color:#b00020;font-weight:bold}
+            .ERROR{color:#6a1b9a;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
+            details summary{cursor:pointer} .counts span{margin-right:1.5em}
+            </style></head><body>
+            <h1>cathammer corpus run</h1><p>Target <code>\(html(run.target))</code></p>
+            <p class="counts"><span>total \(run.results.count)</span><span class="PASS">pass \(run.count(.pass))</span>
+            <span class="WARN">warn \(run.count(.warn))</span><span class="FAIL">fail \(run.count(.fail))</span>
+            <span class="ERROR">error \(run.count(.error))</span></p>
+            <table><tr><th>verdict</th><th>case</th><th>category</th><th>level</th><th>expected</th><th>observed</th></tr>
+
+            """
+        for result in run.results {
+            let item = result.testCase
+            let rfcNumber = item.rfc.split(separator: " ").dropFirst().first ?? ""
+            let section = item.rfc.components(separatedBy: "§").last ?? ""
+            let link = "https://www.rfc-editor.org/rfc/rfc\(rfcNumber)#section-\(section)"
+            out += "<tr><td class=\"\(result.verdict.rawValue)\">\(result.verdict.rawValue)</td><td><details><summary><b>\(html(item.id))</b> \(html(item.title))</summary>"
+            out += "<p>\(html(item.why))</p><p><a href=\"\(link)\">\(html(item.rfc))</a> \(html(item.references.joined(separator: ", ")))</p>"
+            out += "<p>Sent:</p><pre>\(html(item.sendTexts.joined(separator: "\n")))</pre>"
+            out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
+            if !result.notes.isEmpty { out += "<p>\(html(result.notes.joined(separator: "; ")))</p>" }
+            out += "</details></td><td>\(html(item.category))</td><td>\(html(item.level))</td>"
+            out += "<td>\(html(item.pass.map(\.description).joined(separator: " / ")))"
+            out += item.warn.isEmpty ? "" : "<br><small>warn: \(html(item.warn.map(\.description).joined(separator: " / ")))</small>"
+            out += "</td><td>\(html(result.observed?.description ?? "–"))</td></tr>\n"
+        }
+        return out + "</table></body></html>\n"
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPWire
+
+/// `report.json`: one run, stable case ids, everything needed to see why a case got its verdict.
+/// Schema: reports/report.schema.json.
+public struct JSONReport: Encodable {
+    public struct Summary: Encodable {
+        var total: Int, pass: Int, warn: Int, fail: Int, error: Int, skip: Int
+        var newFailures: [String]
+        var fixed: [String]
+    }
+
+    public struct Case: Encodable {
+        var id: String
+        var title: String
+        var category: String
+        var level: String
+        var rfc: String
+        var references: [String]
+        var why: String
+        var verdict: String
+        var expectedPass: [String]
+        var expectedWarn: [String]
+        var observed: String?
+        var statuses: [Int]
+        var ending: String?
+        var request: [String]
+        var responseExcerpt: String
+        var bytesSent: Int
+        var bytesReceived: Int
+        var responseAnomalies: [String]
+        var durationMs: Int
+        var notes: [String]
+        var knownFailure: Bool
+    }
+
+    var schema = "https://cathammer.invalid/report.schema.json#v1"
+    var tool = "cathammer"
+    var version: String
+    var kind = "corpus"
+    var target: String
+    var started: String
+    var summary: Summary
+    var cases: [Case]
+
+    public init(run: CorpusRun, version: String) {
+        self.version = version
+        target = run.target
+        started = ISO8601DateFormatter().string(from: run.started)
+        summary = Summary(total: run.results.count, pass: run.count(.pass), warn: run.count(.warn), fail: run.count(.fail),
+                          error: run.count(.error), skip: run.count(.skip), newFailures: run.newFailures.map(\.testCase.id),
+                          fixed: run.fixed)
+        cases = run.results.map { result in
+            let item = result.testCase
+            return Case(
+                id: item.id, title: item.title, category: item.category, level: item.level, rfc: item.rfc,
+                references: item.references, why: item.why.trimmingCharacters(in: .whitespacesAndNewlines),
+                verdict: result.verdict.rawValue, expectedPass: item.pass.map(\.description), expectedWarn: item.warn.map(\.description),
+                observed: result.observed?.description, statuses: result.observed?.statuses ?? [],
+                ending: result.observed?.ending.rawValue, request: item.sendTexts,
+                responseExcerpt: ByteEscapes.encode(result.received.prefix(2048)), bytesSent: result.sent.count,
+                bytesReceived: result.received.count,
+                responseAnomalies: Array(Set(result.responses.flatMap { $0.anomalies.map(\.rawValue) })).sorted(),
+                durationMs: result.durationMilliseconds, notes: result.notes,
+                knownFailure: run.baseline?.knownFailures.contains(item.id) ?? false)
+        }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,60 @@
+/// `junit.xml`: one testsuite per category, one testcase per case. FAIL and ERROR are failures and
+/// errors; WARN passes with a system-out note; known failures from the baseline are skipped.
+public enum JUnitReport {
+    public static func render(_ run: CorpusRun) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"cathammer corpus\" tests=\"\(run.results.count)\" failures=\"\(run.count(.fail))\" errors=\"\(run.count(.error))\">\n"
+        let byCategory = Dictionary(grouping: run.results, by: \.testCase.category)
+        for category in byCategory.keys.sorted() {
+            let results = byCategory[category] ?? []
+            let failures = results.filter { $0.verdict == .fail }.count
+            let errors = results.filter { $0.verdict == .error }.count
+            let seconds = Double(results.map(\.durationMilliseconds).reduce(0, +)) / 1000
+            out += "  <testsuite name=\"\(escape(category))\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds)\">\n"
+            for result in results {
+                let item = result.testCase
+                let time = Double(result.durationMilliseconds) / 1000
+                out += "    <testcase classname=\"cathammer.\(escape(category))\" name=\"\(escape(item.id)): \(escape(item.title))\" time=\"\(time)\">\n"
+                let expected = "expected \(item.pass.map(\.description).joined(separator: " | "))"
+                    + (item.warn.isEmpty ? "" : " (warn: \(item.warn.map(\.description).joined(separator: " | ")))")
+                let observed = "observed \(result.observed?.description ?? "nothing")"
+                let detail = ([expected, observed, "\(item.level) \(item.rfc)"] + result.notes).joined(separator: "; ")
+                let known = run.baseline?.knownFailures.contains(item.id) ?? false
+                switch result.verdict {
+                case .fail where known:
+                    out += "      <skipped message=\"known failure (baseline): \(escape(detail))\"/>\n"
+                case .fail:
+                    out += "      <failure message=\"\(escape(detail))\" type=\"\(escape(item.level))\"/>\n"
+                case .error:
+                    out += "      <error message=\"\(escape(detail))\"/>\n"
+                case .skip:
+                    out += "      <skipped/>\n"
+                case .warn:
+                    out += "      <system-out>WARN: \(escape(detail))</system-out>\n"
+                case .pass:
+                    break
+                }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // XML 1.0 cannot carry most control characters at all.
+                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "\\x\(String(scalar.value, radix: 16))" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+@preconcurrency import Glibc
+
+/// A server started for a run (`--spawn 'CMD {port}'`, or the reference server by default) on a
+/// free loopback port, and stopped (its whole process group) afterwards.
+public final class SpawnedTarget {
+    public let port: UInt16
+    private let process = Process()
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs `command` through /bin/sh with `{port}` replaced and waits until the port accepts.
+    public init(command: String, timeout: Double = 30) throws {
+        port = try Self.freePort()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // exec: the shell becomes the server, so signals reach it.
+        process.arguments = ["-c", "exec " + command.replacingOccurrences(of: "{port}", with: String(port))]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw Failure(description: "the target command exited with status \(process.terminationStatus): \(command)")
+            }
+            if let client = try? RawSocketClient(host: "127.0.0.1", port: port, timeout: 0.5) {
+                client.close()
+                return
+            }
+            usleep(50_000)
+        }
+        stop()
+        throw Failure(description: "nothing listened on port \(port) within \(Int(timeout)) s: \(command)")
+    }
+
+    /// SIGTERM, a grace period, then SIGKILL.
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "cannot find a free port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+}

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import Hammer
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the conformance corpus against a server.",
+        subcommands: [RunCorpus.self], defaultSubcommand: RunCorpus.self)
+}
+
+struct RunCorpus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML and Markdown reports.",
+        discussion: """
+            With no --target or --spawn, the reference server (cathammer serve) is started on a free \
+            loopback port and stopped afterwards. Exit status: 0 no new failure, 1 new failures \
+            (or warnings with --fail-on warn), 2 usage or harness errors.
+            """)
+
+    @Option(help: "The server to test: HOST:PORT.")
+    var target: String?
+
+    @Option(help: "Start the server with this shell command ({port} is replaced) and stop it afterwards.")
+    var spawn: String?
+
+    @Option(help: "The corpus folder.")
+    var corpus = "corpus"
+
+    @Option(help: "Only these categories (repeatable).")
+    var category: [String] = []
+
+    @Option(name: .customLong("case"), help: "Only these case ids (repeatable).")
+    var cases: [String] = []
+
+    @Option(help: "Only these levels: MUST, SHOULD, MAY, POLICY (repeatable).")
+    var level: [String] = []
+
+    @Option(help: "Seconds to wait for a response.")
+    var timeout = 5.0
+
+    @Option(help: "Cases run at the same time, each on its own connection.")
+    var jobs = 16
+
+    @Option(help: "Report folder (default reports/runs/<time>).")
+    var out: String?
+
+    @Option(help: "Report formats, comma-separated: json,junit,html,md.")
+    var format = "json,junit,html,md"
+
+    @Option(help: "Known failures, one case id a line: they do not fail the run.")
+    var baseline: String?
+
+    @Flag(help: "Write the current failures to the --baseline file.")
+    var updateBaseline = false
+
+    @Option(help: "What fails the run: fail, or warn (warnings too).")
+    var failOn = "fail"
+
+    func run() throws {
+        let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
+            throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
+        }
+        guard failOn == "fail" || failOn == "warn" else { throw UsageError(message: "--fail-on takes fail or warn") }
+        guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
+        guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
+        if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
+        let unknownLevels = level.filter { !CorpusCase.levels.contains($0) }
+        guard unknownLevels.isEmpty else { throw UsageError(message: "--level '\(unknownLevels[0])' is not MUST, SHOULD, MAY or POLICY") }
+
+        let (loaded, problems) = Corpus.load(directory: corpus)
+        guard problems.isEmpty else {
+            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
+        }
+        let selected = loaded.selecting(categories: category, ids: cases, levels: level)
+        guard !selected.isEmpty else { throw UsageError(message: "no case matches the selection") }
+
+        var spawned: SpawnedTarget?
+        let host: String
+        let port: UInt16
+        let label: String
+        do {
+            if let target {
+                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
+                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
+                }
+                host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                port = parsed
+                label = target
+            } else {
+                let command = try spawn ?? "'\(ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
+                spawned = try SpawnedTarget(command: command)
+                host = "127.0.0.1"
+                port = spawned!.port
+                label = spawn == nil ? "cathammer serve (reference server)" : spawn!
+            }
+        } catch let error as SpawnedTarget.Failure {
+            throw UsageError(message: error.description)
+        }
+        defer { spawned?.stop() }
+
+        let runner = CaseRunner(host: host, port: port, timeout: timeout)
+        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label)
+        let baselinePath = baseline
+        if let baselinePath, !updateBaseline {
+            guard let data = FileManager.default.contents(atPath: baselinePath) else {
+                throw UsageError(message: "--baseline: cannot read '\(baselinePath)'")
+            }
+            run.baseline = Baseline(text: String(decoding: data, as: UTF8.self))
+        }
+        spawned?.stop()
+
+        let folder = out ?? "reports/runs/" + Self.timestamp()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func write(_ name: String, _ text: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+        }
+        if formats.contains("json") {
+            try JSONReport(run: run, version: Cathammer.configuration.version).encoded()
+                .write(to: URL(fileURLWithPath: folder).appendingPathComponent("report.json"))
+        }
+        if formats.contains("junit") { try write("junit.xml", JUnitReport.render(run)) }
+        if formats.contains("html") { try write("index.html", HTMLReport.render(run)) }
+        if formats.contains("md") { try write("summary.md", MarkdownReport.render(run)) }
+        if updateBaseline, let baselinePath {
+            let failing = Set(run.results.filter { $0.verdict == .fail }.map(\.testCase.id))
+            try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
+        }
+
+        print("\(run.results.count) cases against \(label): \(run.count(.pass)) passed, \(run.count(.warn)) warned, "
+              + "\(run.count(.fail)) failed, \(run.count(.error)) errors")
+        for failure in run.newFailures {
+            print("  FAIL \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
+                  + "observed \(failure.observed?.description ?? "nothing")")
+        }
+        if run.baseline != nil {
+            print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
+        }
+        print("reports: \(folder)")
+        if run.count(.error) > 0 { throw ExitCode(2) }
+        if !run.newFailures.isEmpty || (failOn == "warn" && run.count(.warn) > 0) { throw ExitCode(1) }
+    }
+
+    static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}
+
+struct CorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus", abstract: "Work with the corpus files.", subcommands: [CorpusLint.self])
+}
+
+struct CorpusLint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint", abstract: "Check every corpus file: schema, unique ids, escapes, RFC reference, outcomes.")
+
+    @Option(help: "The corpus folder.")
+    var corpus = "corpus"
+
+    func run() throws {
+        let (loaded, problems) = Corpus.load(directory: corpus)
+        for problem in problems { print(problem) }
+        let byCategory = Dictionary(grouping: loaded.cases, by: \.category).mapValues(\.count)
+        print("\(loaded.cases.count) valid cases in \(byCategory.count) categories"
+              + (byCategory.isEmpty ? "" : ": " + byCategory.keys.sorted().map { "\($0) \(byCategory[$0]!)" }.joined(separator: ", "))
+              + "; \(problems.count) problem(s)")
+        if !problems.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import XCTest
+
+final class RunCorpusTests: XCTestCase {
+    var corpus: URL!
+    var out: URL!
+
+    override func setUpWithError() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cathammer-corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        corpus = root.appendingPathComponent("corpus")
+        out = root.appendingPathComponent("out")
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        try write("host", "HOST-DUPLICATE", steps: "  - send: 'GET / HTTP/1.1\\r\\nHost: {host}\\r\\nHost: b\\r\\n\\r\\n'", pass: "400 close", canary: true)
+        try write("positive", "POS-PIPELINED", steps: "  - send: 'GET /cats/1 HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\nGET /cats/2 HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'", pass: "200 200")
+        try write("positive", "POS-SLOW-HEAD", steps: "  - send_bytewise: 'GET /cats/3 HTTP/1.1\\r\\n'\n  - pause: 100ms\n  - send: 'Host: {host}\\r\\n\\r\\n'", pass: "200")
+        try write("limits", "WARNS-HERE", steps: "  - send: 'GET /missing HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'", pass: "200", warn: "404")
+        try write("limits", "FAILS-HERE", steps: "  - send: 'GET /missing HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'", pass: "200")
+    }
+
+    private func write(_ category: String, _ id: String, steps: String, pass: String, warn: String? = nil, canary: Bool = false) throws {
+        let folder = corpus.appendingPathComponent(category)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let text = """
+            id: \(id)
+            title: \(id.lowercased())
+            category: \(category)
+            level: MUST
+            rfc: RFC 9112 §3.2
+            why: Test case for the runner.
+            steps:
+            \(steps)
+            canary: \(canary)
+            expect:
+              pass: ["\(pass)"]
+            \(warn.map { "  warn: [\"\($0)\"]" } ?? "")
+
+            """
+        try Data(text.utf8).write(to: folder.appendingPathComponent("\(id).yaml"))
+    }
+
+    private func run(_ extra: [String]) throws -> CathammerBinary.Result {
+        try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", out.path, "--timeout", "3"] + extra)
+    }
+
+    func testAgainstTheReferenceServerWithReportsAndExitCodes() throws {
+        let result = try run([])
+        XCTAssertEqual(result.status, 1, "one case fails: \(result.stdout) \(result.stderr)")
+        XCTAssertTrue(result.stdout.contains("5 cases against cathammer serve (reference server): 3 passed, 1 warned, 1 failed, 0 errors"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("FAIL FAILS-HERE: expected 200, observed 404"))
+
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let summary = try XCTUnwrap(report["summary"] as? [String: Any])
+        XCTAssertEqual(summary["pass"] as? Int, 3)
+        XCTAssertEqual(summary["warn"] as? Int, 1)
+        XCTAssertEqual(summary["fail"] as? Int, 1)
+        XCTAssertEqual(summary["new_failures"] as? [String], ["FAILS-HERE"])
+        let cases = try XCTUnwrap(report["cases"] as? [[String: Any]])
+        let duplicate = try XCTUnwrap(cases.first { $0["id"] as? String == "HOST-DUPLICATE" })
+        XCTAssertEqual(duplicate["verdict"] as? String, "PASS")
+        XCTAssertEqual(duplicate["observed"] as? String, "400 close")
+        XCTAssertEqual(duplicate["statuses"] as? [Int], [400])
+        XCTAssertEqual(duplicate["rfc"] as? String, "RFC 9112 §3.2")
+        XCTAssertEqual(duplicate["level"] as? String, "MUST")
+        XCTAssertEqual(duplicate["expected_pass"] as? [String], ["400 close"])
+        XCTAssertTrue((duplicate["response_excerpt"] as? String)?.hasPrefix("HTTP/1.1 400 Bad Request\\r\\n") ?? false)
+        for key in ["title", "category", "why", "request", "bytes_sent", "bytes_received", "duration_ms", "notes", "known_failure", "ending"] {
+            XCTAssertNotNil(duplicate[key], key)
+        }
+        XCTAssertEqual(cases.first { $0["id"] as? String == "POS-PIPELINED" }?["observed"] as? String, "200 200")
+
+        let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("<testsuite name=\"limits\" tests=\"2\" failures=\"1\""), junit)
+        XCTAssertTrue(junit.contains("<failure message=\"expected 200; observed 404"))
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("HOST-DUPLICATE") && html.contains("rfc-editor.org/rfc/rfc9112#section-3.2"))
+        let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| FAIL | FAILS-HERE |"))
+    }
+
+    func testBaselineAcceptsKnownFailuresAndReportsFixedOnes() throws {
+        let baseline = out.deletingLastPathComponent().appendingPathComponent("baseline.txt").path
+        XCTAssertEqual(try run(["--baseline", baseline, "--update-baseline"]).status, 1)
+        XCTAssertTrue(try String(contentsOfFile: baseline, encoding: .utf8).contains("FAILS-HERE"))
+        let known = try run(["--baseline", baseline])
+        XCTAssertEqual(known.status, 0, "a known failure does not fail the run: \(known.stdout)")
+        XCTAssertTrue(known.stdout.contains("new failures: 0"))
+        let strict = try run(["--baseline", baseline, "--fail-on", "warn"])
+        XCTAssertEqual(strict.status, 1, "--fail-on warn")
+
+        try Data("FAILS-HERE\nHOST-DUPLICATE\n".utf8).write(to: URL(fileURLWithPath: baseline))
+        let fixed = try run(["--baseline", baseline, "--category", "host"])
+        XCTAssertEqual(fixed.status, 0)
+        XCTAssertTrue(fixed.stdout.contains("fixed since the baseline: HOST-DUPLICATE"), fixed.stdout)
+    }
+
+    func testSelectionSpawnAndErrors() throws {
+        let selected = try run(["--case", "POS-PIPELINED", "--case", "HOST-DUPLICATE", "--format", "json"])
+        XCTAssertEqual(selected.status, 0, selected.stdout)
+        XCTAssertTrue(selected.stdout.hasPrefix("2 cases"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("junit.xml").path))
+
+        let spawned = try run(["--spawn", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 1", "--category", "positive"])
+        XCTAssertEqual(spawned.status, 0, spawned.stdout + spawned.stderr)
+
+        let unreachable = try run(["--target", "127.0.0.1:1", "--category", "positive"])
+        XCTAssertEqual(unreachable.status, 2, "cannot connect: a harness error, not a failure")
+        XCTAssertEqual(try run(["--format", "pdf"]).status, 2)
+        XCTAssertEqual(try run(["--case", "NO-SUCH-CASE"]).status, 2)
+        XCTAssertEqual(try run(["--spawn", "false"]).status, 2)
+    }
+
+    func testLintReportsEveryProblem() throws {
+        let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", corpus.path])
+        XCTAssertEqual(lint.status, 0)
+        XCTAssertTrue(lint.stdout.contains("5 valid cases in 3 categories"), lint.stdout)
+        try Data("id: BROKEN\n".utf8).write(to: corpus.appendingPathComponent("host/BROKEN.yaml"))
+        try Data("id: HOST-DUPLICATE\ntitle: x\ncategory: positive\nlevel: MUST\nrfc: RFC 9112 §3.2\nwhy: y\nsteps:\n  - send: 'x'\nexpect:\n  pass: [\"400\"]\n".utf8)
+            .write(to: corpus.appendingPathComponent("positive/HOST-DUPLICATE.yaml"))
+        let broken = try CathammerBinary.run(["corpus", "lint", "--corpus", corpus.path])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stdout.contains("BROKEN.yaml: 'category' is missing"), broken.stdout)
+        XCTAssertTrue(broken.stdout.contains("id HOST-DUPLICATE is also used by"), broken.stdout)
+        XCTAssertEqual(try run([]).status, 2, "the runner refuses a corpus with problems")
+    }
+}
