@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
+.PHONY: all deps build run test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
 
 all: build
 
@@ -17,6 +17,11 @@ deps:
 
 build: deps
 	$(SWIFT) build
+
+# The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
+run: deps
+	$(SWIFT) build -c release --product cathammer
+	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" run corpus
 
 # Builds everything, replays the fuzz seeds and findings through the parser invariants, checks that
 # parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is

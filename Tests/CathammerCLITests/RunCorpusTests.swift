@@ -68,6 +68,19 @@ final class RunCorpusTests: XCTestCase {
         }
         XCTAssertEqual(cases.first { $0["id"] as? String == "POS-PIPELINED" }?["observed"] as? String, "200 200")
 
+        // Every field the published schema requires is there.
+        let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("reports/report.schema.json")
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
+        let properties = try XCTUnwrap(schema["properties"] as? [String: Any])
+        for key in try XCTUnwrap(schema["required"] as? [String]) { XCTAssertNotNil(report[key], "report.\(key)") }
+        let summarySchema = try XCTUnwrap(properties["summary"] as? [String: Any])
+        for key in try XCTUnwrap(summarySchema["required"] as? [String]) { XCTAssertNotNil(summary[key], "summary.\(key)") }
+        let caseSchema = try XCTUnwrap((properties["cases"] as? [String: Any])?["items"] as? [String: Any])
+        for item in cases {
+            for key in try XCTUnwrap(caseSchema["required"] as? [String]) { XCTAssertNotNil(item[key], "case.\(key)") }
+        }
+
         let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
         XCTAssertTrue(junit.contains("<testsuite name=\"limits\" tests=\"2\" failures=\"1\""), junit)
         XCTAssertTrue(junit.contains("<failure message=\"expected 200; observed 404"))
