@@ -19,12 +19,7 @@ final class AcceptModeTests: XCTestCase {
     private func wakeupsPerAccept(_ mode: String) throws -> Double {
         let server = try ServerProcess(["-p", "4", "--accept", mode, "--stats", "127.0.0.1:0"])
         let statsPort = try XCTUnwrap(server.statsPort)
-        func workers() -> [[String: Any]] {
-            guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
-                  let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            else { return [] }
-            return object["workers"] as? [[String: Any]] ?? []
-        }
+        func workers() -> [[String: Any]] { fetchStatsWorkers(port: statsPort) }
         XCTAssertTrue(ServerProcess.eventually { workers().filter { $0["state"] as? String == "ready" }.count == 4 })
         let connections = 150
         let pids = server.workerPIDs()

@@ -5,19 +5,8 @@ import XCTest
 
 /// SIGHUP rolls a new generation in without losing a single request.
 final class ReloadTests: XCTestCase {
-    private func workers(_ statsPort: UInt16) -> [[String: Any]] {
-        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        else { return [] }
-        return object["workers"] as? [[String: Any]] ?? []
-    }
-
-    private func master(_ statsPort: UInt16) -> [String: Any] {
-        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        else { return [:] }
-        return object["master"] as? [String: Any] ?? [:]
-    }
+    private func workers(_ statsPort: UInt16) -> [[String: Any]] { fetchStatsWorkers(port: statsPort) }
+    private func master(_ statsPort: UInt16) -> [String: Any] { fetchStatsMaster(port: statsPort) }
 
     /// Waits until exactly `count` READY workers of `generation` serve and nothing else is left.
     private func settled(_ statsPort: UInt16, count: Int, generation: Int) -> Bool {
@@ -119,12 +108,7 @@ final class ReloadTests: XCTestCase {
 
 /// SIGUSR2: the master re-executes its binary in place and adopts its workers.
 final class ReexecTests: XCTestCase {
-    private func snapshot(_ statsPort: UInt16) -> [String: Any] {
-        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        else { return [:] }
-        return object
-    }
+    private func snapshot(_ statsPort: UInt16) -> [String: Any] { fetchStats(port: statsPort) }
 
     func testFiveReexecsUnderLoadKeepThePidAndLoseNothing() throws {
         let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--retire-idle-grace", "1"])

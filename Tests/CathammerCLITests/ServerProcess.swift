@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Hammer
 import XCTest
 
 /// A `cathammer serve` started for one test on an ephemeral loopback port, stopped by pid.
@@ -92,6 +93,17 @@ final class ServerProcess {
         }
     }
 }
+
+/// The JSON of a stats endpoint (`--stats`); empty when it does not answer.
+func fetchStats(port: UInt16) -> [String: Any] {
+    guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/"),
+          let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+    else { return [:] }
+    return object
+}
+
+func fetchStatsWorkers(port: UInt16) -> [[String: Any]] { fetchStats(port: port)["workers"] as? [[String: Any]] ?? [] }
+func fetchStatsMaster(port: UInt16) -> [String: Any] { fetchStats(port: port)["master"] as? [String: Any] ?? [:] }
 
 /// A raw TCP client for byte-exact requests. Reading tolerates a reset after the response: a 400
 /// followed by RST is a rejection, not an error.

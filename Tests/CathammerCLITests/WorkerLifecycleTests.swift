@@ -5,12 +5,7 @@ import XCTest
 
 /// Workers replaced while serving: max-requests, lifetime, memory, harakiri, SIGTTIN / SIGTTOU.
 final class WorkerLifecycleTests: XCTestCase {
-    private func stats(_ port: UInt16) -> [String: Any] {
-        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/"),
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        else { return [:] }
-        return object
-    }
+    private func stats(_ port: UInt16) -> [String: Any] { fetchStats(port: port) }
 
     private func masterValue(_ port: UInt16, _ key: String) -> Int {
         (stats(port)["master"] as? [String: Any])?[key] as? Int ?? -1
@@ -89,12 +84,7 @@ final class MasterFIFOTests: XCTestCase {
             handle.write(Data(text.utf8))
             try handle.close()
         }
-        func workers() -> [[String: Any]] {
-            guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/"),
-                  let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            else { return [] }
-            return object["workers"] as? [[String: Any]] ?? []
-        }
+        func workers() -> [[String: Any]] { fetchStatsWorkers(port: statsPort) }
         XCTAssertTrue(ServerProcess.eventually { workers().filter { $0["state"] as? String == "ready" }.count == 2 })
         try send("+\n")
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 3 })
