@@ -46,6 +46,8 @@ public final class Master {
     private var harakiriVictims: Set<Int32> = []
     private var watchdog: CallbackTimer?
     private var fifo: MasterFIFO?
+    /// `--accept lock`: shared by every worker, handed over at fd 6.
+    private var acceptLock: AcceptLock?
     static let scoreboardCapacity = 1024
     private var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
@@ -86,6 +88,7 @@ public final class Master {
             scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
             freeScoreboardSlots = Array((0..<Self.scoreboardCapacity).reversed())
         }
+        if config.acceptMode == .lock && acceptLock == nil { acceptLock = try AcceptLock() }
         try installSignals()
         if statsServer == nil, let stats = config.statsAddress {
             statsServer = try StatsServer(address: stats.address, loop: loop) { [unowned self] in self.snapshot() }
@@ -153,10 +156,13 @@ public final class Master {
                              "--worker-id", String(slot + 1), "--generation", String(generation),
                              "--listener-fd", "3", "--control-fd", "4",
                              "--scoreboard-fd", "5", "--scoreboard-slots", String(scoreboard.slotCount),
-                             "--scoreboard-slot", String(index)] + workerArguments
+                             "--scoreboard-slot", String(index)] + (acceptLock == nil ? [] : ["--accept-lock-fd", "6"])
+                + workerArguments
             let pid: Int32
             do {
-                pid = try Self.spawnProcess(arguments, inheriting: [(listenerFD, 3), (workerFD, 4), (scoreboard.fd, 5)])
+                var inherited: [(Int32, Int32)] = [(listenerFD, 3), (workerFD, 4), (scoreboard.fd, 5)]
+                if let acceptLock { inherited.append((acceptLock.fd, 6)) }
+                pid = try Self.spawnProcess(arguments, inheriting: inherited)
             } catch {
                 masterEnd.close()
                 throw error
@@ -398,13 +404,15 @@ public final class Master {
                                                 spawnedAt: entry.spawnedAt)
         }
         let handover = MasterHandover(
-            listenerFD: listenerFD, scoreboardFD: scoreboard.fd, statsFD: statsServer?.listenerFD, generation: generation,
+            listenerFD: listenerFD, scoreboardFD: scoreboard.fd, statsFD: statsServer?.listenerFD,
+            acceptLockFD: acceptLock?.fd, generation: generation,
             processes: config.processes,
             counters: ["reloads": reloads, "failed_reloads": failedReloads, "forced_kills": forcedKills,
                        "recycles": recycles, "harakiri_kills": harakiriKills],
             respawnCounts: respawnCounts, workers: workers)
         // Clear close-on-exec only on what must survive.
-        let surviving = [listenerFD, scoreboard.fd] + (statsServer.map { [$0.listenerFD] } ?? []) + workers.map(\.controlFD)
+        let surviving = [listenerFD, scoreboard.fd] + (statsServer.map { [$0.listenerFD] } ?? [])
+            + (acceptLock.map { [$0.fd] } ?? []) + workers.map(\.controlFD)
         for fd in surviving { _ = fcntl(fd, F_SETFD, 0) }
         fifo?.close()
         setenv(MasterHandover.environmentKey, handover.encoded(), 1)
@@ -453,6 +461,10 @@ public final class Master {
             }
         }
         freeScoreboardSlots = (0..<Self.scoreboardCapacity).reversed().filter { !used.contains($0) }
+        if let lockFD = handover.acceptLockFD {
+            _ = fcntl(lockFD, F_SETFD, FD_CLOEXEC)
+            acceptLock = try AcceptLock(fd: lockFD)
+        }
         if let statsFD = handover.statsFD {
             _ = fcntl(statsFD, F_SETFD, FD_CLOEXEC)
             statsServer = try StatsServer(adopting: statsFD, loop: loop) { [unowned self] in self.snapshot() }

@@ -18,6 +18,7 @@ struct MasterHandover: Equatable {
     var listenerFD: Int32
     var scoreboardFD: Int32
     var statsFD: Int32?
+    var acceptLockFD: Int32? = nil
     var generation: Int
     var processes: Int
     var counters: [String: Int]
@@ -27,6 +28,7 @@ struct MasterHandover: Equatable {
     func encoded() -> String {
         var head = "listener=\(listenerFD),scoreboard=\(scoreboardFD),generation=\(generation),processes=\(processes)"
         if let statsFD { head += ",stats=\(statsFD)" }
+        if let acceptLockFD { head += ",acceptlock=\(acceptLockFD)" }
         for (name, value) in counters.sorted(by: { $0.key < $1.key }) { head += ",\(name)=\(value)" }
         for (slot, count) in respawnCounts.sorted(by: { $0.key < $1.key }) { head += ",respawns\(slot)=\(count)" }
         let rows = workers.map {
@@ -48,6 +50,7 @@ struct MasterHandover: Equatable {
               let generation = values.removeValue(forKey: "generation"), let processes = values.removeValue(forKey: "processes")
         else { return nil }
         let stats = values.removeValue(forKey: "stats")
+        let acceptLock = values.removeValue(forKey: "acceptlock")
         var respawns: [Int: Int] = [:]
         for key in values.keys where key.hasPrefix("respawns") {
             if let slot = Int(key.dropFirst("respawns".count)) { respawns[slot] = values.removeValue(forKey: key) }
@@ -64,7 +67,7 @@ struct MasterHandover: Equatable {
                                          scoreboardIndex: index, spawnedAt: spawnedAt))
         }
         return MasterHandover(listenerFD: Int32(listener), scoreboardFD: Int32(scoreboard), statsFD: stats.map(Int32.init),
-                              generation: generation, processes: processes, counters: values, respawnCounts: respawns,
+                              acceptLockFD: acceptLock.map(Int32.init), generation: generation, processes: processes, counters: values, respawnCounts: respawns,
                               workers: workers)
     }
 

@@ -22,6 +22,7 @@ final class Scoreboard {
     enum Field: Int, CaseIterable {
         case pid, generation, state, requests, busySince, connections, wakeups, listenerWakeups
         case accepts, emptyAccepts, rejections, voluntaryContextSwitches, rssBytes, startedAt, respawns, slotID
+        case lockContended
 
         var name: String {
             switch self {
@@ -41,11 +42,13 @@ final class Scoreboard {
             case .startedAt: return "started_at_ns"
             case .respawns: return "respawns"
             case .slotID: return "id"
+            case .lockContended: return "accept_lock_contended"
             }
         }
     }
 
-    static let fieldsPerSlot = 16
+    /// Room for counters to come without changing the layout.
+    static let fieldsPerSlot = 24
     let fd: Int32
     let slotCount: Int
     private let memory: UnsafeMutablePointer<Atomic<Int>>

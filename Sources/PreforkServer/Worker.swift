@@ -29,6 +29,8 @@ public enum AcceptMode: String, Sendable, CaseIterable {
     case exclusive
     /// Every worker polls the listener: every idle worker wakes for each connection (the herd baseline).
     case plain
+    /// Every worker polls the listener, but only the holder of a robust process-shared mutex accepts.
+    case lock
 }
 
 /// One worker process: an epoll loop over the inherited listener, its connections, the control
@@ -44,6 +46,7 @@ final class Worker {
     /// `X-Worker: <id>/<pid>/<generation>` (every response carries it).
     let workerHeaderLine: [UInt8]
     private let scoreboard: ScoreboardSlot?
+    private let acceptLock: AcceptLock?
 
     private var listening = false
     private var acceptsSinceRegistration = 0
@@ -59,7 +62,8 @@ final class Worker {
     private let accessLogger = Logger(label: "cathammer.access")
 
     init(settings: WorkerSettings, listenerFD: Int32, controlFD: Int32, application: Application,
-         scoreboard: ScoreboardSlot?) throws(SystemError) {
+         scoreboard: ScoreboardSlot?, acceptLock: AcceptLock? = nil) throws(SystemError) {
+        self.acceptLock = acceptLock
         config = settings
         loop = try EventLoop()
         self.application = application
@@ -116,6 +120,18 @@ final class Worker {
 
     fileprivate func acceptConnections() {
         scoreboard?.noteListenerWakeup()
+        if let acceptLock {
+            switch acceptLock.tryLock() {
+            case .busy:
+                scoreboard?.add(.lockContended)
+                return
+            case .recovered:
+                logger.warning("accept lock recovered from a worker that died holding it")
+            case .acquired:
+                break
+            }
+        }
+        defer { acceptLock?.unlock() }
         for _ in 0..<config.acceptBatch {
             guard !retiring, connections.count < config.maxConnections else { break }
             let fd = linux_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
@@ -308,7 +324,7 @@ final class CallbackTimer: TimerHandler {
 /// Entry point of a worker process (`cathammer worker`, spawned by the master).
 public enum WorkerProcess {
     public static func run(config: ServerConfig, id: Int, generation: Int, listenerFD: Int32, controlFD: Int32,
-                           scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int) -> Int32 {
+                           scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int, acceptLockFD: Int32? = nil) -> Int32 {
         // The master's signal mask and dispositions were reset by posix_spawn; SIGPIPE must not kill us.
         signal(SIGPIPE, SIG_IGN)
         do {
@@ -316,9 +332,10 @@ public enum WorkerProcess {
                 try Scoreboard(fd: fd, slots: scoreboardSlots).slot(scoreboardSlot)
             }
             let application = try makeApplication(config)
+            let lock = try acceptLockFD.map { fd throws(SystemError) in try AcceptLock(fd: fd) }
             let worker = try Worker(settings: config.workerSettings(id: id, generation: generation),
                                     listenerFD: listenerFD, controlFD: controlFD, application: application,
-                                    scoreboard: slot)
+                                    scoreboard: slot, acceptLock: lock)
             return try worker.run()
         } catch {
             Logger(label: "cathammer.worker").error("worker \(id) cannot start: \(error)")

@@ -58,10 +58,11 @@ struct WorkerCommand: ParsableCommand {
     @Option var scoreboardFd: Int32?
     @Option var scoreboardSlots = 1
     @Option var scoreboardSlot = 0
+    @Option var acceptLockFd: Int32?
 
     /// The worker's own flags; everything else is the serve options the master passed on.
     static let ownFlags: Set<String> = ["--worker-id", "--generation", "--listener-fd", "--control-fd",
-                                        "--scoreboard-fd", "--scoreboard-slots", "--scoreboard-slot"]
+                                        "--scoreboard-fd", "--scoreboard-slots", "--scoreboard-slot", "--accept-lock-fd"]
 
     func run() throws {
         var serveArguments: [String] = []
@@ -72,7 +73,8 @@ struct WorkerCommand: ParsableCommand {
         let config = try options.resolvedConfig(commandLine: serveArguments)
         throw ExitCode(WorkerProcess.run(
             config: config, id: workerId, generation: generation, listenerFD: listenerFd, controlFD: controlFd,
-            scoreboardFD: scoreboardFd, scoreboardSlots: scoreboardSlots, scoreboardSlot: scoreboardSlot))
+            scoreboardFD: scoreboardFd, scoreboardSlots: scoreboardSlots, scoreboardSlot: scoreboardSlot,
+            acceptLockFD: acceptLockFd))
     }
 }
 

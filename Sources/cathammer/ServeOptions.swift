@@ -82,7 +82,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Recycle a worker whose resident memory exceeds this many MiB (0: never).")
     var reloadOnRss = 0
 
-    @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default) or plain (the herd baseline).")
+    @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default), plain (the herd baseline), lock (a robust shared mutex around accept).")
     var accept = AcceptMode.exclusive.rawValue
 
     @Option(help: "A named pipe for one-character master commands: r reload, q stop, Q fast stop, + / - workers, s stats.")

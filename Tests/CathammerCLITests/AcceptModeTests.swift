@@ -52,6 +52,21 @@ final class AcceptModeTests: XCTestCase {
         XCTAssertLessThan(exclusive, 3, "EPOLLEXCLUSIVE wakes one worker (which may sleep once more for the request bytes)")
     }
 
+    func testLockModeSerializesAcceptAndServes() throws {
+        let lock = try wakeupsPerAccept("lock")
+        XCTAssertGreaterThan(lock, 0)
+        let server = try ServerProcess(["-p", "3", "--accept", "lock", "--stats", "127.0.0.1:0"])
+        let load = LoadLoop(port: server.port)
+        load.start(clients: 6)
+        usleep(1_500_000)
+        let counts = load.stop()
+        XCTAssertGreaterThan(counts[.ok] ?? 0, 50)
+        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
+        let workers = fetchStatsWorkers(port: try XCTUnwrap(server.statsPort))
+        XCTAssertEqual(workers.count, 3)
+        XCTAssertNotNil(workers.first?["accept_lock_contended"] as? Int)
+    }
+
     func testUnknownModesAreRefused() throws {
         let result = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--accept", "stampede"])
         XCTAssertEqual(result.status, 2)

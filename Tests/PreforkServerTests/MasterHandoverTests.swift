@@ -4,7 +4,7 @@ import XCTest
 final class MasterHandoverTests: XCTestCase {
     func testRoundTrip() {
         let handover = MasterHandover(
-            listenerFD: 10, scoreboardFD: 11, statsFD: 12, generation: 4, processes: 3,
+            listenerFD: 10, scoreboardFD: 11, statsFD: 12, acceptLockFD: 15, generation: 4, processes: 3,
             counters: ["reloads": 3, "forced_kills": 1, "recycles": 0],
             respawnCounts: [0: 2, 2: 5],
             workers: [
@@ -14,6 +14,7 @@ final class MasterHandoverTests: XCTestCase {
         XCTAssertEqual(MasterHandover.decode(handover.encoded()), handover)
         var noStats = handover
         noStats.statsFD = nil
+        noStats.acceptLockFD = nil
         noStats.workers = []
         XCTAssertEqual(MasterHandover.decode(noStats.encoded()), noStats)
     }
