@@ -70,6 +70,72 @@ enum Listener {
         return (fd, boundPort(fd))
     }
 
+    /// `--accept reuseport`: the master binds a SO_REUSEPORT socket without listening on it. It keeps
+    /// the port (and picks it when 0 was asked for) while only the workers' own sockets take connections.
+    static func reserve(_ address: ListenAddress) throws(SystemError) -> (fd: Int32, port: UInt16) {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let host = address.host == "localhost" ? "127.0.0.1" : address.host
+        let status = getaddrinfo(host, String(address.port), &hints, &list)
+        guard status == 0, let info = list else {
+            throw SystemError("cannot resolve '\(address.host)': \(String(cString: gai_strerror(status)))", code: 0)
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        if info.pointee.ai_family == AF_INET6 {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            let error = SystemError("bind \(address)")
+            Glibc.close(fd)
+            throw error
+        }
+        return (fd, boundPort(fd))
+    }
+
+    /// A worker's own SO_REUSEPORT listener on the address the master reserved (`like`).
+    static func openReusePort(like reserved: Int32, backlog: Int) throws(SystemError) -> Int32 {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(reserved, $0, &length) }
+        }
+        guard named == 0 else { throw SystemError("getsockname") }
+        let fd = socket(Int32(storage.ss_family), Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        if storage.ss_family == sa_family_t(AF_INET6) {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let bound = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0, listen(fd, Int32(backlog)) == 0 else {
+            let error = SystemError("reuseport bind/listen")
+            Glibc.close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// net.ipv4.tcp_migrate_req: whether closing a reuseport listener moves its queued connections
+    /// to another listener of the group instead of resetting them.
+    static func connectionMigrationEnabled() -> Bool {
+        guard let file = fopen("/proc/sys/net/ipv4/tcp_migrate_req", "r") else { return false }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 8)
+        guard fgets(&line, 8, file) != nil else { return false }
+        return String(cString: line).hasPrefix("1")
+    }
+
     static func boundPort(_ fd: Int32) -> UInt16 {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

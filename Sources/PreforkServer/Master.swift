@@ -82,7 +82,15 @@ public final class Master {
         if let handover {
             try adopt(handover)
         } else {
-            let opened = try Listener.open(config.address.address, backlog: config.backlog)
+            if config.acceptMode == .reuseport && !Listener.connectionMigrationEnabled() {
+                throw ServerConfigurationError(
+                    "--accept reuseport needs net.ipv4.tcp_migrate_req = 1: without it, closing a worker's reuseport socket "
+                        + "(every reload, every recycle) resets the connections waiting in its queue. Set the sysctl, or use "
+                        + "--accept exclusive, which shares one listener that is never closed")
+            }
+            let opened = config.acceptMode == .reuseport
+                ? try Listener.reserve(config.address.address)
+                : try Listener.open(config.address.address, backlog: config.backlog)
             listenerFD = Self.moveAbove(opened.fd, 9)
             port = opened.port
             scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
@@ -361,6 +369,7 @@ public final class Master {
     private func execute(_ command: MasterFIFO.Command) {
         switch command {
         case .reload: requestReload()
+        case .reexec: reexec()
         case .stop: stop(.graceful)
         case .fastStop: stop(.fast)
         case .addWorker: addWorker()

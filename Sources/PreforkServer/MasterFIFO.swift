@@ -2,16 +2,17 @@ import CLinuxShim
 @preconcurrency import Glibc
 
 /// `--master-fifo PATH`, like uWSGI's: one-character commands written to a named pipe,
-/// e.g. `echo r > PATH`. r reload · q graceful stop · Q fast stop · + / - one worker more / less ·
-/// s log the stats.
+/// e.g. `echo r > PATH`. r reload · R re-exec the master · q graceful stop · Q fast stop ·
+/// + / - one worker more / less · s log the stats.
 final class MasterFIFO: EventHandler {
     enum Command: Equatable {
-        case reload, stop, fastStop, addWorker, removeWorker, logStats
+        case reload, reexec, stop, fastStop, addWorker, removeWorker, logStats
         case unknown(Character)
 
         init(_ character: Character) {
             switch character {
             case "r": self = .reload
+            case "R": self = .reexec
             case "q": self = .stop
             case "Q": self = .fastStop
             case "+": self = .addWorker

@@ -66,7 +66,7 @@ public struct ServerConfig: Sendable {
             retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace),
             accessLog: accessLog, memoryReport: memoryReport,
             maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)),
-            acceptMode: acceptMode)
+            acceptMode: acceptMode, backlog: backlog)
     }
 
     public static let applications = ["catserve"]

@@ -21,6 +21,8 @@ struct WorkerSettings {
     /// After this many requests (jitter already added; 0: never) ask the master for a replacement.
     var maxRequests = 0
     var acceptMode: AcceptMode = .exclusive
+    /// The listen() backlog for a worker's own reuseport socket.
+    var backlog = 1024
 }
 
 /// How workers wait for connections on the shared listener (`--accept`).
@@ -31,6 +33,9 @@ public enum AcceptMode: String, Sendable, CaseIterable {
     case plain
     /// Every worker polls the listener, but only the holder of a robust process-shared mutex accepts.
     case lock
+    /// Every worker has its own SO_REUSEPORT listener; needs net.ipv4.tcp_migrate_req = 1, or a
+    /// retiring worker's close would reset the connections queued on its socket.
+    case reuseport
 }
 
 /// One worker process: an epoll loop over the inherited listener, its connections, the control
@@ -39,7 +44,7 @@ final class Worker {
     let config: WorkerSettings
     let loop: EventLoop
     let application: Application
-    private let listenerFD: Int32
+    private var listenerFD: Int32
     private let control: ControlChannel
     private var connections: [Int32: Connection] = [:]
     private(set) var date = HTTPDate()
@@ -68,6 +73,11 @@ final class Worker {
         loop = try EventLoop()
         self.application = application
         self.listenerFD = listenerFD
+        if settings.acceptMode == .reuseport {
+            // Its own socket in the port's reuseport group; the master's reservation is not needed here.
+            self.listenerFD = try Listener.openReusePort(like: listenerFD, backlog: settings.backlog)
+            close(listenerFD)
+        }
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
         workerHeaderLine = Array("X-Worker: \(settings.id)/\(getpid())/\(settings.generation)\r\n".utf8)

@@ -85,7 +85,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default), plain (the herd baseline), lock (a robust shared mutex around accept).")
     var accept = AcceptMode.exclusive.rawValue
 
-    @Option(help: "A named pipe for one-character master commands: r reload, q stop, Q fast stop, + / - workers, s stats.")
+    @Option(help: "A named pipe for one-character master commands: r reload, R re-exec, q stop, Q fast stop, + / - workers, s stats.")
     var masterFifo: String?
 
     /// The configuration from the ini file (if any) with the command-line flags over it.

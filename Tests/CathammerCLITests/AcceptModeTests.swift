@@ -73,3 +73,54 @@ final class AcceptModeTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("--accept"), result.stderr)
     }
 }
+
+/// `--accept reuseport` needs connection migration; inside a private network namespace the test can
+/// switch it on without touching the machine's own settings.
+final class ReusePortTests: XCTestCase {
+    func testRefusedWithoutConnectionMigration() throws {
+        let migration = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_migrate_req", encoding: .utf8)) ?? "0"
+        guard migration.hasPrefix("0") else { throw XCTSkip("connection migration is on in this namespace") }
+        let result = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--accept", "reuseport"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("net.ipv4.tcp_migrate_req"), result.stderr)
+    }
+
+    func testServesAndReloadsInANamespaceWithMigration() throws {
+        let script = """
+            set -u
+            ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1 || exit 77
+            dir=$(mktemp -d)
+            '\(CathammerBinary.url.path)' serve --http 127.0.0.1:0 -p 2 --accept reuseport --retire-idle-grace 1 > "$dir/out" 2> "$dir/err" &
+            master=$!
+            for _ in $(seq 200); do grep -q 'ready on' "$dir/out" && break; sleep 0.05; done
+            port=$(sed -n 's/.*ready on http:\\/\\/127\\.0\\.0\\.1:\\([0-9]*\\).*/\\1/p' "$dir/out")
+            [ -n "$port" ] || { cat "$dir/err"; kill $master; exit 3; }
+            sleep 0.3
+            echo "listeners=$(ss -Hltn "sport = :$port" | wc -l)"
+            ok=0; failed=0
+            for i in $(seq 300); do
+              code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/cats/1")
+              if [ "$code" = 200 ]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+              [ $((i % 50)) -eq 0 ] && kill -HUP $master
+            done
+            kill -TERM $master
+            wait $master
+            echo "ok=$ok failed=$failed exit=$?"
+            rm -rf "$dir"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--net", "/bin/sh", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch { throw XCTSkip("unshare is not available: \(error)") }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus == 77 || text.contains("Operation not permitted") {
+            throw XCTSkip("cannot create a network namespace here: \(text)")
+        }
+        XCTAssertTrue(text.contains("listeners=2"), "one listening socket per worker: \(text)")
+        XCTAssertTrue(text.contains("ok=300 failed=0"), "every request answered through 5 reloads: \(text)")
+    }
+}

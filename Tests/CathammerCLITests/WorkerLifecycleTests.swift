@@ -95,6 +95,13 @@ final class MasterFIFOTests: XCTestCase {
             let rows = workers()
             return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 2 && $0["state"] as? String == "ready" }
         }, "r rolls a new generation in")
+        let masterPID = server.pid
+        try send("R")
+        XCTAssertTrue(ServerProcess.eventually {
+            let rows = workers()
+            return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 3 && $0["state"] as? String == "ready" }
+        }, "R re-executes the master, which rolls generation 3 in")
+        XCTAssertEqual(fetchStatsMaster(port: statsPort)["pid"] as? Int, Int(masterPID))
         try send("s x")
         try send("q")
         XCTAssertEqual(server.waitForExit(), 0)
