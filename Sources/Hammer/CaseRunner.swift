@@ -13,9 +13,21 @@ public struct CaseResult: Sendable {
     public var notes: [String]
 }
 
+/// How the bytes of a `send` step are cut into writes: the verdict must not depend on it.
+public enum FragmentMode: String, Sendable, CaseIterable {
+    /// One write per step.
+    case none
+    /// One byte per write.
+    case bytewise
+    /// A few cuts at points drawn from the seed and the case id (reproducible).
+    case random
+}
+
 /// Runs one case over a raw socket: the bytes exactly as written, responses read with the wire
 /// parser until the server closes or goes quiet, every response counted.
 public struct CaseRunner: Sendable {
+    public var fragment: FragmentMode = .none
+    public var seed: UInt64 = 0
     public var host: String
     public var port: UInt16
     /// Longest wait for the first response (and for anything after a pause).
@@ -51,11 +63,12 @@ public struct CaseRunner: Sendable {
             case .send(let template, let bytewise):
                 let bytes = CorpusCase.fillHost(template, host: authority)
                 result.sent += bytes
-                if bytewise {
-                    for byte in bytes where !client.send([byte]) { break }
-                } else if !client.send(bytes) {
-                    result.notes.append("the server stopped reading before all bytes were sent")
+                var complete = true
+                for piece in pieces(bytes, bytewise: bytewise, caseID: testCase.id) where !client.send(Array(bytes[piece])) {
+                    complete = false
+                    break
                 }
+                if !complete { result.notes.append("the server stopped reading before all bytes were sent") }
             case .pause(let milliseconds):
                 usleep(useconds_t(milliseconds * 1000))
             case .halfClose:
@@ -99,6 +112,28 @@ public struct CaseRunner: Sendable {
             result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")
         }
         return result
+    }
+
+    /// The writes for one step; with TCP_NODELAY each write leaves as its own segment, though the
+    /// server may still read several at once.
+    func pieces(_ bytes: [UInt8], bytewise: Bool, caseID: String) -> [Range<Int>] {
+        let mode = bytewise ? .bytewise : fragment
+        switch mode {
+        case .none:
+            return [0..<bytes.count]
+        case .bytewise:
+            return bytes.indices.map { $0..<($0 + 1) }
+        case .random:
+            guard bytes.count > 1 else { return [0..<bytes.count] }
+            var state = caseID.utf8.reduce(seed ^ 0x9E37_79B9_7F4A_7C15) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+            func next() -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(truncatingIfNeeded: state >> 33)
+            }
+            let cuts = Set((0..<3).map { _ in 1 + next() % (bytes.count - 1) }).sorted()
+            let bounds = [0] + cuts + [bytes.count]
+            return zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+        }
     }
 
     /// A plain request on a fresh connection: is the server still healthy?

@@ -39,6 +39,12 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Seconds to wait for a response.")
     var timeout = 5.0
 
+    @Option(help: "How each step's bytes are cut into writes: none, bytewise, random.")
+    var fragment = FragmentMode.none.rawValue
+
+    @Option(help: "Seed for --fragment random (the same seed gives the same cuts).")
+    var seed: UInt64 = 0
+
     @Option(help: "Cases run at the same time, each on its own connection.")
     var jobs = 16
 
@@ -63,6 +69,9 @@ struct RunCorpus: ParsableCommand {
             throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
         }
         guard failOn == "fail" || failOn == "warn" else { throw UsageError(message: "--fail-on takes fail or warn") }
+        guard let fragmentMode = FragmentMode(rawValue: fragment) else {
+            throw UsageError(message: "--fragment takes none, bytewise or random")
+        }
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
@@ -101,7 +110,9 @@ struct RunCorpus: ParsableCommand {
         }
         defer { spawned?.stop() }
 
-        let runner = CaseRunner(host: host, port: port, timeout: timeout)
+        var runner = CaseRunner(host: host, port: port, timeout: timeout)
+        runner.fragment = fragmentMode
+        runner.seed = seed
         var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label)
         let baselinePath = baseline
         if let baselinePath, !updateBaseline {

@@ -122,6 +122,15 @@ final class RunCorpusTests: XCTestCase {
         XCTAssertEqual(try run(["--spawn", "false"]).status, 2)
     }
 
+    func testVerdictsDoNotDependOnFragmentation() throws {
+        for mode in ["bytewise", "random"] {
+            let result = try run(["--fragment", mode, "--seed", "7"])
+            XCTAssertEqual(result.status, 1, mode)
+            XCTAssertTrue(result.stdout.contains("3 passed, 1 warned, 1 failed, 0 errors"), "\(mode): \(result.stdout)")
+        }
+        XCTAssertEqual(try run(["--fragment", "confetti"]).status, 2)
+    }
+
     func testLintReportsEveryProblem() throws {
         let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", corpus.path])
         XCTAssertEqual(lint.status, 0)

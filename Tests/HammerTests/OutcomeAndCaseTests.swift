@@ -90,3 +90,22 @@ final class BaselineTests: XCTestCase {
         XCTAssertEqual(Baseline(text: baseline.text(target: "x")), baseline)
     }
 }
+
+final class FragmentTests: XCTestCase {
+    func testPiecesCoverTheBytesAndRandomCutsAreReproducible() {
+        let bytes = Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        var runner = CaseRunner(host: "127.0.0.1", port: 1)
+        XCTAssertEqual(runner.pieces(bytes, bytewise: false, caseID: "X"), [0..<bytes.count])
+        XCTAssertEqual(runner.pieces(bytes, bytewise: true, caseID: "X").count, bytes.count)
+        runner.fragment = .random
+        runner.seed = 42
+        let cuts = runner.pieces(bytes, bytewise: false, caseID: "X")
+        XCTAssertEqual(cuts, runner.pieces(bytes, bytewise: false, caseID: "X"), "same seed, same cuts")
+        XCTAssertEqual(cuts.first?.lowerBound, 0)
+        XCTAssertEqual(cuts.last?.upperBound, bytes.count)
+        XCTAssertTrue(zip(cuts, cuts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "contiguous")
+        XCTAssertGreaterThan(cuts.count, 1)
+        runner.seed = 43
+        XCTAssertNotEqual(runner.pieces(bytes, bytewise: false, caseID: "X"), cuts, "another seed cuts elsewhere")
+    }
+}
