@@ -34,10 +34,11 @@ public struct CorpusRun: Sendable {
 
     public func count(_ verdict: Verdict) -> Int { results.filter { $0.verdict == verdict }.count }
 
-    /// Failures not accepted by the baseline (all failures when there is none).
+    /// Failures (FAIL, ERROR) not accepted by the baseline (all of them when there is none).
     public var newFailures: [CaseResult] {
         results.filter { result in
-            result.verdict == .fail && !(baseline?.knownFailures.contains(result.testCase.id) ?? false)
+            (result.verdict == .fail || result.verdict == .error)
+                && !(baseline?.knownFailures.contains(result.testCase.id) ?? false)
         }
     }
 

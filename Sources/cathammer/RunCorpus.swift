@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+@preconcurrency import Glibc
 import Hammer
 
 struct Run: ParsableCommand {
@@ -63,6 +64,9 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "What fails the run: fail, or warn (warnings too).")
     var failOn = "fail"
 
+    @Flag(help: "No progress lines, only the summary.")
+    var quiet = false
+
     func run() throws {
         let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
@@ -106,14 +110,23 @@ struct RunCorpus: ParsableCommand {
                 label = spawn == nil ? "cathammer serve (reference server)" : spawn!
             }
         } catch let error as SpawnedTarget.Failure {
-            throw UsageError(message: error.description)
+            FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
+            throw ExitCode(3)
         }
         defer { spawned?.stop() }
+        do {
+            try RawSocketClient(host: host, port: port, timeout: timeout).close()
+        } catch {
+            FileHandle.standardError.write(Data("cathammer: the target is unreachable: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
 
         var runner = CaseRunner(host: host, port: port, timeout: timeout)
         runner.fragment = fragmentMode
         runner.seed = seed
-        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label)
+        let progress = RunProgress(total: selected.count, quiet: quiet)
+        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label) { progress.completed($0) }
+        progress.finish()
         let baselinePath = baseline
         if let baselinePath, !updateBaseline {
             guard let data = FileManager.default.contents(atPath: baselinePath) else {
@@ -123,7 +136,7 @@ struct RunCorpus: ParsableCommand {
         }
         spawned?.stop()
 
-        let folder = out ?? "reports/runs/" + Self.timestamp()
+        let folder = out ?? "reports/runs/\(Self.timestamp())-\(Self.slug(label))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
@@ -150,8 +163,14 @@ struct RunCorpus: ParsableCommand {
             print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
         }
         print("reports: \(folder)")
-        if run.count(.error) > 0 { throw ExitCode(2) }
         if !run.newFailures.isEmpty || (failOn == "warn" && run.count(.warn) > 0) { throw ExitCode(1) }
+    }
+
+    /// A folder-name-safe form of the target.
+    static func slug(_ target: String) -> String {
+        let kept = target.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let collapsed = String(kept).split(separator: "-").joined(separator: "-")
+        return String(collapsed.prefix(40))
     }
 
     static func timestamp() -> String {
@@ -182,5 +201,35 @@ struct CorpusLint: ParsableCommand {
               + (byCategory.isEmpty ? "" : ": " + byCategory.keys.sorted().map { "\($0) \(byCategory[$0]!)" }.joined(separator: ", "))
               + "; \(problems.count) problem(s)")
         if !problems.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// One line per finished case on a terminal-less run, a one-line counter on a terminal.
+final class RunProgress: @unchecked Sendable {
+    private let total: Int
+    private let quiet: Bool
+    private let terminal = isatty(STDOUT_FILENO) != 0
+    private let lock = NSLock()
+    private var done = 0
+
+    init(total: Int, quiet: Bool) {
+        self.total = total
+        self.quiet = quiet
+    }
+
+    func completed(_ result: CaseResult) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        if terminal {
+            FileHandle.standardOutput.write(Data("\r[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id)\u{1B}[K".utf8))
+        } else {
+            print("[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id) (\(result.observed?.description ?? "nothing"))")
+        }
+    }
+
+    func finish() {
+        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

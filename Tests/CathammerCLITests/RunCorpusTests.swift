@@ -70,7 +70,7 @@ final class RunCorpusTests: XCTestCase {
 
         // Every field the published schema requires is there.
         let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("reports/report.schema.json")
+            .deletingLastPathComponent().appendingPathComponent("reports/schema/report.schema.json")
         let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
         let properties = try XCTUnwrap(schema["properties"] as? [String: Any])
         for key in try XCTUnwrap(schema["required"] as? [String]) { XCTAssertNotNil(report[key], "report.\(key)") }
@@ -109,17 +109,20 @@ final class RunCorpusTests: XCTestCase {
     func testSelectionSpawnAndErrors() throws {
         let selected = try run(["--case", "POS-PIPELINED", "--case", "HOST-DUPLICATE", "--format", "json"])
         XCTAssertEqual(selected.status, 0, selected.stdout)
-        XCTAssertTrue(selected.stdout.hasPrefix("2 cases"))
+        XCTAssertTrue(selected.stdout.contains("\n2 cases against"), selected.stdout)
+        XCTAssertTrue(selected.stdout.contains("[2/2] PASS"), "a progress line per case when not on a terminal")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("junit.xml").path))
+        XCTAssertFalse(try run(["--case", "POS-PIPELINED", "--quiet"]).stdout.contains("[1/1]"), "--quiet")
 
         let spawned = try run(["--spawn", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 1", "--category", "positive"])
         XCTAssertEqual(spawned.status, 0, spawned.stdout + spawned.stderr)
 
         let unreachable = try run(["--target", "127.0.0.1:1", "--category", "positive"])
-        XCTAssertEqual(unreachable.status, 2, "cannot connect: a harness error, not a failure")
+        XCTAssertEqual(unreachable.status, 3, "the target is unreachable")
+        XCTAssertTrue(unreachable.stderr.contains("127.0.0.1:1"), unreachable.stderr)
         XCTAssertEqual(try run(["--format", "pdf"]).status, 2)
         XCTAssertEqual(try run(["--case", "NO-SUCH-CASE"]).status, 2)
-        XCTAssertEqual(try run(["--spawn", "false"]).status, 2)
+        XCTAssertEqual(try run(["--spawn", "false"]).status, 3, "a target command that does not start")
     }
 
     func testVerdictsDoNotDependOnFragmentation() throws {

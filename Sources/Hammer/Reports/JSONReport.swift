@@ -2,7 +2,7 @@ import Foundation
 import HTTPWire
 
 /// `report.json`: one run, stable case ids, everything needed to see why a case got its verdict.
-/// Schema: reports/report.schema.json.
+/// Schema: reports/schema/report.schema.json.
 public struct JSONReport: Encodable {
     public struct Summary: Encodable {
         var total: Int, pass: Int, warn: Int, fail: Int, error: Int, skip: Int
@@ -25,6 +25,9 @@ public struct JSONReport: Encodable {
         var statuses: [Int]
         var ending: String?
         var request: [String]
+        /// The exact bytes sent and received.
+        var requestBase64: String
+        var responseBase64: String
         var responseExcerpt: String
         var bytesSent: Int
         var bytesReceived: Int
@@ -58,6 +61,7 @@ public struct JSONReport: Encodable {
                 verdict: result.verdict.rawValue, expectedPass: item.pass.map(\.description), expectedWarn: item.warn.map(\.description),
                 observed: result.observed?.description, statuses: result.observed?.statuses ?? [],
                 ending: result.observed?.ending.rawValue, request: item.sendTexts,
+                requestBase64: Data(result.sent).base64EncodedString(), responseBase64: Data(result.received).base64EncodedString(),
                 responseExcerpt: ByteEscapes.encode(result.received.prefix(2048)), bytesSent: result.sent.count,
                 bytesReceived: result.received.count,
                 responseAnomalies: Array(Set(result.responses.flatMap { $0.anomalies.map(\.rawValue) })).sorted(),
