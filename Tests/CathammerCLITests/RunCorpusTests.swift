@@ -134,6 +134,24 @@ final class RunCorpusTests: XCTestCase {
         XCTAssertEqual(try run(["--fragment", "confetti"]).status, 2)
     }
 
+    /// The point of counting responses: a server that frames by Content-Length and ignores
+    /// Transfer-Encoding answers the smuggled request too, and the run must say so.
+    func testALenientServerThatDesyncsIsCaught() throws {
+        try write("desync", "DESYNC-CLTE", steps: "  - send: 'POST / HTTP/1.1\\r\\nHost: {host}\\r\\nContent-Length: 5\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\nGET /admin HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'",
+                  pass: "400 close", warn: "200 close")
+        let lenient = try FakeLenientServer()
+        defer { lenient.stop() }
+        let result = try run(["--target", "127.0.0.1:\(lenient.port)", "--category", "desync", "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(result.stdout.contains("FAIL DESYNC-CLTE: expected 400 close, observed 200 200"), result.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let item = try XCTUnwrap((report["cases"] as? [[String: Any]])?.first)
+        XCTAssertEqual(item["statuses"] as? [Int], [200, 200], "one response too many: the smuggled request was served")
+
+        let strict = try run(["--category", "desync", "--format", "json"])
+        XCTAssertEqual(strict.status, 0, "the reference server refuses it: \(strict.stdout)")
+    }
+
     func testLintReportsEveryProblem() throws {
         let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", corpus.path])
         XCTAssertEqual(lint.status, 0)

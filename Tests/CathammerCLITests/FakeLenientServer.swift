@@ -1,0 +1,63 @@
+import Foundation
+import Glibc
+
+/// A deliberately lenient origin for harness tests: it frames requests by Content-Length alone and
+/// ignores Transfer-Encoding, the way the back-end of a CL.TE desync does. Any bytes behind the
+/// body are taken as the next request and answered too.
+final class FakeLenientServer: @unchecked Sendable {
+    let port: UInt16
+    private let listener: Int32
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 64) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard ok else { throw POSIXError(.EADDRINUSE) }
+        port = UInt16(bigEndian: address.sin_port)
+        Thread { [self] in self.serve() }.start()
+    }
+
+    /// Ends the accept loop (accept fails once the socket is shut down).
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func serve() {
+        while true {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            Thread { Self.handle(client) }.start()
+        }
+    }
+
+    private static func handle(_ fd: Int32) {
+        defer { close(fd) }
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while poll(&waiter, 1, 500) > 0 {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            pending += buffer[0..<count]
+            // Answer every complete request: head up to CRLFCRLF, then Content-Length bytes, nothing else.
+            while let headEnd = pending.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
+                let head = String(decoding: pending[0..<headEnd], as: UTF8.self).lowercased()
+                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                guard pending.count >= headEnd + length else { break }
+                pending.removeFirst(headEnd + length)
+                let response = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+                _ = response.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+    }
+}
