@@ -28,8 +28,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The harness: raw-socket and (later) libcurl clients, corpus, verdicts, reports.
-        .target(name: "Hammer", dependencies: ["HTTPWire", .product(name: "Yams", package: "Yams")]),
+        // libcurl, from Debian's libcurl4-openssl-dev, with typed wrappers for its variadic calls.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The harness: raw-socket and libcurl clients, corpus, verdicts, reports.
+        .target(name: "Hammer", dependencies: ["HTTPWire", "CCurl", .product(name: "Yams", package: "Yams")]),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(

@@ -67,6 +67,12 @@ struct RunCorpus: ParsableCommand {
     @Flag(help: "No progress lines, only the summary.")
     var quiet = false
 
+    @Flag(inversion: .prefixedNo, help: "Also run the libcurl checks (category libcurl).")
+    var libcurl = true
+
+    @Option(help: "Path the libcurl upload checks POST to (it should accept any body).")
+    var uploadPath = "/echo"
+
     func run() throws {
         let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
@@ -88,7 +94,9 @@ struct RunCorpus: ParsableCommand {
             throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
         }
         let selected = loaded.selecting(categories: category, ids: cases, levels: level)
-        guard !selected.isEmpty else { throw UsageError(message: "no case matches the selection") }
+        let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
+            && (level.isEmpty || level.contains("MUST"))
+        guard !selected.isEmpty || withCurl else { throw UsageError(message: "no case matches the selection") }
 
         var spawned: SpawnedTarget?
         let host: String
@@ -124,8 +132,13 @@ struct RunCorpus: ParsableCommand {
         var runner = CaseRunner(host: host, port: port, timeout: timeout)
         runner.fragment = fragmentMode
         runner.seed = seed
-        let progress = RunProgress(total: selected.count, quiet: quiet)
+        let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
         var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label) { progress.completed($0) }
+        if withCurl {
+            let checks = CurlChecks.run(host: host, port: port, timeout: timeout, echoPath: uploadPath)
+            checks.forEach(progress.completed)
+            run.results += checks
+        }
         progress.finish()
         let baselinePath = baseline
         if let baselinePath, !updateBaseline {

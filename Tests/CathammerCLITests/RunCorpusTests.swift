@@ -39,7 +39,8 @@ final class RunCorpusTests: XCTestCase {
     }
 
     private func run(_ extra: [String]) throws -> CathammerBinary.Result {
-        try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", out.path, "--timeout", "3"] + extra)
+        try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", out.path, "--timeout", "3"]
+            + (extra.contains("--libcurl") ? [] : ["--no-libcurl"]) + extra)
     }
 
     func testAgainstTheReferenceServerWithReportsAndExitCodes() throws {
@@ -150,6 +151,22 @@ final class RunCorpusTests: XCTestCase {
 
         let strict = try run(["--category", "desync", "--format", "json"])
         XCTAssertEqual(strict.status, 0, "the reference server refuses it: \(strict.stdout)")
+    }
+
+    /// A real client's view: the reference server passes every libcurl check; the lenient fake never
+    /// answers an expectation, waits too little for the body, and is caught.
+    func testLibcurlChecks() throws {
+        let reference = try run(["--libcurl", "--category", "libcurl", "--format", "json"])
+        XCTAssertEqual(reference.status, 0, reference.stdout)
+        XCTAssertTrue(reference.stdout.contains("5 cases against cathammer serve (reference server): 5 passed"), reference.stdout)
+        for id in ["CURL-KEEPALIVE-REUSE", "CURL-EXPECT-100", "CURL-CHUNKED-UPLOAD", "CURL-HEAD", "CURL-HTTP10"] {
+            XCTAssertTrue(reference.stdout.contains("PASS \(id)"), id)
+        }
+        let lenient = try FakeLenientServer()
+        defer { lenient.stop() }
+        let fake = try run(["--libcurl", "--category", "libcurl", "--target", "127.0.0.1:\(lenient.port)", "--format", "json"])
+        XCTAssertEqual(fake.status, 1)
+        XCTAssertTrue(fake.stdout.contains("FAIL CURL-EXPECT-100"), fake.stdout)
     }
 
     func testLintReportsEveryProblem() throws {
