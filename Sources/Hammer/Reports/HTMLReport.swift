@@ -21,6 +21,37 @@ public enum HTMLReport {
             <p class="counts"><span>total \(run.results.count)</span><span class="PASS">pass \(run.count(.pass))</span>
             <span class="WARN">warn \(run.count(.warn))</span><span class="FAIL">fail \(run.count(.fail))</span>
             <span class="ERROR">error \(run.count(.error))</span></p>
+
+            """
+        // Summary by category and by level.
+        func summaryTable(_ title: String, _ key: (CaseResult) -> String) -> String {
+            let groups = Dictionary(grouping: run.results, by: key)
+            var table = "<h2>By \(title)</h2><table><tr><th>\(title)</th>"
+                + Verdict.allCases.map { "<th class=\"\($0.rawValue)\">\($0.rawValue)</th>" }.joined() + "</tr>"
+            for name in groups.keys.sorted() {
+                let rows = groups[name] ?? []
+                table += "<tr><td>\(html(name))</td>"
+                    + Verdict.allCases.map { verdict in "<td>\(rows.filter { $0.verdict == verdict }.count)</td>" }.joined() + "</tr>"
+            }
+            return table + "</table>"
+        }
+        out += summaryTable("category") { $0.testCase.category }
+        out += summaryTable("level") { $0.testCase.level }
+        out += """
+            <h2>Cases</h2>
+            <p><input id="filter" placeholder="filter: id, category, level, verdict…" size="40" oninput="filterRows()">
+            <label><input type="checkbox" id="failing" onchange="filterRows()"> only cases that did not pass</label></p>
+            <script>
+            function filterRows() {
+              const text = document.getElementById('filter').value.toLowerCase();
+              const failing = document.getElementById('failing').checked;
+              for (const row of document.querySelectorAll('tr.case')) {
+                const matches = row.textContent.toLowerCase().includes(text);
+                const notPassing = row.dataset.verdict !== 'PASS';
+                row.style.display = matches && (!failing || notPassing) ? '' : 'none';
+              }
+            }
+            </script>
             <table><tr><th>verdict</th><th>case</th><th>category</th><th>level</th><th>expected</th><th>observed</th></tr>
 
             """
@@ -29,7 +60,7 @@ public enum HTMLReport {
             let rfcNumber = item.rfc.split(separator: " ").dropFirst().first ?? ""
             let section = item.rfc.components(separatedBy: "§").last ?? ""
             let link = "https://www.rfc-editor.org/rfc/rfc\(rfcNumber)#section-\(section)"
-            out += "<tr><td class=\"\(result.verdict.rawValue)\">\(result.verdict.rawValue)</td><td><details><summary><b>\(html(item.id))</b> \(html(item.title))</summary>"
+            out += "<tr class=\"case\" data-verdict=\"\(result.verdict.rawValue)\"><td class=\"\(result.verdict.rawValue)\">\(result.verdict.rawValue)</td><td><details><summary><b>\(html(item.id))</b> \(html(item.title))</summary>"
             out += "<p>\(html(item.why))</p><p><a href=\"\(link)\">\(html(item.rfc))</a> \(html(item.references.joined(separator: ", ")))</p>"
             out += "<p>Sent:</p><pre>\(html(item.sendTexts.joined(separator: "\n")))</pre>"
             out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
