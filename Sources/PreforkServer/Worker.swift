@@ -333,10 +333,18 @@ final class CallbackTimer: TimerHandler {
 
 /// Entry point of a worker process (`cathammer worker`, spawned by the master).
 public enum WorkerProcess {
+    /// Fault injection for reload tests and drills: workers of this generation exit before READY,
+    /// as workers of a broken release would. Inherited from the master's environment.
+    public static let faultGenerationVariable = "CATHAMMER_FAULT_FAIL_GENERATION"
+
     public static func run(config: ServerConfig, id: Int, generation: Int, listenerFD: Int32, controlFD: Int32,
                            scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int, acceptLockFD: Int32? = nil) -> Int32 {
         // The master's signal mask and dispositions were reset by posix_spawn; SIGPIPE must not kill us.
         signal(SIGPIPE, SIG_IGN)
+        if let text = getenv(faultGenerationVariable), Int(String(cString: text)) == generation {
+            Logger(label: "cathammer.worker").error("worker \(id): \(faultGenerationVariable) says generation \(generation) fails to start")
+            return 1
+        }
         do {
             let slot = try scoreboardFD.map { fd throws(SystemError) in
                 try Scoreboard(fd: fd, slots: scoreboardSlots).slot(scoreboardSlot)

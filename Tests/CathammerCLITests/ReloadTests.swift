@@ -78,6 +78,27 @@ final class ReloadTests: XCTestCase {
         XCTAssertTrue(settled(statsPort, count: 1, generation: 3), "N → 1 across a reload")
     }
 
+    func testNewWorkersThatFailToStartAbortTheRollAndTheOldOnesServe() throws {
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"],
+                                       environment: ["CATHAMMER_FAULT_FAIL_GENERATION": "2"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(settled(statsPort, count: 2, generation: 1))
+        let before = Set(server.workerPIDs())
+        let load = LoadLoop(port: server.port)
+        load.start(clients: 2)
+        server.signal(SIGHUP)
+        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)["failed_reloads"] as? Int == 1 },
+                      "the roll is aborted and counted")
+        usleep(300_000)
+        let counts = load.stop()
+        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
+        XCTAssertEqual(Set(server.workerPIDs()), before, "the old generation keeps serving, untouched")
+        XCTAssertEqual(master(statsPort)["reloads"] as? Int, 0)
+        // The next generation (3) starts fine: the server is not stuck after an aborted roll.
+        server.signal(SIGHUP)
+        XCTAssertTrue(settled(statsPort, count: 2, generation: 3))
+    }
+
     func testARequestInFlightDuringAReloadCompletesAndMercyKillsAreCounted() throws {
         let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
         let statsPort = try XCTUnwrap(server.statsPort)

@@ -13,18 +13,21 @@ final class ServerProcess {
     private let errors = Pipe()
     private(set) var errorText = ""
 
-    convenience init(_ arguments: [String] = []) throws {
-        try self.init(arguments: ["serve", "--http", "127.0.0.1:0"] + arguments, host: "127.0.0.1")
+    convenience init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
+        try self.init(arguments: ["serve", "--http", "127.0.0.1:0"] + arguments, host: "127.0.0.1", environment: environment)
     }
 
     /// `arguments` in full (after the binary); `host` as the ready line prints it.
     static func start(arguments: [String], host: String) throws -> ServerProcess {
-        try ServerProcess(arguments: arguments, host: host)
+        try ServerProcess(arguments: arguments, host: host, environment: [:])
     }
 
-    private init(arguments: [String], host: String) throws {
+    private init(arguments: [String], host: String, environment: [String: String]) throws {
         process.executableURL = CathammerBinary.url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         process.standardError = errors
         try process.run()
