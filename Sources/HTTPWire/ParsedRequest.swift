@@ -39,16 +39,6 @@ public struct ParsedRequest: Sendable, Equatable {
         streamRange = streamOffset..<(streamOffset + head.length)
         headLength = head.length
     }
-
-    /// Values of the fields named `name` (case-insensitive), in order.
-    public func values(of name: String) -> [[UInt8]] {
-        let wanted = Array(name.utf8).map(Self.lowercased)
-        return fields.filter { $0.name.map(Self.lowercased) == wanted }.map(\.value)
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-    }
 }
 
 public struct HeaderField: Sendable, Equatable, Hashable {
