@@ -135,6 +135,24 @@ final class RunCorpusTests: XCTestCase {
         XCTAssertEqual(try run(["--fragment", "confetti"]).status, 2)
     }
 
+    func testMatrixOfTwoTargets() throws {
+        let lenient = try FakeLenientServer()
+        defer { lenient.stop() }
+        let reference = out.appendingPathComponent("reference")
+        let fake = out.appendingPathComponent("fake")
+        _ = try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", reference.path, "--no-libcurl", "--quiet"])
+        _ = try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", fake.path, "--no-libcurl", "--quiet",
+                                     "--target", "127.0.0.1:\(lenient.port)"])
+        let matrixFolder = out.appendingPathComponent("matrix")
+        let result = try CathammerBinary.run(["report", "--matrix", reference.path, fake.path, "--out", matrixFolder.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let markdown = try String(contentsOf: matrixFolder.appendingPathComponent("matrix.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| cathammer serve (reference server) | 3 | 1 | 1 |"), markdown)
+        XCTAssertTrue(markdown.contains("| HOST-DUPLICATE | MUST | PASS | FAIL |"), "the lenient fake accepts a duplicate Host: \(markdown)")
+        XCTAssertTrue(try String(contentsOf: matrixFolder.appendingPathComponent("matrix.html"), encoding: .utf8).contains("class=\"FAIL\""))
+        XCTAssertEqual(try CathammerBinary.run(["report", "--matrix", "/nonexistent"]).status, 2)
+    }
+
     /// The point of counting responses: a server that frames by Content-Length and ignores
     /// Transfer-Encoding answers the smuggled request too, and the run must say so.
     func testALenientServerThatDesyncsIsCaught() throws {
