@@ -10,6 +10,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
     case requestLineWhitespace = "request-line-whitespace"
     case requestLineTooLong = "request-line-too-long"
     case methodInvalid = "method-invalid"
+    case methodTooLong = "method-too-long"
     case targetInvalidCharacter = "target-invalid-character"
     case targetInvalid = "target-invalid"
     case targetUserinfo = "target-userinfo"
@@ -31,6 +32,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
     case fieldMissingColon = "field-missing-colon"
     case obsFold = "obs-fold"
     case fieldValueInvalid = "field-value-invalid"
+    case fieldValueNUL = "field-value-nul"
     case fieldNameUnderscoreFraming = "field-name-underscore-framing"
     case fieldTooLarge = "field-too-large"
     case headerSectionTooLarge = "header-section-too-large"
@@ -54,6 +56,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
     case chunkExtensionInvalid = "chunk-extension-invalid"
     case chunkExtensionsTooLarge = "chunk-extensions-too-large"
     case chunkDataMissingCRLF = "chunk-data-missing-crlf"
+    case chunkLineBareLF = "chunk-line-bare-lf"
     case trailerFieldProhibited = "trailer-field-prohibited"
     case trailerSectionTooLarge = "trailer-section-too-large"
     // Connection management and expectations (RFC 9110 §7.6.1, §10.1.1)
@@ -68,7 +71,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
         case .fieldTooLarge, .headerSectionTooLarge, .tooManyFields, .trailerSectionTooLarge: return 431
         case .bodyTooLarge: return 413
         case .versionUnsupported: return 505
-        case .transferEncodingUnknownCoding: return 501
+        case .transferEncodingUnknownCoding, .methodTooLong: return 501
         case .expectationUnsupported: return 417
         default: return 400
         }
@@ -81,6 +84,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
         case .tooManyLeadingEmptyLines: return "RFC 9112 §2.2"
         case .requestLineInvalid, .requestLineWhitespace, .requestLineTooLong: return "RFC 9112 §3"
         case .methodInvalid: return "RFC 9110 §9.1"
+        case .methodTooLong: return "RFC 9112 §3"
         case .targetInvalidCharacter, .targetInvalid: return "RFC 9112 §3.2"
         case .targetUserinfo: return "RFC 9110 §4.2.4"
         case .absoluteFormScheme: return "RFC 9112 §3.2.2"
@@ -93,7 +97,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
         case .fieldNameEmpty, .fieldNameInvalid, .fieldNameUnderscoreFraming: return "RFC 9110 §5.1"
         case .whitespaceBeforeColon, .fieldMissingColon: return "RFC 9112 §5.1"
         case .obsFold: return "RFC 9112 §5.2"
-        case .fieldValueInvalid: return "RFC 9110 §5.5"
+        case .fieldValueInvalid, .fieldValueNUL: return "RFC 9110 §5.5"
         case .fieldTooLarge, .headerSectionTooLarge, .tooManyFields: return "RFC 9110 §5.4"
         case .contentLengthInvalid, .contentLengthConflict, .contentLengthRepeated: return "RFC 9112 §6.3"
         case .contentLengthOverflow: return "RFC 9110 §8.6"
@@ -104,7 +108,7 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
         case .transferEncodingNotFinalChunked: return "RFC 9112 §6.3"
         case .transferEncodingChunkedParameters: return "RFC 9112 §7.1"
         case .bodyTooLarge: return "RFC 9110 §15.5.14"
-        case .chunkSizeInvalid, .chunkSizeOverflow, .chunkDataMissingCRLF: return "RFC 9112 §7.1"
+        case .chunkSizeInvalid, .chunkSizeOverflow, .chunkDataMissingCRLF, .chunkLineBareLF: return "RFC 9112 §7.1"
         case .chunkExtensionInvalid, .chunkExtensionsTooLarge: return "RFC 9112 §7.1.1"
         case .trailerFieldProhibited: return "RFC 9110 §6.5.1"
         case .trailerSectionTooLarge: return "RFC 9112 §7.1.2"
@@ -118,10 +122,11 @@ public enum ViolationReason: String, Sendable, CaseIterable, Codable {
     public var level: String {
         switch self {
         case .bareLF, .requestLineWhitespace, .transferEncodingWithContentLength, .contentLengthRepeated,
-             .expectationUnsupported:
+             .expectationUnsupported, .fieldValueInvalid:
+            // fieldValueInvalid: CTLs other than CR, LF and NUL MAY be kept (RFC 9110 §5.5); NUL is a MUST.
             return "MAY"
         case .tooManyLeadingEmptyLines, .transferEncodingUnknownCoding, .transferEncodingChunkedParameters,
-             .requestLineInvalid, .targetUserinfo, .chunkExtensionsTooLarge:
+             .requestLineInvalid, .targetUserinfo, .chunkExtensionsTooLarge, .methodTooLong:
             return "SHOULD"
         case .fieldNameUnderscoreFraming, .connectionNamesFramingField, .trailerFieldProhibited:
             return "POLICY"

@@ -3,6 +3,9 @@
 public struct ParserLimits: Sendable, Equatable {
     /// Request-line bytes before CRLF; over it → 414 (RFC 9112 §3 recommends supporting at least 8000).
     public var maxRequestLine: Int
+    /// A method longer than any a server implements → 501 (RFC 9112 §3). The longest registered
+    /// methods have 17 characters.
+    public var maxMethod: Int
     /// One field line (name, colon, value) before CRLF; over it → 431.
     public var maxFieldLine: Int
     /// The header section, every field line with its CRLF plus the final CRLF; over it → 431.
@@ -20,6 +23,7 @@ public struct ParserLimits: Sendable, Equatable {
 
     public init(
         maxRequestLine: Int = 8 * 1024,
+        maxMethod: Int = 32,
         maxFieldLine: Int = 8 * 1024,
         maxHeaderSection: Int = 64 * 1024,
         maxFieldCount: Int = 100,
@@ -29,6 +33,7 @@ public struct ParserLimits: Sendable, Equatable {
         maxLeadingEmptyLines: Int = 4
     ) {
         self.maxRequestLine = maxRequestLine
+        self.maxMethod = maxMethod
         self.maxFieldLine = maxFieldLine
         self.maxHeaderSection = maxHeaderSection
         self.maxFieldCount = maxFieldCount

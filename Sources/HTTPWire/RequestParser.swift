@@ -50,7 +50,7 @@ public struct RequestParser: Sendable {
 
     enum State: UInt8 {
         case lineStart, leadingLF, method, targetStart, target, version, requestLineLF
-        case fieldStart, fieldName, valueLeadingWhitespace, value, fieldLF, sectionEndLF
+        case fieldStart, fieldName, fieldNameWhitespace, valueLeadingWhitespace, value, fieldLF, sectionEndLF
         case identityBody
         case chunkSizeStart, chunkSize, chunkWhitespaceBeforeSemicolon, chunkExtensionNameStart
         case chunkExtensionName, chunkExtensionAfterName, chunkExtensionValueStart, chunkExtensionToken
@@ -163,8 +163,10 @@ public struct RequestParser: Sendable {
                 state = .lineStart
                 i += 1
             case .method:
-                let stop = min(end, requestLineLimit)
+                let methodLimit = lineStart + limits.maxMethod
+                let stop = min(end, requestLineLimit, methodLimit + 1)
                 while i < stop && table[Int(p[i])].contains(.token) { i += 1 }
+                if i > methodLimit { return .failed(.methodTooLong, at: lineStart) }
                 if i == end { return .needMore }
                 if i >= requestLineLimit { return .failed(.requestLineTooLong, at: i) }
                 switch p[i] {
@@ -213,7 +215,11 @@ public struct RequestParser: Sendable {
                 } else if byte == ASCII.lf {
                     return .failed(.bareLF, at: i)
                 } else if ASCII.isWhitespace(byte) {
-                    return .failed(.requestLineWhitespace, at: i)
+                    // Doubled or trailing whitespace is what lenient parsers tolerate; whitespace after
+                    // a word that is not a version means the line has more than three parts.
+                    let word = i - versionStart
+                    let lenient = word == 0 || Self.looksLikeVersion(p + versionStart, count: word)
+                    return .failed(lenient ? .requestLineWhitespace : .requestLineInvalid, at: i)
                 } else if i - versionStart >= 8 || byte < 0x21 || byte > 0x7E {
                     return .failed(.versionInvalid, at: i)
                 } else {
@@ -224,7 +230,7 @@ public struct RequestParser: Sendable {
                 i += 1
                 sectionStart = i
                 state = .fieldStart
-            case .fieldStart, .fieldName, .valueLeadingWhitespace, .value, .fieldLF, .sectionEndLF:
+            case .fieldStart, .fieldName, .fieldNameWhitespace, .valueLeadingWhitespace, .value, .fieldLF, .sectionEndLF:
                 return scanFields(p, count: end, from: &i)
             default:
                 preconditionFailure("scanLines in body state \(state)")
@@ -275,10 +281,22 @@ public struct RequestParser: Sendable {
                     i += 1
                     valueStart = i
                     state = .valueLeadingWhitespace
-                case ASCII.space, ASCII.tab: return .failed(.whitespaceBeforeColon, at: i)
+                case ASCII.space, ASCII.tab:
+                    // Refused either way; the reason depends on whether a colon follows on the line.
+                    nameEnd = i
+                    state = .fieldNameWhitespace
+                    i += 1
                 case ASCII.cr, ASCII.lf: return .failed(.fieldMissingColon, at: i)
                 default: return .failed(.fieldNameInvalid, at: i)
                 }
+            case .fieldNameWhitespace:
+                let fieldLimit = lineStart + limits.maxFieldLine
+                let stop = min(end, fieldLimit, sectionLimit)
+                while i < stop && p[i] != ASCII.colon && p[i] != ASCII.cr && p[i] != ASCII.lf { i += 1 }
+                if i == end { return .needMore }
+                if i >= fieldLimit { return .failed(.fieldTooLarge, at: i) }
+                if i >= sectionLimit { return .failed(sectionTooLarge, at: i) }
+                return .failed(p[i] == ASCII.colon ? .whitespaceBeforeColon : .fieldMissingColon, at: nameEnd)
             case .valueLeadingWhitespace:
                 let fieldLimit = lineStart + limits.maxFieldLine
                 let stop = min(end, fieldLimit, sectionLimit)
@@ -312,7 +330,7 @@ public struct RequestParser: Sendable {
                 } else if c == ASCII.lf {
                     return .failed(.bareLF, at: i)
                 } else {
-                    return .failed(.fieldValueInvalid, at: i)
+                    return .failed(c == 0 ? .fieldValueNUL : .fieldValueInvalid, at: i)
                 }
             case .fieldLF:
                 guard byte == ASCII.lf else { return .failed(.bareCR, at: i - 1) }
@@ -388,7 +406,7 @@ public struct RequestParser: Sendable {
             switch state {
             case .chunkSizeStart:
                 guard table[Int(byte)].contains(.hexDigit) else {
-                    return reject(byte == ASCII.lf ? .bareLF : .chunkSizeInvalid, at: i)
+                    return reject(byte == ASCII.lf ? .chunkLineBareLF : .chunkSizeInvalid, at: i)
                 }
                 chunkSize = 0
                 state = .chunkSize
@@ -403,7 +421,7 @@ public struct RequestParser: Sendable {
                 case ASCII.cr: state = .chunkLineLF
                 case ASCII.semicolon: state = .chunkExtensionNameStart
                 case ASCII.space, ASCII.tab: state = .chunkWhitespaceBeforeSemicolon
-                case ASCII.lf: return reject(.bareLF, at: i)
+                case ASCII.lf: return reject(.chunkLineBareLF, at: i)
                 default: return reject(.chunkSizeInvalid, at: i)
                 }
                 if byte != ASCII.cr, let rejection = countExtensionByte(at: i) { return rejection }
@@ -411,7 +429,7 @@ public struct RequestParser: Sendable {
             case .chunkWhitespaceBeforeSemicolon, .chunkExtensionNameStart, .chunkExtensionName,
                  .chunkExtensionAfterName, .chunkExtensionValueStart, .chunkExtensionToken,
                  .chunkExtensionQuoted, .chunkExtensionQuotedPair, .chunkExtensionAfterQuoted:
-                if byte == ASCII.lf { return reject(.bareLF, at: i) }
+                if byte == ASCII.lf { return reject(.chunkLineBareLF, at: i) }
                 if byte == ASCII.cr && state.endsChunkExtension {
                     state = .chunkLineLF
                     i += 1

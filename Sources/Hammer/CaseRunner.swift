@@ -46,9 +46,14 @@ public struct CaseRunner: Sendable {
 
     public func run(_ testCase: CorpusCase) -> CaseResult {
         let started = MonotonicTime.now()
+        var result = execute(testCase)
+        result.durationMilliseconds = MonotonicTime.milliseconds(since: started)
+        return result
+    }
+
+    private func execute(_ testCase: CorpusCase) -> CaseResult {
         var result = CaseResult(testCase: testCase, verdict: .error, observed: nil, responses: [], received: [],
                                 sent: [], durationMilliseconds: 0, notes: [])
-        defer { result.durationMilliseconds = MonotonicTime.milliseconds(since: started) }
         let client: RawSocketClient
         do {
             client = try RawSocketClient(host: host, port: port, timeout: timeout)

@@ -48,6 +48,10 @@ final class CatserveApp: Application {
     }
 
     func handle(_ request: RequestView, pending: PendingResponse) -> Response? {
+        if request.head.targetForm == .asterisk {
+            // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
+            return Response(status: 200, headers: [("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH")])
+        }
         if request.pathEquals("/echo") { return EchoView(request).response() }
         if request.pathEquals("/sleep") { return sleep(request, pending: pending) }
         let method = request.head.knownMethod

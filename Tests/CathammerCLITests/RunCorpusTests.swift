@@ -68,6 +68,8 @@ final class RunCorpusTests: XCTestCase {
             XCTAssertNotNil(duplicate[key], key)
         }
         XCTAssertEqual(cases.first { $0["id"] as? String == "POS-PIPELINED" }?["observed"] as? String, "200 200")
+        XCTAssertGreaterThanOrEqual(cases.first { $0["id"] as? String == "POS-SLOW-HEAD" }?["duration_ms"] as? Int ?? 0, 100,
+                                    "durations are measured (this case pauses 100 ms)")
 
         // Every field the published schema requires is there.
         let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -133,6 +135,18 @@ final class RunCorpusTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains("3 passed, 1 warned, 1 failed, 0 errors"), "\(mode): \(result.stdout)")
         }
         XCTAssertEqual(try run(["--fragment", "confetti"]).status, 2)
+    }
+
+    /// The reference server against the project's own corpus: nothing may fail (a WARN marks a
+    /// place where the server takes a strict position the RFC does not require).
+    func testTheReferenceServerPassesTheCorpus() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let result = try CathammerBinary.run(["run", "corpus", "--corpus", repository.appendingPathComponent("corpus").path,
+                                              "--out", out.path, "--quiet", "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(result.stdout.contains(" 0 failed, 0 errors"), result.stdout)
+        let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", repository.appendingPathComponent("corpus").path])
+        XCTAssertEqual(lint.status, 0, lint.stdout)
     }
 
     func testMatrixOfTwoTargets() throws {

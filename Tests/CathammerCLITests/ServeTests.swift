@@ -56,6 +56,10 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(text.contains("\"framing\":\"chunked\""))
         XCTAssertFalse(text.contains("\"name\":\"Mittens\""), "HEAD has no body")
 
+        let asterisk = try RawClient.exchange(port: server.port, "OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(asterisk.statuses, [200])
+        XCTAssertTrue(asterisk.text.contains("Allow: GET, HEAD"), "OPTIONS * describes the server")
+
         let http10 = try RawClient.exchange(port: server.port, "GET /cats/4 HTTP/1.0\r\n\r\n")
         XCTAssertEqual(http10.statuses, [200])
         XCTAssertTrue(http10.closed, "HTTP/1.0 without keep-alive closes")

@@ -60,6 +60,10 @@ final class RequestParserTests: XCTestCase {
         XCTAssertEqual(ViolationReason.bodyTooLarge.status, 413)
         XCTAssertEqual(ViolationReason.versionUnsupported.status, 505)
         XCTAssertEqual(ViolationReason.transferEncodingUnknownCoding.status, 501)
+        XCTAssertEqual(ViolationReason.methodTooLong.status, 501)
+        XCTAssertEqual(ViolationReason.fieldValueNUL.level, "MUST")
+        XCTAssertEqual(ViolationReason.fieldValueInvalid.level, "MAY", "other CTLs MAY be kept (RFC 9110 §5.5)")
+        XCTAssertEqual(ViolationReason.chunkLineBareLF.level, "MUST", "the bare-LF leniency covers start-line and fields only")
         XCTAssertEqual(ViolationReason.transferEncodingNotFinalChunked.rawValue, "te-not-final-chunked")
     }
 
