@@ -175,7 +175,7 @@ struct RunCorpus: ParsableCommand {
         if run.baseline != nil {
             print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
         }
-        print("reports: \(folder)")
+        print("reports: \(folder)" + (formats.contains("html") ? " (open \(folder)/index.html)" : ""))
         if !run.newFailures.isEmpty || (failOn == "warn" && run.count(.warn) > 0) { throw ExitCode(1) }
     }
 
