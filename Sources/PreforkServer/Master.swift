@@ -8,50 +8,50 @@ import Logging
 /// gracefully (SIGTERM) or fast (SIGINT, SIGQUIT). Single-threaded: epoll over a signalfd, the
 /// workers' control channels, and timers.
 public final class Master {
-    private(set) var config: ServerConfig
+    var config: ServerConfig
     /// Re-reads the configuration (flags and ini file) for a reload.
-    private let reloadConfiguration: () throws -> ServerConfig
+    let reloadConfiguration: () throws -> ServerConfig
     /// The binary to exec for workers, resolved at start (after an upgrade /proc/self/exe names a deleted file).
-    private let executable: String
+    let executable: String
     /// The worker command line after the executable (the serve options, as given).
-    private let workerArguments: [String]
-    private let loop: EventLoop
-    private var listenerFD: Int32 = -1
-    public private(set) var port: UInt16 = 0
-    private var scoreboard: Scoreboard!
-    private var table = WorkerTable()
-    private var channels: [Int32: ControlChannel] = [:]
-    private var channelHandlers: [Int32: MasterControlHandler] = [:]
-    private var signalFD: Int32 = -1
-    private var signalHandler: MasterSignalHandler!
-    private var stopping: StopMode?
-    private var stopDeadlineTimer: CallbackTimer?
-    private let logger: Logger
-    private var onReady: ((UInt16) -> Void)?
-    private var announcedReady = false
-    private(set) var forcedKills = 0
-    private(set) var reloads = 0
-    private(set) var failedReloads = 0
-    private var generation = 1
-    private var roll: RollingReload?
+    let workerArguments: [String]
+    let loop: EventLoop
+    var listenerFD: Int32 = -1
+    public internal(set) var port: UInt16 = 0
+    var scoreboard: Scoreboard!
+    var table = WorkerTable()
+    var channels: [Int32: ControlChannel] = [:]
+    var channelHandlers: [Int32: MasterControlHandler] = [:]
+    var signalFD: Int32 = -1
+    var signalHandler: MasterSignalHandler!
+    var stopping: StopMode?
+    var stopDeadlineTimer: CallbackTimer?
+    let logger: Logger
+    var onReady: ((UInt16) -> Void)?
+    var announcedReady = false
+    var forcedKills = 0
+    var reloads = 0
+    var failedReloads = 0
+    var generation = 1
+    var roll: RollingReload?
     /// SIGHUPs that arrive during a roll coalesce into one more roll.
-    private var rollPending = false
+    var rollPending = false
     /// Scoreboard slots not in use (each worker process has its own).
-    private var freeScoreboardSlots: [Int] = []
-    private var respawnCounts: [Int: Int] = [:]
+    var freeScoreboardSlots: [Int] = []
+    var respawnCounts: [Int: Int] = [:]
     /// Replacement pid → the worker it replaces (max-requests, lifetime, RSS recycling).
-    private var replacements: [Int32: Int32] = [:]
-    private(set) var recycles = 0
-    private(set) var harakiriKills = 0
-    private var harakiriVictims: Set<Int32> = []
-    private var watchdog: CallbackTimer?
-    private var fifo: MasterFIFO?
+    var replacements: [Int32: Int32] = [:]
+    var recycles = 0
+    var harakiriKills = 0
+    var harakiriVictims: Set<Int32> = []
+    var watchdog: CallbackTimer?
+    var fifo: MasterFIFO?
     /// `--accept lock`: shared by every worker, handed over at fd 6.
-    private var acceptLock: AcceptLock?
+    var acceptLock: AcceptLock?
     static let scoreboardCapacity = 1024
-    private var statsServer: StatsServer?
+    var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
-    private let startedAt = MonotonicClock.now()
+    let startedAt = MonotonicClock.now()
 
     enum StopMode { case graceful, fast }
 
@@ -147,7 +147,7 @@ public final class Master {
     // MARK: - Spawning
 
     /// Starts a worker for `slot`; returns its pid. The caller decides what a failure means.
-    private func spawn(slot: Int, generation: Int) throws -> Int32 {
+    func spawn(slot: Int, generation: Int) throws -> Int32 {
         guard let index = freeScoreboardSlots.popLast() else {
             throw ServerConfigurationError("no free scoreboard slot (more than \(Self.scoreboardCapacity) workers)")
         }
@@ -189,7 +189,7 @@ public final class Master {
     }
 
     /// Keeps a slot served: spawns, and on failure tries again in a second.
-    private func respawn(slot: Int, generation: Int) {
+    func respawn(slot: Int, generation: Int) {
         do {
             _ = try spawn(slot: slot, generation: generation)
         } catch {
@@ -242,7 +242,7 @@ public final class Master {
 
     // MARK: - Worker events
 
-    fileprivate func workerSaid(_ message: String, pid: Int32) {
+    func workerSaid(_ message: String, pid: Int32) {
         if message.hasPrefix("RECYCLE") {
             recycle(pid, reason: String(message.dropFirst("RECYCLE".count)).trimmingWhitespace())
         }
@@ -267,14 +267,14 @@ public final class Master {
         }
     }
 
-    fileprivate func channelClosed(pid: Int32, fd: Int32) {
+    func channelClosed(pid: Int32, fd: Int32) {
         loop.unregister(fd)
         channels[fd]?.close()
         channels[fd] = nil
         channelHandlers[fd] = nil
     }
 
-    private func reapChildren() {
+    func reapChildren() {
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
@@ -319,260 +319,11 @@ public final class Master {
         if stopping != nil && table.isEmpty { loop.stop() }
     }
 
-    // MARK: - Recycling and the watchdog
-
-    /// Replaces one worker: spawn its successor in the same slot, retire it once the successor is READY.
-    func recycle(_ pid: Int32, reason: String) {
-        guard stopping == nil, roll == nil, let entry = table.entry(pid: pid), entry.state == .ready,
-              !replacements.values.contains(pid)
-        else { return }
-        do {
-            let successor = try spawn(slot: entry.slot, generation: entry.generation)
-            replacements[successor] = pid
-            logger.info("recycling worker \(entry.slot + 1) (pid \(pid)): \(reason)")
-        } catch {
-            logger.error("cannot spawn a replacement for \(pid): \(error)")
-        }
-    }
-
-    /// Harakiri, lifetime and memory limits, checked four times a second when any is set.
-    private func scheduleWatchdog() {
-        guard config.harakiri > 0 || config.maxWorkerLifetime > 0 || config.reloadOnRSS > 0 else { return }
-        watchdog = CallbackTimer(loop: loop, after: 250) { [weak self] in
-            self?.inspectWorkers()
-            self?.scheduleWatchdog()
-        }
-    }
-
-    private func inspectWorkers() {
-        let now = MonotonicClock.now()
-        for entry in table.entries {
-            let board = scoreboard.slot(entry.scoreboardIndex)
-            let busySince = UInt64(max(0, board.load(.busySince)))
-            if config.harakiri > 0, busySince > 0, now > busySince, !harakiriVictims.contains(entry.pid),
-               now - busySince > MonotonicClock.nanoseconds(seconds: config.harakiri) {
-                harakiriKills += 1
-                harakiriVictims.insert(entry.pid)
-                logger.error("harakiri: worker \(entry.slot + 1) (pid \(entry.pid)) has run one request for more than \(config.harakiri) s: SIGKILL")
-                kill(entry.pid, SIGKILL)
-                continue
-            }
-            guard entry.state == .ready else { continue }
-            if config.maxWorkerLifetime > 0, now - entry.spawnedAt > MonotonicClock.nanoseconds(seconds: config.maxWorkerLifetime) {
-                recycle(entry.pid, reason: "older than \(config.maxWorkerLifetime) s")
-            } else if config.reloadOnRSS > 0, board.load(.rssBytes) > config.reloadOnRSS * 1_048_576 {
-                recycle(entry.pid, reason: "resident memory above \(config.reloadOnRSS) MiB")
-            }
-        }
-    }
-
-    private func execute(_ command: MasterFIFO.Command) {
-        switch command {
-        case .reload: requestReload()
-        case .reexec: reexec()
-        case .stop: stop(.graceful)
-        case .fastStop: stop(.fast)
-        case .addWorker: addWorker()
-        case .removeWorker: removeWorker()
-        case .logStats: logger.info("stats: \(snapshot().json().trimmingWhitespace())")
-        case .unknown(let character): logger.warning("master fifo: unknown command '\(character)'")
-        }
-    }
-
-    /// SIGTTIN: one worker more.
-    private func addWorker() {
-        guard stopping == nil, roll == nil else { return }
-        config.processes += 1
-        logger.info("SIGTTIN: \(config.processes) workers")
-        respawn(slot: config.processes - 1, generation: generation)
-    }
-
-    /// SIGTTOU: one worker less (never below one).
-    private func removeWorker() {
-        guard stopping == nil, roll == nil, config.processes > 1 else { return }
-        config.processes -= 1
-        logger.info("SIGTTOU: \(config.processes) workers")
-        for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }
-    }
-
-    // MARK: - Re-exec in place (SIGUSR2)
-
-    /// Replaces this process's image with the binary at `executable` (same pid), keeping the
-    /// listener, the scoreboard, the stats listener and every worker's control channel open. The
-    /// new image adopts the workers and rolls them. If execve fails, this image goes on serving.
-    private func reexec() {
-        guard stopping == nil else { return }
-        guard roll == nil, replacements.isEmpty else {
-            logger.warning("re-exec postponed: a roll or a recycle is in progress; send SIGUSR2 again")
-            return
-        }
-        let workers = table.entries.compactMap { entry -> MasterHandover.AdoptedWorker? in
-            guard let channel = channelHandlers.values.first(where: { $0.pid == entry.pid })?.channel else { return nil }
-            return MasterHandover.AdoptedWorker(slot: entry.slot, pid: entry.pid, generation: entry.generation, state: entry.state,
-                                                controlFD: channel.fd, scoreboardIndex: entry.scoreboardIndex,
-                                                spawnedAt: entry.spawnedAt)
-        }
-        let handover = MasterHandover(
-            listenerFD: listenerFD, scoreboardFD: scoreboard.fd, statsFD: statsServer?.listenerFD,
-            acceptLockFD: acceptLock?.fd, generation: generation,
-            processes: config.processes,
-            counters: ["reloads": reloads, "failed_reloads": failedReloads, "forced_kills": forcedKills,
-                       "recycles": recycles, "harakiri_kills": harakiriKills],
-            respawnCounts: respawnCounts, workers: workers)
-        // Clear close-on-exec only on what must survive.
-        let surviving = [listenerFD, scoreboard.fd] + (statsServer.map { [$0.listenerFD] } ?? [])
-            + (acceptLock.map { [$0.fd] } ?? []) + workers.map(\.controlFD)
-        for fd in surviving { _ = fcntl(fd, F_SETFD, 0) }
-        fifo?.close()
-        setenv(MasterHandover.environmentKey, handover.encoded(), 1)
-        logger.info("SIGUSR2: re-executing \(executable) as pid \(getpid())")
-        var argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable)] + CommandLine.arguments.dropFirst().map { strdup($0) } + [nil]
-        execv(executable, &argv)
-        // Still here: the new image could not start.
-        let reason = String(cString: strerror(errno))
-        for pointer in argv { free(pointer) }
-        unsetenv(MasterHandover.environmentKey)
-        for fd in surviving { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        if let path = config.masterFIFO {
-            fifo = try? MasterFIFO(path: path, loop: loop) { [unowned self] command in self.execute(command) }
-        }
-        failedReloads += 1
-        logger.error("re-exec of \(executable) failed (\(reason)); this image keeps serving")
-    }
-
-    /// The new image's side: take over the descriptors and books of the previous one.
-    private func adopt(_ handover: MasterHandover) throws {
-        listenerFD = handover.listenerFD
-        port = Listener.boundPort(listenerFD)
-        scoreboard = try Scoreboard(fd: handover.scoreboardFD, slots: Self.scoreboardCapacity)
-        generation = handover.generation
-        config.processes = handover.processes
-        reloads = handover.counters["reloads"] ?? 0
-        failedReloads = handover.counters["failed_reloads"] ?? 0
-        forcedKills = handover.counters["forced_kills"] ?? 0
-        recycles = handover.counters["recycles"] ?? 0
-        harakiriKills = handover.counters["harakiri_kills"] ?? 0
-        respawnCounts = handover.respawnCounts
-        var used = Set<Int>()
-        for fd in [listenerFD, handover.scoreboardFD] + handover.workers.map(\.controlFD) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        for worker in handover.workers {
-            used.insert(worker.scoreboardIndex)
-            table.adopt(WorkerTable.Entry(slot: worker.slot, pid: worker.pid, generation: worker.generation, state: worker.state,
-                                          spawnedAt: worker.spawnedAt, scoreboardIndex: worker.scoreboardIndex))
-            let channel = ControlChannel(fd: worker.controlFD)
-            let handler = MasterControlHandler(master: self, channel: channel, pid: worker.pid)
-            channels[channel.fd] = channel
-            channelHandlers[channel.fd] = handler
-            try loop.register(channel.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: handler)
-            if worker.state == .retiring {
-                // Its mercy deadline restarts with this image.
-                retireTimer(worker.pid)
-            }
-        }
-        freeScoreboardSlots = (0..<Self.scoreboardCapacity).reversed().filter { !used.contains($0) }
-        if let lockFD = handover.acceptLockFD {
-            _ = fcntl(lockFD, F_SETFD, FD_CLOEXEC)
-            acceptLock = try AcceptLock(fd: lockFD)
-        }
-        if let statsFD = handover.statsFD {
-            _ = fcntl(statsFD, F_SETFD, FD_CLOEXEC)
-            statsServer = try StatsServer(adopting: statsFD, loop: loop) { [unowned self] in self.snapshot() }
-        }
-        announcedReady = true
-    }
-
-    // MARK: - Rolling reload
-
-    /// SIGHUP: re-read the configuration and roll a new generation in, one slot at a time.
-    func requestReload() {
-        guard stopping == nil else { return }
-        if roll != nil {
-            rollPending = true
-            return
-        }
-        let fresh: ServerConfig
-        do {
-            fresh = try reloadConfiguration()
-        } catch {
-            failedReloads += 1
-            logger.error("reload refused, the current generation keeps serving: \(error)")
-            return
-        }
-        if fresh.address != config.address {
-            logger.warning("reload: the listen address cannot change (the socket is never closed); keeping \(config.address)")
-        }
-        var applied = fresh
-        applied.address = config.address
-        applied.backlog = config.backlog
-        applied.statsAddress = config.statsAddress
-        config = applied
-        generation += 1
-        logger.info("reload: rolling in generation \(generation) with \(config.processes) workers")
-        var current = RollingReload(generation: generation, newCount: config.processes, oldWorkers: table.servingBySlot)
-        let steps = current.start()
-        roll = current
-        perform(steps)
-    }
-
-    private func perform(_ steps: [RollingReload.Step]) {
-        for step in steps {
-            switch step {
-            case .spawn(let slot, let generation):
-                do {
-                    let pid = try spawn(slot: slot, generation: generation)
-                    roll?.spawned(slot: slot, pid: pid)
-                } catch {
-                    guard var current = roll else { return }
-                    let next = current.failed(pid: nil, reason: "cannot spawn worker \(slot + 1): \(error)")
-                    roll = current
-                    perform(next)
-                }
-            case .retire(let pids):
-                for pid in pids { retire(pid) }
-            case .finished:
-                reloads += 1
-                roll = nil
-                logger.info("reload: generation \(generation) serves on every slot")
-                if rollPending {
-                    rollPending = false
-                    requestReload()
-                }
-            case .aborted(let reason):
-                failedReloads += 1
-                roll = nil
-                rollPending = false
-                logger.error("reload aborted, the previous generation keeps serving: \(reason)")
-            }
-        }
-    }
-
-    /// Tells a worker to finish its connections and exit; kills it at the mercy deadline (counted).
-    private func retire(_ pid: Int32) {
-        table.markRetiring(pid: pid)
-        if let entry = table.entry(pid: pid) { scoreboard.slot(entry.scoreboardIndex).setState(.retiring) }
-        sendControl(to: pid, "RETIRE")
-        retireTimer(pid)
-    }
-
-    /// Kills a retiring worker at the mercy deadline; every such kill is counted.
-    private func retireTimer(_ pid: Int32) {
-        CallbackTimer(loop: loop, after: Int(config.mercy * 1000)) { [weak self] in
-            guard let self, let entry = self.table.entry(pid: pid), entry.state == .retiring else { return }
-            self.forcedKills += 1
-            self.logger.error("worker \(entry.slot + 1) (pid \(pid)) still busy after the \(self.config.mercy) s mercy: SIGKILL (forced kill)")
-            kill(pid, SIGKILL)
-        }
-    }
-
-    private func sendControl(to pid: Int32, _ message: String) {
-        for (fd, handler) in channelHandlers where handler.pid == pid { channels[fd]?.send(message) }
-    }
-
     // MARK: - Signals
 
     static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU, SIGPIPE]
 
-    private func installSignals() throws {
+    func installSignals() throws {
         var mask = sigset_t()
         sigemptyset(&mask)
         for signal in Self.handledSignals { sigaddset(&mask, signal) }
@@ -583,7 +334,7 @@ public final class Master {
         try loop.register(signalFD, events: EPOLLIN.rawValue, handler: signalHandler)
     }
 
-    fileprivate func received(signal: Int32) {
+    func received(signal: Int32) {
         switch signal {
         case SIGCHLD:
             reapChildren()
@@ -616,7 +367,7 @@ public final class Master {
         if table.isEmpty { loop.stop() }
     }
 
-    private func killRemaining() {
+    func killRemaining() {
         for entry in table.entries {
             logger.error("worker \(entry.slot + 1) (pid \(entry.pid)) did not stop in time: SIGKILL (forced kill)")
             forcedKills += 1
@@ -625,7 +376,7 @@ public final class Master {
     }
 }
 
-private final class MasterControlHandler: EventHandler {
+final class MasterControlHandler: EventHandler {
     unowned let master: Master
     let channel: ControlChannel
     let pid: Int32
@@ -649,7 +400,7 @@ private final class MasterControlHandler: EventHandler {
     }
 }
 
-private final class MasterSignalHandler: EventHandler {
+final class MasterSignalHandler: EventHandler {
     unowned let master: Master
     let fd: Int32
 
