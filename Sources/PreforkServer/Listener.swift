@@ -37,28 +37,7 @@ enum Listener {
     /// Binds and listens; returns the fd (close-on-exec: workers get it through posix_spawn's dup2)
     /// and the bound port (useful with port 0).
     static func open(_ address: ListenAddress, backlog: Int) throws(SystemError) -> (fd: Int32, port: UInt16) {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let host = address.host == "localhost" ? "127.0.0.1" : address.host
-        let status = getaddrinfo(host, String(address.port), &hints, &list)
-        guard status == 0, let info = list else {
-            throw SystemError("cannot resolve '\(address.host)': \(String(cString: gai_strerror(status)))", code: 0)
-        }
-        defer { freeaddrinfo(list) }
-        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SystemError("socket") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if info.pointee.ai_family == AF_INET6 {
-            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
-        }
-        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
-            let error = SystemError("bind \(address)")
-            Glibc.close(fd)
-            throw error
-        }
+        let fd = try bound(address, reusePort: false)
         guard listen(fd, Int32(backlog)) == 0 else {
             let error = SystemError("listen")
             Glibc.close(fd)
@@ -73,6 +52,12 @@ enum Listener {
     /// `--accept reuseport`: the master binds a SO_REUSEPORT socket without listening on it. It keeps
     /// the port (and picks it when 0 was asked for) while only the workers' own sockets take connections.
     static func reserve(_ address: ListenAddress) throws(SystemError) -> (fd: Int32, port: UInt16) {
+        let fd = try bound(address, reusePort: true)
+        return (fd, boundPort(fd))
+    }
+
+    /// A socket bound to `address` (SO_REUSEADDR; IPv6 sockets IPv6-only), not yet listening.
+    private static func bound(_ address: ListenAddress, reusePort: Bool) throws(SystemError) -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
@@ -87,7 +72,7 @@ enum Listener {
         guard fd >= 0 else { throw SystemError("socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         if info.pointee.ai_family == AF_INET6 {
             setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -96,7 +81,7 @@ enum Listener {
             Glibc.close(fd)
             throw error
         }
-        return (fd, boundPort(fd))
+        return fd
     }
 
     /// A worker's own SO_REUSEPORT listener on the address the master reserved (`like`).
