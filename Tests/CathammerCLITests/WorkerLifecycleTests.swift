@@ -64,7 +64,9 @@ final class WorkerLifecycleTests: XCTestCase {
         XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 2 })
         server.signal(SIGTTIN)
         XCTAssertTrue(ServerProcess.eventually { self.readyWorkers(statsPort) == 3 && server.workerPIDs().count == 3 })
+        // One signal at a time: two of a kind sent before the master reads them arrive as one.
         server.signal(SIGTTOU)
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 && self.readyWorkers(statsPort) == 2 })
         server.signal(SIGTTOU)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 1 && self.readyWorkers(statsPort) == 1 })
         server.signal(SIGTTOU)
