@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build run test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
+.PHONY: all deps build run peers test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
 
 all: build
 
@@ -17,6 +17,13 @@ deps:
 
 build: deps
 	$(SWIFT) build
+
+# The corpus against nginx, haproxy, node and gunicorn and the reference server: reports/peers.md.
+peers: deps
+	@.ci/install-packages nginx-light haproxy
+	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
 run: deps

@@ -15,8 +15,10 @@ public final class SpawnedTarget {
     public init(command: String, timeout: Double = 30) throws {
         port = try Self.freePort()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // exec: the shell becomes the server, so signals reach it.
-        process.arguments = ["-c", "exec " + command.replacingOccurrences(of: "{port}", with: String(port))]
+        // A simple command is exec'd, so the shell becomes the server and signals reach it; a compound
+        // one (`a && exec b`) stays under the shell, whose children `stop` signals as well.
+        let simple = !["&&", "||", ";", "|", "\n"].contains { command.contains($0) } && !command.hasPrefix("exec ")
+        process.arguments = ["-c", (simple ? "exec " : "") + command.replacingOccurrences(of: "{port}", with: String(port))]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -36,10 +38,12 @@ public final class SpawnedTarget {
         throw Failure(description: "nothing listened on port \(port) within \(Int(timeout)) s: \(command)")
     }
 
-    /// SIGTERM, a grace period, then SIGKILL.
+    /// SIGTERM to the process and its children, a grace period, then SIGKILL.
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        let pid = process.processIdentifier
+        for child in Self.children(of: pid) { kill(child, SIGTERM) }
+        kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(15)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -47,6 +51,11 @@ public final class SpawnedTarget {
     }
 
     deinit { stop() }
+
+    static func children(of pid: Int32) -> [Int32] {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").compactMap { Int32($0) }
+    }
 
     static func freePort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -25,6 +25,9 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Start the server with this shell command ({port} is replaced) and stop it afterwards.")
     var spawn: String?
 
+    @Option(help: "The target's name in reports (default: the address or the command).")
+    var name: String?
+
     @Option(help: "The corpus folder.")
     var corpus = "corpus"
 
@@ -109,13 +112,13 @@ struct RunCorpus: ParsableCommand {
                 }
                 host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 port = parsed
-                label = target
+                label = name ?? target
             } else {
                 let command = try spawn ?? "'\(ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
                 spawned = try SpawnedTarget(command: command)
                 host = "127.0.0.1"
                 port = spawned!.port
-                label = spawn == nil ? "cathammer serve (reference server)" : spawn!
+                label = name ?? (spawn == nil ? "cathammer serve (reference server)" : spawn!)
             }
         } catch let error as SpawnedTarget.Failure {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
