@@ -119,6 +119,10 @@ final class RunCorpusTests: XCTestCase {
 
         let spawned = try run(["--spawn", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 1", "--category", "positive"])
         XCTAssertEqual(spawned.status, 0, spawned.stdout + spawned.stderr)
+        let compound = try run(["--spawn", "cd /tmp && exec '\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 1",
+                                "--category", "host", "--name", "compound"])
+        XCTAssertEqual(compound.status, 0, "a compound shell command works too: \(compound.stdout)\(compound.stderr)")
+        XCTAssertTrue(compound.stdout.contains("against compound:"), "--name labels the run")
 
         let unreachable = try run(["--target", "127.0.0.1:1", "--category", "positive"])
         XCTAssertEqual(unreachable.status, 3, "the target is unreachable")
