@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import XCTest
 
 final class RunCorpusTests: XCTestCase {
@@ -84,6 +85,8 @@ final class RunCorpusTests: XCTestCase {
             for key in try XCTUnwrap(caseSchema["required"] as? [String]) { XCTAssertNotNil(item[key], "case.\(key)") }
         }
 
+        let junitParser = XMLParser(contentsOf: out.appendingPathComponent("junit.xml"))
+        XCTAssertEqual(junitParser?.parse(), true, "junit.xml is well-formed XML")
         let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
         XCTAssertTrue(junit.contains("<testsuite name=\"limits\" tests=\"2\" failures=\"1\""), junit)
         XCTAssertTrue(junit.contains("<failure message=\"expected 200; observed 404"))
