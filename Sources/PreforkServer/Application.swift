@@ -14,7 +14,17 @@ struct RequestView {
 
     func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: headBytes[range]) }
     var method: UnsafeRawBufferPointer { bytes(head.method) }
-    var path: UnsafeRawBufferPointer { bytes(head.path) }
+    /// The path; an absolute-form target without one (`http://host`) means "/" (RFC 9110 §4.2.3).
+    var path: UnsafeRawBufferPointer {
+        head.path.isEmpty && head.targetForm == .absolute ? RequestView.rootPath : bytes(head.path)
+    }
+
+    /// "/" with a lifetime of the process, for the path of an absolute-form target that has none.
+    nonisolated(unsafe) static let rootPath: UnsafeRawBufferPointer = {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 1)
+        storage[0] = 0x2F
+        return UnsafeRawBufferPointer(storage)
+    }()
     var query: UnsafeRawBufferPointer? { head.query.map(bytes) }
 
     /// Compares the path with a literal without allocating.
