@@ -56,7 +56,6 @@ final class Worker {
     private var listening = false
     private var acceptsSinceRegistration = 0
     private var retiring = false
-    private var exitCode: Int32 = 0
     private var listenerHandler: ListenerHandler!
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
@@ -104,7 +103,7 @@ final class Worker {
                                     sampleResources: newSecond)
         }
         scoreboard?.setState(.exited)
-        return exitCode
+        return 0
     }
 
     // MARK: - Accepting
@@ -204,7 +203,6 @@ final class Worker {
     }
 
     func stopImmediately() {
-        exitCode = 0
         loop.stop()
     }
 

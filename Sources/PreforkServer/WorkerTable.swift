@@ -37,7 +37,6 @@ struct WorkerTable {
     var readyCount: Int { entries.filter { $0.state == .ready }.count }
     var isEmpty: Bool { entries.isEmpty }
     func entry(pid: Int32) -> Entry? { entries.first { $0.pid == pid } }
-    func entries(inSlot slot: Int) -> [Entry] { entries.filter { $0.slot == slot } }
 
     mutating func spawned(slot: Int, pid: Int32, generation: Int, now: UInt64, scoreboardIndex: Int = 0) {
         entries.append(Entry(slot: slot, pid: pid, generation: generation, state: .starting, spawnedAt: now,
