@@ -112,6 +112,12 @@ public struct CaseRunner: Sendable {
         } else {
             result.verdict = .fail
         }
+        // A right status with a wrongly framed body still fails: the disagreement is the desync.
+        let framing = EchoFramingCheck.disagreements(strict: requests.requests, finalResponses: finals)
+        if !framing.isEmpty && result.verdict != .fail {
+            result.verdict = .fail
+            result.notes += framing
+        }
         if testCase.canary && !canaryAnswers() {
             result.verdict = .fail
             result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")

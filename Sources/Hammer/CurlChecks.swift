@@ -127,10 +127,8 @@ public enum CurlChecks {
     /// On an echo-capable target (the reference server's /echo) the framing is checked too: the
     /// body length the server parsed must be what was sent.
     static func echoedLength(_ body: [UInt8], expected: Int) -> (Verdict, String?) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let length = object["body_length"] as? Int
-        else { return (.pass, nil) }
-        return length == expected ? (.pass, nil) : (.fail, "the server parsed a body of \(length) bytes, \(expected) were sent")
+        guard let echoed = EchoedFraming(responseBody: body) else { return (.pass, nil) }
+        return echoed.bodyLength == expected ? (.pass, nil) : (.fail, "the server parsed a body of \(echoed.bodyLength) bytes, \(expected) were sent")
     }
 
     private static func perform(_ reused: UnsafeMutableRawPointer?, url: String, timeout: Double, upload: [UInt8]? = nil,

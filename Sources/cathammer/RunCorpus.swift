@@ -173,7 +173,8 @@ struct RunCorpus: ParsableCommand {
               + "\(run.count(.fail)) failed, \(run.count(.error)) errors")
         for failure in run.newFailures {
             print("  FAIL \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
-                  + "observed \(failure.observed?.description ?? "nothing")")
+                  + "observed \(failure.observed?.description ?? "nothing")"
+                  + (failure.notes.isEmpty ? "" : " (\(failure.notes.joined(separator: "; ")))"))
         }
         if run.baseline != nil {
             print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")

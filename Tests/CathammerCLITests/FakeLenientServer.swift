@@ -3,7 +3,8 @@ import Glibc
 
 /// A deliberately lenient origin for harness tests: it frames requests by Content-Length alone and
 /// ignores Transfer-Encoding, the way the back-end of a CL.TE desync does. Any bytes behind the
-/// body are taken as the next request and answered too.
+/// body are taken as the next request and answered too. It answers `ok N`, N being the body length
+/// it read (the peers' echo dialect), and closes after a request that asks for `Connection: close`.
 final class FakeLenientServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32
@@ -55,8 +56,10 @@ final class FakeLenientServer: @unchecked Sendable {
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 guard pending.count >= headEnd + length else { break }
                 pending.removeFirst(headEnd + length)
-                let response = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+                let body = "ok \(length)\n"
+                let response = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
                 _ = response.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if head.contains("\r\nconnection: close\r\n") { return }
             }
         }
     }

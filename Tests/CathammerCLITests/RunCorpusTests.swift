@@ -192,6 +192,25 @@ final class RunCorpusTests: XCTestCase {
         XCTAssertEqual(strict.status, 0, "the reference server refuses it: \(strict.stdout)")
     }
 
+    /// The right status is not enough on an echo target: a server that ignores Transfer-Encoding and
+    /// closes answers 200 too, but says it read no body where the strict parser frames five bytes.
+    func testEchoTargetsAreCheckedOnTheirFraming() throws {
+        try write("transfer-encoding", "TE-CHUNKED-CLOSE", steps: "  - send: 'POST /echo HTTP/1.1\\r\\nHost: {host}\\r\\nTransfer-Encoding: chunked\\r\\nConnection: close\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n'",
+                  pass: "200 close")
+        let lenient = try FakeLenientServer()
+        defer { lenient.stop() }
+        let fake = try run(["--target", "127.0.0.1:\(lenient.port)", "--case", "TE-CHUNKED-CLOSE", "--format", "json"])
+        XCTAssertEqual(fake.status, 1, fake.stdout)
+        XCTAssertTrue(fake.stdout.contains("FAIL TE-CHUNKED-CLOSE: expected 200 close, observed 200 close (framing: request 1: the target read a body of 0 bytes, the strict parser frames 5)"), fake.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let item = try XCTUnwrap((report["cases"] as? [[String: Any]])?.first)
+        XCTAssertEqual(item["verdict"] as? String, "FAIL")
+        XCTAssertEqual((item["notes"] as? [String])?.first?.hasPrefix("framing:"), true)
+
+        let reference = try run(["--case", "TE-CHUNKED-CLOSE", "--format", "json"])
+        XCTAssertEqual(reference.status, 0, "the reference server's /echo reports five bytes and their hash: \(reference.stdout)")
+    }
+
     /// A real client's view: the reference server passes every libcurl check; the lenient fake never
     /// answers an expectation, waits too little for the body, and is caught.
     func testLibcurlChecks() throws {

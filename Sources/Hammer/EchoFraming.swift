@@ -1,0 +1,61 @@
+import COpenSSL
+import Foundation
+import HTTPWire
+
+/// How an echo-capable target says it framed one request's body. Two dialects are understood: the
+/// reference server's `/echo` JSON (`body_length`, `body_sha256`) and the `ok N` line the peer apps
+/// in reports/peers/ answer with. Anything else is not an echo, and no framing check is made.
+public struct EchoedFraming: Sendable, Equatable {
+    public var bodyLength: Int
+    /// Lower-case hex; nil when the target reports a length only.
+    public var bodySHA256: String?
+
+    public init(bodyLength: Int, bodySHA256: String?) {
+        self.bodyLength = bodyLength
+        self.bodySHA256 = bodySHA256
+    }
+
+    public init?(responseBody body: [UInt8]) {
+        if body.first == UInt8(ascii: "{") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+                  let length = object["body_length"] as? Int, length >= 0
+            else { return nil }
+            self.init(bodyLength: length, bodySHA256: object["body_sha256"] as? String)
+            return
+        }
+        let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("ok "), let length = Int(text.dropFirst(3)), length >= 0 else { return nil }
+        self.init(bodyLength: length, bodySHA256: nil)
+    }
+}
+
+/// Compares the bodies a target reports having read with the bodies the strict parser frames in the
+/// same bytes. A target can answer every request with the right status and still have read a
+/// different body: the framing disagreement behind desyncs that only show one hop later.
+public enum EchoFramingCheck {
+    /// One line per disagreement, for the case's notes; empty when the target agrees or does not echo.
+    /// Requests and final responses are paired in order; only 2xx answers are compared.
+    public static func disagreements(strict requests: [ParsedRequest], finalResponses: [ResponseMessage]) -> [String] {
+        var found: [String] = []
+        for (index, (request, response)) in zip(requests, finalResponses).enumerated()
+        where (200..<300).contains(response.status) {
+            guard let echoed = EchoedFraming(responseBody: response.body) else { continue }
+            let expectedHash = sha256Hex(request.body)
+            if echoed.bodyLength != request.body.count {
+                found.append("framing: request \(index + 1): the target read a body of \(echoed.bodyLength) bytes, the strict parser frames \(request.body.count)")
+            } else if let hash = echoed.bodySHA256, hash.lowercased() != expectedHash {
+                found.append("framing: request \(index + 1): the target read \(echoed.bodyLength) body bytes with SHA-256 \(hash.prefix(12))…, the strict parser frames \(expectedHash.prefix(12))…")
+            }
+        }
+        return found
+    }
+
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let ok = bytes.withUnsafeBytes { input in
+            digest.withUnsafeMutableBufferPointer { copenssl_sha256(input.baseAddress, input.count, $0.baseAddress) }
+        }
+        precondition(ok != 0, "SHA-256 failed")
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
