@@ -18,9 +18,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The corpus against nginx, haproxy, node and gunicorn and the reference server: reports/peers.md.
+# The corpus against nginx, haproxy, apache2, node and gunicorn and the reference server: reports/peers.md.
 peers: deps
-	@.ci/install-packages nginx-light haproxy
+	@.ci/install-packages nginx-light haproxy apache2
 	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"

@@ -23,6 +23,13 @@ run "nginx $(nginx -v 2>&1 | sed 's|.*/||')" \
   "sed 's|PORT|{port}|' '$runs/nginx-prefix/nginx.conf.in' > '$runs/nginx-prefix/nginx.conf' && exec nginx -p '$runs/nginx-prefix' -c '$runs/nginx-prefix/nginx.conf'"
 run "haproxy $(haproxy -v | head -1 | awk '{print $3}')" \
   "sed 's|PORT|{port}|' '$here/haproxy.cfg' > '$runs/haproxy.cfg' && exec haproxy -f '$runs/haproxy.cfg'"
+# apache2 drops to www-data, which must reach the CGI script in the (otherwise private) run folder.
+chmod 755 "$runs"
+mkdir -p "$runs/apache2-prefix"
+cp "$here/echo.cgi" "$runs/apache2-prefix/"
+sed "s|PREFIX|$runs/apache2-prefix|g" "$here/apache2.conf" > "$runs/apache2-prefix/apache2.conf.in"
+run "apache2 $(apache2 -v | head -1 | sed 's|.*Apache/||; s| .*||')" \
+  "sed 's|PORT|{port}|' '$runs/apache2-prefix/apache2.conf.in' > '$runs/apache2-prefix/apache2.conf' && exec apache2 -f '$runs/apache2-prefix/apache2.conf' -D FOREGROUND"
 run "node $(node --version)" "exec node '$here/node-server.js' {port}"
 run "gunicorn $(python3 -m gunicorn --version | awk '{print $NF}' | tr -d ')')" \
   "cd '$here' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" \
