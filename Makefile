@@ -34,6 +34,7 @@ run: deps
 # parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is
 # allocation-free), runs every test.
 test: deps
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing

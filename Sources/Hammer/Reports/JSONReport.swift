@@ -37,7 +37,7 @@ public struct JSONReport: Encodable {
         var knownFailure: Bool
     }
 
-    var schema = "https://cathammer.invalid/report.schema.json#v1"
+    var schema = "https://cathammer.invalid/schema/report-v1.json"
     var tool = "cathammer"
     var version: String
     var kind = "corpus"

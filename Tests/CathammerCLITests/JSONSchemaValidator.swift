@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+
+/// Validates a JSON document against one of the committed schemas with Python's `jsonschema`
+/// (Draft 2020-12), which `make test` installs when it is missing: the schema is checked by an
+/// implementation nobody here wrote, not by a reading of its required keys.
+enum JSONSchemaValidator {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func schema(_ name: String) -> URL {
+        repository.appendingPathComponent("reports/schema/\(name)")
+    }
+
+    /// nil when `document` is valid; otherwise jsonschema's explanation.
+    static func problems(document: URL, schema: URL) throws -> String? {
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+            for error in errors[:20]:
+                print("/".join(map(str, error.absolute_path)) + ": " + error.message)
+            sys.exit(1 if errors else 0)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, schema.path, document.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus == 0 { return nil }
+        XCTAssertFalse(text.contains("No module named 'jsonschema'"), "jsonschema is missing: `make test` installs it")
+        return text.isEmpty ? "python3 exited with \(process.terminationStatus)" : text
+    }
+}
