@@ -7,7 +7,9 @@ import HTTPWire
 /// The decisions live in `ConnectionLifecycle`; this type does the system calls.
 final class Connection: EventHandler, TimerHandler {
     let fd: Int32
-    unowned let worker: Worker
+    /// The worker owns its connections and outlives every one of them; a checked `unowned` cost an
+    /// atomic retain and release on each use (callgrind: ~650 instructions per new connection).
+    unowned(unsafe) let worker: Worker
     private(set) var lifecycle: ConnectionLifecycle
     private var parser: RequestParser
 
