@@ -34,6 +34,8 @@ public struct CaseRunner: Sendable {
     public var timeout: Double
     /// After a complete response, how long to wait for another one (one too many is the desync signal).
     public var quiet: Double
+    /// What the target offers; cases that need something else are skipped.
+    public var offers: Set<CorpusCase.Requirement> = []
 
     public init(host: String, port: UInt16, timeout: Double = 5, quiet: Double = 0.6) {
         self.host = host
@@ -45,6 +47,12 @@ public struct CaseRunner: Sendable {
     var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public func run(_ testCase: CorpusCase) -> CaseResult {
+        let missing = testCase.needs.filter { !offers.contains($0) }
+        guard missing.isEmpty else {
+            return CaseResult(testCase: testCase, verdict: .skip, observed: nil, responses: [], received: [], sent: [],
+                              durationMilliseconds: 0,
+                              notes: ["needs \(missing.map(\.rawValue).joined(separator: ", ")), which this target was not said to offer (--offers)"])
+        }
         let started = MonotonicTime.now()
         var result = execute(testCase)
         result.durationMilliseconds = MonotonicTime.milliseconds(since: started)

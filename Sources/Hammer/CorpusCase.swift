@@ -24,8 +24,18 @@ public struct CorpusCase: Sendable, Equatable {
     public var pass: [OutcomePattern]
     public var warn: [OutcomePattern]
     public var path: String
+    /// What the target must offer for the verdict to mean something (see `Requirement`).
+    public var needs: [Requirement] = []
 
     public static let levels = ["MUST", "SHOULD", "MAY", "POLICY"]
+
+    /// A property of the target some cases depend on beyond HTTP itself.
+    public enum Requirement: String, Sendable, CaseIterable {
+        /// The reference application's routes: 404 for unknown paths, 405 for PUT and POST on `/`.
+        /// A server that answers 200 everywhere cannot show a rejection these cases look for, so on
+        /// other targets they are skipped rather than failed.
+        case catserveRoutes = "catserve-routes"
+    }
 
     /// The bytes sent, with `{host}` filled in.
     public func bytes(host: String) -> [[UInt8]] {
@@ -74,7 +84,7 @@ extension CorpusCase {
             throw fail("not valid YAML: \(error)")
         }
         guard let mapping = node.mapping else { throw fail("the top level must be a mapping") }
-        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "expect"]
+        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "needs", "expect"]
         for key in mapping.keys.compactMap(\.string) where !known.contains(key) { throw fail("unknown key '\(key)'") }
         func string(_ key: String) throws(CorpusError) -> String {
             guard let value = mapping[key]?.string, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -147,10 +157,22 @@ extension CorpusCase {
         }
         let pass = try patterns("pass")
         guard !pass.isEmpty else { throw fail("expect.pass must list at least one outcome") }
-        return CorpusCase(
+        var needs: [Requirement] = []
+        if let needsNode = mapping["needs"] {
+            guard let items = needsNode.sequence else { throw fail("'needs' must be a list") }
+            for item in items {
+                guard let requirement = item.string.flatMap(Requirement.init(rawValue:)) else {
+                    throw fail("needs: '\(item.string ?? "?")' is not one of \(Requirement.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                needs.append(requirement)
+            }
+        }
+        var loaded = CorpusCase(
             id: id, title: try string("title"), category: category, level: level, rfc: rfc, references: references,
             why: try string("why"), steps: steps, sendTexts: sendTexts, canary: mapping["canary"]?.bool ?? false,
             pass: pass, warn: try patterns("warn"), path: path)
+        loaded.needs = needs
+        return loaded
     }
 
     static func milliseconds(_ text: String) -> Int? {

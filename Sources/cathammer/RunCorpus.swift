@@ -76,6 +76,11 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Path the libcurl upload checks POST to (it should accept any body).")
     var uploadPath = "/echo"
 
+    @Option(help: ArgumentHelp(
+        "What the target offers beyond HTTP, comma-separated: catserve-routes (404 on unknown paths, 405 on PUT /).",
+        discussion: "Cases that need something the target does not offer are skipped. The reference server, started when there is no --target or --spawn, offers catserve-routes."))
+    var offers: String?
+
     func run() throws {
         let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
@@ -88,6 +93,13 @@ struct RunCorpus: ParsableCommand {
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
+        var offered: Set<CorpusCase.Requirement> = []
+        for item in (offers ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            guard let requirement = CorpusCase.Requirement(rawValue: item) else {
+                throw UsageError(message: "--offers '\(item)' is unknown; available: \(CorpusCase.Requirement.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            offered.insert(requirement)
+        }
         let unknownLevels = level.filter { !CorpusCase.levels.contains($0) }
         guard unknownLevels.isEmpty else { throw UsageError(message: "--level '\(unknownLevels[0])' is not MUST, SHOULD, MAY or POLICY") }
 
@@ -133,6 +145,7 @@ struct RunCorpus: ParsableCommand {
         }
 
         var runner = CaseRunner(host: host, port: port, timeout: timeout)
+        runner.offers = target == nil && spawn == nil ? Set(CorpusCase.Requirement.allCases) : offered
         runner.fragment = fragmentMode
         runner.seed = seed
         let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
@@ -170,7 +183,8 @@ struct RunCorpus: ParsableCommand {
         }
 
         print("\(run.results.count) cases against \(label): \(run.count(.pass)) passed, \(run.count(.warn)) warned, "
-              + "\(run.count(.fail)) failed, \(run.count(.error)) errors")
+              + "\(run.count(.fail)) failed, \(run.count(.error)) errors"
+              + (run.count(.skip) > 0 ? ", \(run.count(.skip)) skipped" : ""))
         for failure in run.newFailures {
             print("  FAIL \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
                   + "observed \(failure.observed?.description ?? "nothing")"

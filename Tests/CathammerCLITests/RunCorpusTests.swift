@@ -18,7 +18,8 @@ final class RunCorpusTests: XCTestCase {
         try write("limits", "FAILS-HERE", steps: "  - send: 'GET /missing HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'", pass: "200")
     }
 
-    private func write(_ category: String, _ id: String, steps: String, pass: String, warn: String? = nil, canary: Bool = false) throws {
+    private func write(_ category: String, _ id: String, steps: String, pass: String, warn: String? = nil, canary: Bool = false,
+                       needs: String? = nil) throws {
         let folder = corpus.appendingPathComponent(category)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let text = """
@@ -31,6 +32,7 @@ final class RunCorpusTests: XCTestCase {
             steps:
             \(steps)
             canary: \(canary)
+            \(needs.map { "needs: [\($0)]" } ?? "")
             expect:
               pass: ["\(pass)"]
             \(warn.map { "  warn: [\"\($0)\"]" } ?? "")
@@ -168,7 +170,7 @@ final class RunCorpusTests: XCTestCase {
         let result = try CathammerBinary.run(["report", "--matrix", reference.path, fake.path, "--out", matrixFolder.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let markdown = try String(contentsOf: matrixFolder.appendingPathComponent("matrix.md"), encoding: .utf8)
-        XCTAssertTrue(markdown.contains("| cathammer serve (reference server) | 3 | 1 | 1 |"), markdown)
+        XCTAssertTrue(markdown.contains("| cathammer serve (reference server) | 3 | 1 | 1 | 0 | 0 | 5 |"), markdown)
         XCTAssertTrue(markdown.contains("| HOST-DUPLICATE | MUST | PASS | FAIL |"), "the lenient fake accepts a duplicate Host: \(markdown)")
         XCTAssertTrue(try String(contentsOf: matrixFolder.appendingPathComponent("matrix.html"), encoding: .utf8).contains("class=\"FAIL\""))
         XCTAssertEqual(try CathammerBinary.run(["report", "--matrix", "/nonexistent"]).status, 2)
@@ -190,6 +192,34 @@ final class RunCorpusTests: XCTestCase {
 
         let strict = try run(["--category", "desync", "--format", "json"])
         XCTAssertEqual(strict.status, 0, "the reference server refuses it: \(strict.stdout)")
+    }
+
+    /// A case that relies on the reference application's routes is skipped on a target not said to
+    /// have them, runs with --offers, and runs on the reference server by default.
+    func testCasesThatNeedTheReferenceRoutes() throws {
+        try write("methods-targets", "MT-PUT-ROOT", steps: "  - send: 'PUT / HTTP/1.1\\r\\nHost: {host}\\r\\nContent-Length: 5\\r\\n\\r\\nhello'",
+                  pass: "405", needs: "catserve-routes")
+        let lenient = try FakeLenientServer()
+        defer { lenient.stop() }
+        let other = try run(["--target", "127.0.0.1:\(lenient.port)", "--case", "MT-PUT-ROOT", "--format", "json,junit"])
+        XCTAssertEqual(other.status, 0, "a skip is not a failure: \(other.stdout)")
+        XCTAssertTrue(other.stdout.contains("1 cases against 127.0.0.1:\(lenient.port): 0 passed, 0 warned, 0 failed, 0 errors, 1 skipped"), other.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        XCTAssertEqual((report["summary"] as? [String: Any])?["skip"] as? Int, 1)
+        let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("<skipped message=\"needs catserve-routes, which this target was not said to offer (--offers)\"/>"), junit)
+
+        let declared = try run(["--target", "127.0.0.1:\(lenient.port)", "--case", "MT-PUT-ROOT", "--offers", "catserve-routes"])
+        XCTAssertEqual(declared.status, 1, "declared, the case runs, and the fake's 200 fails it: \(declared.stdout)")
+        XCTAssertTrue(declared.stdout.contains("FAIL MT-PUT-ROOT: expected 405, observed 200"), declared.stdout)
+
+        let reference = try run(["--case", "MT-PUT-ROOT"])
+        XCTAssertEqual(reference.status, 0, reference.stdout)
+        XCTAssertTrue(reference.stdout.contains("1 passed"), reference.stdout)
+
+        let bad = try run(["--offers", "php"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--offers 'php' is unknown; available: catserve-routes"), bad.stderr)
     }
 
     /// The right status is not enough on an echo target: a server that ignores Transfer-Encoding and

@@ -57,6 +57,10 @@ final class CorpusCaseTests: XCTestCase {
         XCTAssertTrue(item.canary)
         XCTAssertEqual(item.bytes(host: "127.0.0.1:80").first?.last, 0xFF, "\\xff is one byte")
         XCTAssertEqual(String(decoding: item.bytes(host: "h:1")[0].prefix(29), as: UTF8.self), "POST / HTTP/1.1\r\nHost: h:1\r\nC")
+        XCTAssertEqual(item.needs, [])
+        let routed = try CorpusCase.load(path: "corpus/content-length/CL-PLUS.yaml",
+                                         text: valid.replacingOccurrences(of: "canary: true", with: "canary: true\nneeds: [catserve-routes]"))
+        XCTAssertEqual(routed.needs, [.catserveRoutes])
     }
 
     func testEveryRuleIsChecked() {
@@ -80,6 +84,10 @@ final class CorpusCaseTests: XCTestCase {
         XCTAssertNotNil(problem(valid + "\nextra: 1\n"), "unknown keys are refused")
         XCTAssertNotNil(problem(valid.replacingOccurrences(of: "why: A sign is not a digit.", with: "why: ''")))
         XCTAssertNotNil(problem("just: [text"))
+        XCTAssertEqual(problem(valid.replacingOccurrences(of: "canary: true", with: "canary: true\nneeds: [php]")),
+                       "needs: 'php' is not one of catserve-routes")
+        XCTAssertEqual(problem(valid.replacingOccurrences(of: "canary: true", with: "canary: true\nneeds: catserve-routes")),
+                       "'needs' must be a list")
     }
 }
 

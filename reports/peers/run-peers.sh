@@ -18,7 +18,7 @@ run() { # name, spawn command with {port}, extra options
 # Each peer gets a private config folder; {port} is filled in by `cathammer run corpus --spawn`.
 mkdir -p "$runs/nginx-prefix"
 sed "s|PREFIX|$runs/nginx-prefix|g" "$here/nginx.conf" > "$runs/nginx-prefix/nginx.conf.in"
-run "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2"
+run "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2" --offers catserve-routes
 run "nginx $(nginx -v 2>&1 | sed 's|.*/||')" \
   "sed 's|PORT|{port}|' '$runs/nginx-prefix/nginx.conf.in' > '$runs/nginx-prefix/nginx.conf' && exec nginx -p '$runs/nginx-prefix' -c '$runs/nginx-prefix/nginx.conf'"
 run "haproxy $(haproxy -v | head -1 | awk '{print $3}')" \

@@ -14,13 +14,13 @@ public enum HTMLReport {
             body{font:14px system-ui,sans-serif;margin:2em;color:#222} table{border-collapse:collapse;width:100%}
             td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
             .PASS{color:#176f2c;font-weight:bold}.WARN{color:#a06000;font-weight:bold}.FAIL{color:#b00020;font-weight:bold}
-            .ERROR{color:#6a1b9a;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
+            .ERROR{color:#6a1b9a;font-weight:bold}.SKIP{color:#666;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
             details summary{cursor:pointer} .counts span{margin-right:1.5em}
             </style></head><body>
             <h1>cathammer corpus run</h1><p>Target <code>\(html(run.target))</code></p>
             <p class="counts"><span>total \(run.results.count)</span><span class="PASS">pass \(run.count(.pass))</span>
             <span class="WARN">warn \(run.count(.warn))</span><span class="FAIL">fail \(run.count(.fail))</span>
-            <span class="ERROR">error \(run.count(.error))</span></p>
+            <span class="ERROR">error \(run.count(.error))</span><span class="SKIP">skip \(run.count(.skip))</span></p>
 
             """
         // Summary by category and by level.

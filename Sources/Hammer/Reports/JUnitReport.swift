@@ -28,7 +28,7 @@ public enum JUnitReport {
                 case .error:
                     out += "      <error message=\"\(escape(detail))\"/>\n"
                 case .skip:
-                    out += "      <skipped/>\n"
+                    out += "      <skipped message=\"\(escape(result.notes.joined(separator: "; ")))\"/>\n"
                 case .warn:
                     out += "      <system-out>WARN: \(escape(detail))</system-out>\n"
                 case .pass:

@@ -49,10 +49,10 @@ public struct MatrixReport {
     func passCount(_ run: Run) -> Int { run.verdicts.values.filter { $0 == "PASS" }.count }
 
     public func markdown() -> String {
-        var out = "# cathammer matrix\n\n| target | pass | warn | fail | error | cases |\n|---|---:|---:|---:|---:|---:|\n"
+        var out = "# cathammer matrix\n\n| target | pass | warn | fail | error | skip | cases |\n|---|---:|---:|---:|---:|---:|---:|\n"
         for run in runs {
             func count(_ verdict: String) -> Int { run.verdicts.values.filter { $0 == verdict }.count }
-            out += "| \(run.target) | \(count("PASS")) | \(count("WARN")) | \(count("FAIL")) | \(count("ERROR")) | \(run.verdicts.count) |\n"
+            out += "| \(run.target) | \(count("PASS")) | \(count("WARN")) | \(count("FAIL")) | \(count("ERROR")) | \(count("SKIP")) | \(run.verdicts.count) |\n"
         }
         out += "\n| case | level | " + runs.map(\.target).joined(separator: " | ") + " |\n"
         out += "|---|---|" + runs.map { _ in "---|" }.joined() + "\n"
@@ -70,7 +70,7 @@ public struct MatrixReport {
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer matrix</title><style>
             body{font:14px system-ui,sans-serif;margin:2em} table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:3px 8px}
-            .PASS{background:#d8f3dc}.WARN{background:#fff3bf}.FAIL{background:#ffc9c9}.ERROR{background:#e5dbff}
+            .PASS{background:#d8f3dc}.WARN{background:#fff3bf}.FAIL{background:#ffc9c9}.ERROR{background:#e5dbff}.SKIP{background:#eee}
             </style></head><body><h1>cathammer matrix</h1><table><tr><th>case</th><th>level</th>
             """
         out += runs.map { "<th>\(escape($0.target))<br><small>\(passCount($0)) / \($0.verdicts.count) pass</small></th>" }.joined()
