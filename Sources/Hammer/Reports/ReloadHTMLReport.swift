@@ -1,0 +1,4 @@
+/// placeholder replaced below
+public enum ReloadHTMLReport {
+    public static func render(_ run: ReloadRun) -> String { "" }
+}
