@@ -12,6 +12,7 @@ public final class SpawnedTarget {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Runs `command` through /bin/sh with `{port}` replaced and waits until the port accepts.

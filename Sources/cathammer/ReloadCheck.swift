@@ -125,7 +125,6 @@ struct ReloadCheck: ParsableCommand {
         }
         if let rate, !(rate > 0) { throw UsageError(message: "--rate must be positive") }
         if let requests, requests < 1 { throw UsageError(message: "--requests must be positive") }
-        guard ["auto", "on", "off"].contains(netns) else { throw UsageError(message: "--netns takes auto, on or off") }
         let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
             throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
@@ -160,21 +159,7 @@ struct ReloadCheck: ParsableCommand {
         profile.readTimeoutMilliseconds = Int32(readSeconds * 1000)
 
         // A private network namespace: re-run this command inside one, where the counters are ours alone.
-        var kernelUnavailable: String?
-        let spawnsTarget = target == nil
-        if NetworkNamespace.inside {
-            kernelUnavailable = nil
-        } else if netns == "off" {
-            kernelUnavailable = "--netns off"
-        } else if !spawnsTarget {
-            kernelUnavailable = "the target was not started by reload-check, so it cannot run in a private namespace"
-        } else if let reason = NetworkNamespace.unavailableReason() {
-            if netns == "on" { throw UsageError(message: "--netns on: \(reason)") }
-            kernelUnavailable = reason
-        } else {
-            let status = try NetworkNamespace.rerun(executable: ExecutablePath.resolve(), arguments: Array(CommandLine.arguments.dropFirst()))
-            throw ExitCode(status)
-        }
+        var kernelUnavailable = try NamespaceOption.enter(netns, startsTarget: target == nil)
 
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cathammer-reload-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

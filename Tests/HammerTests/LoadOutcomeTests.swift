@@ -192,3 +192,43 @@ final class LoadPiecesTests: XCTestCase {
         XCTAssertNil(ReferenceStats.parse(Array("not json".utf8)))
     }
 }
+
+final class HerdArithmeticTests: XCTestCase {
+    private func worker(_ pid: Int, accepts: Int, switches: Int, eagain: Int = 0, epoll: Int = 0) -> ReferenceStats.Worker {
+        ReferenceStats.Worker(pid: pid, generation: 1, state: "ready", accepts: accepts, eagainAccepts: eagain, epollWakeups: epoll,
+                              listenerWakeups: epoll, voluntaryContextSwitches: switches, requests: accepts)
+    }
+
+    func testDeltasPerWorkerMatchedByPID() {
+        let before = [worker(1, accepts: 10, switches: 100), worker(2, accepts: 5, switches: 50), worker(3, accepts: 0, switches: 0)]
+        let after = [worker(1, accepts: 70, switches: 300, eagain: 4, epoll: 9), worker(2, accepts: 25, switches: 90), worker(4, accepts: 99, switches: 99)]
+        let deltas = HerdArithmetic.deltas(before: before, after: after)
+        XCTAssertEqual(deltas.accepts, 80, "worker 4 is new and worker 3 gone: both left out")
+        XCTAssertEqual(deltas.contextSwitches, 240)
+        XCTAssertEqual(deltas.eagain, 4)
+        XCTAssertEqual(deltas.listenerWakeups, 9)
+        XCTAssertEqual(deltas.busiestShare, 0.75)
+        let cell = HerdRun.cell(mode: "plain", workers: 2, load: "serial", concurrency: 1, records: [], deltas: deltas, reference: true)
+        XCTAssertEqual(cell.wakeupsPerConnection, 3)
+        XCTAssertEqual(cell.eagainPerConnection, 0.05)
+    }
+
+    func testOutsideViewCountsOnlyWorkers() {
+        let before = [ProcessCounters(pid: 1, voluntaryContextSwitches: 5, readSyscalls: 5),
+                      ProcessCounters(pid: 2, voluntaryContextSwitches: 0, readSyscalls: 0),
+                      ProcessCounters(pid: 3, voluntaryContextSwitches: 0, readSyscalls: 0)]
+        let after = [ProcessCounters(pid: 1, voluntaryContextSwitches: 500, readSyscalls: 500),
+                     ProcessCounters(pid: 2, voluntaryContextSwitches: 30, readSyscalls: 60),
+                     ProcessCounters(pid: 3, voluntaryContextSwitches: 10, readSyscalls: 20)]
+        let deltas = HerdArithmetic.deltas(before: before, after: after, workers: [2, 3])
+        XCTAssertEqual(deltas.contextSwitches, 40, "the master (pid 1) is not a worker")
+        XCTAssertEqual(deltas.busiestShare, 0.75)
+        XCTAssertEqual(ProcessCounters.field("name: x\nvoluntary_ctxt_switches:\t42\n", "voluntary_ctxt_switches:"), 42)
+    }
+
+    func testLoadsForAWorkerCount() {
+        XCTAssertEqual(HerdArithmetic.loads(workers: 1).map(\.concurrency), [1, 2])
+        XCTAssertEqual(HerdArithmetic.loads(workers: 2).map(\.concurrency), [1, 2, 4])
+        XCTAssertEqual(HerdArithmetic.loads(workers: 8).map(\.label), ["serial", "c=W/2", "c=W", "c=2W"])
+    }
+}
