@@ -18,6 +18,16 @@ public struct ReloadJSONReport: Encodable {
         var outside: LatencySummary
     }
 
+    struct Slow: Encodable {
+        var id: UInt64
+        var kind: String
+        var method: String
+        var milliseconds: Double
+        var startMilliseconds: Double
+        var connectionRequests: Int
+        var reload: Int?
+    }
+
     struct Verdict: Encodable {
         var passed: Bool
         var reasons: [String]
@@ -45,6 +55,8 @@ public struct ReloadJSONReport: Encodable {
         var statuses: [String: Int]
         var failedRequests: [ReloadVerdict.FailedRequest]
         var retryAllowed: [ReloadVerdict.FailedRequest]
+        /// The ten slowest answered requests: where a reload's latency spike shows.
+        var slowestRequests: [Slow]
         var allowIdempotentRetry: Bool
         var server: Server?
         var kernel: Kernel
@@ -81,6 +93,11 @@ public struct ReloadJSONReport: Encodable {
             reloadsFired: run.timeline.events.count, reloads: run.timeline.events, durationSeconds: run.durationSeconds,
             requests: run.records.count, requestsPerSecond: run.requestsPerSecond, outcomes: outcomes, statuses: statuses,
             failedRequests: run.verdict.failures, retryAllowed: run.verdict.retryAllowed,
+            slowestRequests: run.records.filter { $0.outcome == .ok }.sorted { $0.latencyNanoseconds > $1.latencyNanoseconds }.prefix(10).map {
+                Slow(id: $0.id, kind: $0.kind.rawValue, method: $0.method, milliseconds: Double($0.latencyNanoseconds) / 1e6,
+                     startMilliseconds: Double($0.startNanoseconds) / 1e6, connectionRequests: $0.connectionRequests,
+                     reload: run.timeline.reload(overlapping: $0)?.index)
+            },
             allowIdempotentRetry: run.allowIdempotentRetry, server: server,
             kernel: Kernel(available: run.kernelDeltas != nil, reason: run.kernelUnavailable, deltas: run.kernelDeltas ?? [:]),
             latency: Latency(during: run.latencyDuring, outside: run.latencyOutside),
