@@ -138,6 +138,23 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertEqual(report["target"] as? String, "reference via FIFO")
     }
 
+    /// A server that already runs: --target with --pid and --reload-signal; no namespace, said why.
+    func testARunningServerReloadedBySignalToItsPID() throws {
+        let server = try ServerProcess(["-p", "2"])
+        let (result, report) = try reloadCheck(["--target", "127.0.0.1:\(server.port)", "--pid", String(server.pid),
+                                                "--reload-signal", "HUP", "--reloads", "3", "--reload-every", "400ms",
+                                                "--reload-window", "300ms", "--concurrency", "6", "--idle-gap", "1ms-5ms"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let body = body(report)
+        XCTAssertEqual(body["reload_kind"] as? String, "signal")
+        XCTAssertEqual(body["reload_command"] as? String, "kill -HUP \(server.pid)")
+        let kernel = body["kernel"] as? [String: Any] ?? [:]
+        XCTAssertEqual(kernel["available"] as? Bool, false)
+        XCTAssertTrue((kernel["reason"] as? String ?? "").contains("not started by cathammer"), "\(kernel)")
+        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
+        XCTAssertTrue(server.process.isRunning, "the server is left running: it is not reload-check's to stop")
+    }
+
     func testReportsFollowTheSchema() throws {
         let (result, report) = try reloadCheck(["--reload", "hup", "--reloads", "2", "--reload-every", "100ms", "--concurrency", "4"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

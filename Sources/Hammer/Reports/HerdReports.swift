@@ -90,7 +90,9 @@ public enum HerdHTMLReport {
         var modes: [String] = []
         for cell in run.cells where !modes.contains(cell.mode) { modes.append(cell.mode) }
         var loads: [String] = []
-        for cell in run.cells where !loads.contains(cell.load) { loads.append(cell.load) }
+        for cell in run.cells.sorted(by: { $0.concurrency < $1.concurrency }) where !loads.contains(cell.load) { loads.append(cell.load) }
+        let canonical = ["serial", "c=W/2", "c=W", "c=2W"]
+        loads.sort { (canonical.firstIndex(of: $0) ?? canonical.count) < (canonical.firstIndex(of: $1) ?? canonical.count) }
         for load in loads {
             let groups = Array(Set(run.cells.filter { $0.load == load }.map(\.workers))).sorted()
             guard !groups.isEmpty else { continue }
