@@ -37,14 +37,7 @@ struct HerdCheck: ParsableCommand {
     @Option(help: "Private network namespace: auto, on, off.")
     var netns = "auto"
 
-    @Option(help: "The target's name in reports.")
-    var name: String?
-
-    @Option(help: "Report folder (default reports/runs/<time>-herd-<target>).")
-    var out: String?
-
-    @Option(help: "Report formats, comma-separated: json,junit,html,md.")
-    var format = "json,junit,html,md"
+    @OptionGroup var report: ReportOptions
 
     @Flag(help: "No line per cell.")
     var quiet = false
@@ -66,16 +59,13 @@ struct HerdCheck: ParsableCommand {
         let workerCounts = try Self.numbers(workers, "--workers", max: 64)
         let loadList = try Self.numbers(loads, "--loads", max: 1024)
         guard connections >= 1 && connections <= 1_000_000 else { throw UsageError(message: "--connections must be 1...1000000") }
-        let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
-            throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
-        }
+        _ = try report.formats()
         let unavailable = try NamespaceOption.enter(netns, startsTarget: true)
         let namespace = unavailable == nil ? "private network namespace (unshare -n)" : "host network (\(unavailable!))"
         let started = Date()
         var cells: [HerdCell] = []
         var skipped: [String: String] = [:]
-        func report(_ cell: HerdCell) {
+        func record(_ cell: HerdCell) {
             cells.append(cell)
             guard !quiet else { return }
             print("\(cell.mode) workers=\(cell.workers) \(cell.load) (c=\(cell.concurrency)): \(String(format: "%.2f", cell.wakeupsPerConnection)) wakeups/conn, "
@@ -95,7 +85,7 @@ struct HerdCheck: ParsableCommand {
                     let records = HerdRun.load(port: target.port, concurrency: concurrency, connections: connections, path: path ?? "/")
                     let after = tree.compactMap(ProcessCounters.read)
                     let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs)
-                    report(HerdRun.cell(mode: "as configured", workers: max(1, workerPIDs.count), load: concurrency == 1 ? "serial" : "c=\(concurrency)",
+                    record(HerdRun.cell(mode: "as configured", workers: max(1, workerPIDs.count), load: concurrency == 1 ? "serial" : "c=\(concurrency)",
                                         concurrency: concurrency, records: records, deltas: deltas, reference: false))
                 }
             } else {
@@ -118,7 +108,7 @@ struct HerdCheck: ParsableCommand {
                             let records = HerdRun.load(port: server.port, concurrency: concurrency, connections: connections,
                                                        path: path ?? "/cats/1")
                             guard let after = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
-                            report(HerdRun.cell(mode: mode, workers: count, load: label, concurrency: concurrency, records: records,
+                            record(HerdRun.cell(mode: mode, workers: count, load: label, concurrency: concurrency, records: records,
                                                 deltas: HerdArithmetic.deltas(before: before.workers, after: after.workers), reference: true))
                         }
                     }
@@ -128,20 +118,14 @@ struct HerdCheck: ParsableCommand {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
             throw ExitCode(3)
         }
-        let label = name ?? (targetCmd ?? "cathammer serve (reference server)")
+        let label = report.name ?? (targetCmd ?? "cathammer serve (reference server)")
         let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: targetCmd == nil, namespace: namespace)
-        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-herd-\(RunCorpus.slug(label))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func write(_ file: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(file))
-        }
-        if formats.contains("json") {
-            try HerdJSONReport(run: result, version: Cathammer.configuration.version).encoded()
-                .write(to: URL(fileURLWithPath: folder).appendingPathComponent("report.json"))
-        }
-        if formats.contains("junit") { try write("junit.xml", HerdJUnitReport.render(result)) }
-        if formats.contains("md") { try write("summary.md", "# cathammer herd-check\n\n" + HerdMarkdownReport.render(result)) }
-        if formats.contains("html") { try write("index.html", HerdHTMLReport.render(result)) }
+        let folder = try report.write(
+            check: "herd", label: label,
+            json: { try HerdJSONReport(run: result, version: Cathammer.configuration.version).encoded() },
+            junit: { HerdJUnitReport.render(result) },
+            markdown: { "# cathammer herd-check\n\n" + HerdMarkdownReport.render(result) },
+            html: { HerdHTMLReport.render(result) })
         let failed = cells.map(\.failedRequests).reduce(0, +)
         print("herd-check: \(cells.count) cells, \(cells.map(\.connections).reduce(0, +)) connections, \(failed) failed; reports: \(folder)")
         if failed > 0 { throw ExitCode(1) }

@@ -88,14 +88,7 @@ struct ReloadCheck: ParsableCommand {
     @Option(help: "Private network namespace for kernel counters: auto, on, off.")
     var netns = "auto"
 
-    @Option(help: "The target's name in reports.")
-    var name: String?
-
-    @Option(help: "Report folder (default reports/runs/<time>-reload-<target>).")
-    var out: String?
-
-    @Option(help: "Report formats, comma-separated: json,junit,html,md.")
-    var format = "json,junit,html,md"
+    @OptionGroup var report: ReportOptions
 
     @Flag(help: "No line per reload.")
     var quiet = false
@@ -125,10 +118,7 @@ struct ReloadCheck: ParsableCommand {
         }
         if let rate, !(rate > 0) { throw UsageError(message: "--rate must be positive") }
         if let requests, requests < 1 { throw UsageError(message: "--requests must be positive") }
-        let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
-            throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
-        }
+        _ = try report.formats()
         guard targetCmd == nil || target == nil else { throw UsageError(message: "--target-cmd and --target exclude each other") }
         let reference = targetCmd == nil && target == nil
         if kind.needsReferenceServer && !reference {
@@ -227,7 +217,7 @@ struct ReloadCheck: ParsableCommand {
         driver.window = window
         defer { driver.restore() }
 
-        let label = name ?? (reference ? "cathammer serve (reference server)" : (targetCmd ?? target!))
+        let label = report.name ?? (reference ? "cathammer serve (reference server)" : (targetCmd ?? target!))
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()
@@ -268,18 +258,12 @@ struct ReloadCheck: ParsableCommand {
             statsBefore: statsBefore, statsAfter: statsAfter, kernelDeltas: kernelDeltas,
             kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry)
 
-        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-reload-\(kind.rawValue)-\(RunCorpus.slug(label))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func write(_ file: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(file))
-        }
-        if formats.contains("json") {
-            try ReloadJSONReport(run: result, version: Cathammer.configuration.version).encoded()
-                .write(to: URL(fileURLWithPath: folder).appendingPathComponent("report.json"))
-        }
-        if formats.contains("junit") { try write("junit.xml", ReloadJUnitReport.render(result)) }
-        if formats.contains("md") { try write("summary.md", "# cathammer reload-check\n\n" + ReloadMarkdownReport.render(result)) }
-        if formats.contains("html") { try write("index.html", ReloadHTMLReport.render(result)) }
+        let folder = try report.write(
+            check: "reload-\(kind.rawValue)", label: label,
+            json: { try ReloadJSONReport(run: result, version: Cathammer.configuration.version).encoded() },
+            junit: { ReloadJUnitReport.render(result) },
+            markdown: { "# cathammer reload-check\n\n" + ReloadMarkdownReport.render(result) },
+            html: { ReloadHTMLReport.render(result) })
         print(Self.summaryLine(result))
         for failure in result.verdict.failures.prefix(20) {
             print("  FAILED request \(failure.id): \(failure.outcome.rawValue) (\(failure.kind.rawValue) \(failure.method)), "
