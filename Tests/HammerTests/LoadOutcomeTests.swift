@@ -105,6 +105,10 @@ final class RequestRecordTests: XCTestCase {
         let killed = ReloadVerdict(records: [record(.ok)], timeline: timeline, forcedKills: 1, allowIdempotentRetry: false)
         XCTAssertFalse(killed.passed, "a forced kill fails the check even when every request was answered")
         XCTAssertFalse(ReloadVerdict(records: [], timeline: timeline, forcedKills: nil, allowIdempotentRetry: false).passed)
+        var stuck = timeline
+        stuck.events[1].settled = false
+        let unsettled = ReloadVerdict(records: [record(.ok)], timeline: stuck, forcedKills: 0, allowIdempotentRetry: false)
+        XCTAssertEqual(unsettled.reasons, ["1 reload(s) did not settle in time"])
     }
 }
 

@@ -1,5 +1,6 @@
 /// The verdict of a reload check: zero requests in any failure class and zero forced kills pass;
-/// anything else fails, with every failed request listed.
+/// anything else fails, with every failed request listed. A reload that never reached its end state
+/// (a roll that did not finish, a worker not replaced) fails it too: its requests were not tested.
 public struct ReloadVerdict: Sendable {
     public struct FailedRequest: Sendable, Codable, Equatable {
         public var id: UInt64
@@ -37,6 +38,8 @@ public struct ReloadVerdict: Sendable {
                 + byClass.keys.sorted().map { "\($0.rawValue) \(byClass[$0]!)" }.joined(separator: ", "))
         }
         if let forcedKills, forcedKills > 0 { reasons.append("\(forcedKills) forced kill(s) of workers at the mercy deadline") }
+        let unsettled = timeline.events.filter { !$0.settled }.count
+        if unsettled > 0 { reasons.append("\(unsettled) reload(s) did not settle in time") }
         if records.isEmpty { reasons.append("no request was sent") }
         self.reasons = reasons
         passed = reasons.isEmpty
