@@ -265,6 +265,9 @@ struct ReloadCheck: ParsableCommand {
             markdown: { "# cathammer reload-check\n\n" + ReloadMarkdownReport.render(result) },
             html: { ReloadHTMLReport.render(result) })
         print(Self.summaryLine(result))
+        if kind != .maxRequests && timeline.events.count < reloads {
+            print("note: the load ended (--duration or --requests) after \(timeline.events.count) of \(reloads) reloads")
+        }
         for failure in result.verdict.failures.prefix(20) {
             print("  FAILED request \(failure.id): \(failure.outcome.rawValue) (\(failure.kind.rawValue) \(failure.method)), "
                   + "connection age \(String(format: "%.1f", failure.connectionAgeMilliseconds)) ms, "

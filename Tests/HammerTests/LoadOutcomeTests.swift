@@ -118,6 +118,7 @@ final class LoadPiecesTests: XCTestCase {
         XCTAssertEqual(budget.request(2, now: 1_000), .granted(first: 0))
         XCTAssertEqual(budget.request(1, now: 1_000), .granted(first: 2))
         XCTAssertEqual(budget.request(1, now: 1_000), .exhausted)
+        XCTAssertTrue(budget.exhausted, "the count is reached")
         let timed = RequestBudget(start: 0, duration: 1, maxRequests: nil, rate: nil)
         XCTAssertEqual(timed.request(1, now: 999_999_999), .granted(first: 0))
         XCTAssertEqual(timed.request(1, now: 1_000_000_000), .exhausted)

@@ -29,6 +29,13 @@ public final class RequestBudget: Sendable {
     public var stopped: Bool { state.withLock { $0.stopped } }
     public var issued: Int { state.withLock { $0.issued } }
 
+    /// No request will be granted any more: stopped, past the deadline, or the count is reached.
+    public var exhausted: Bool {
+        state.withLock { state in
+            state.stopped || LoadClock.now() >= deadline || (maxRequests.map { state.issued >= $0 } ?? false)
+        }
+    }
+
     /// One decision at time `now`, without waiting.
     public func request(_ count: Int = 1, now: UInt64) -> Grant {
         state.withLock { state in

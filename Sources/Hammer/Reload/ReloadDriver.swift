@@ -157,12 +157,13 @@ public final class ReloadDriver {
 
     /// For `--reload max-requests`: watches the recycle counter until it has grown by `count` or
     /// `until` passes; one event per recycle seen between two polls.
-    public func watchRecycles(count: Int, until deadline: UInt64, log: RequestLog) -> [ReloadEvent] {
+    public func watchRecycles(count: Int, until deadline: UInt64, log: RequestLog,
+                              budgetExhausted: () -> Bool = { false }) -> [ReloadEvent] {
         guard let statsPort, var last = ReferenceStats.fetch(port: statsPort) else { return [] }
         let first = last.recycles
         var events: [ReloadEvent] = []
         var lastPoll = LoadClock.now()
-        while LoadClock.now() < deadline && last.recycles - first < count {
+        while LoadClock.now() < deadline && last.recycles - first < count && !budgetExhausted() {
             usleep(20_000)
             guard let now = ReferenceStats.fetch(port: statsPort) else { continue }
             let time = LoadClock.now()

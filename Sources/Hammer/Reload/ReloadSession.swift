@@ -23,22 +23,23 @@ public enum ReloadSession {
         }
         let budget = load.budget
         let begin = LoadClock.now()
-        LoadClock.sleep(until: begin + UInt64(schedule.warmup * 1e9)) { budget.stopped }
+        LoadClock.sleep(until: begin + UInt64(schedule.warmup * 1e9)) { budget.exhausted }
         var events: [ReloadEvent] = []
         if driver.kind == .maxRequests {
-            events = driver.watchRecycles(count: schedule.reloads, until: budget.deadline, log: load.log)
+            events = driver.watchRecycles(count: schedule.reloads, until: budget.deadline, log: load.log) { budget.exhausted }
             events.forEach(progress)
         } else {
             let first = LoadClock.now()
             for index in 0..<schedule.reloads {
-                LoadClock.sleep(until: first + UInt64(Double(index) * schedule.every * 1e9)) { budget.stopped }
-                guard LoadClock.now() < budget.deadline, !budget.stopped else { break }
+                LoadClock.sleep(until: first + UInt64(Double(index) * schedule.every * 1e9)) { budget.exhausted }
+                // Reloads without load prove nothing: stop when the load has ended.
+                guard !budget.exhausted else { break }
                 let event = try driver.reload(index: index, log: load.log)
                 events.append(event)
                 progress(event)
             }
         }
-        LoadClock.sleep(until: LoadClock.now() + UInt64(schedule.tail * 1e9)) { budget.stopped }
+        LoadClock.sleep(until: LoadClock.now() + UInt64(schedule.tail * 1e9)) { budget.exhausted }
         return ReloadTimeline(events: events)
     }
 }
