@@ -82,9 +82,13 @@ struct HerdCheck: ParsableCommand {
                     let tree = ProcessCounters.tree(of: target.pid)
                     let workerPIDs = Set(tree.dropFirst())
                     let before = tree.compactMap(ProcessCounters.read)
+                    let sampler = ConnectionSampler(workers: Array(workerPIDs.isEmpty ? [target.pid] : workerPIDs))
+                    sampler.start()
                     let records = HerdRun.load(port: target.port, concurrency: concurrency, connections: connections, path: path ?? "/")
+                    let distribution = sampler.stop()
                     let after = tree.compactMap(ProcessCounters.read)
-                    let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs)
+                    let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs,
+                                                       busiestShare: distribution.busiestShare)
                     record(HerdRun.cell(mode: "as configured", workers: max(1, workerPIDs.count), load: concurrency == 1 ? "serial" : "c=\(concurrency)",
                                         concurrency: concurrency, records: records, deltas: deltas, reference: false))
                 }

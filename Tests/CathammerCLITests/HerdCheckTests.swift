@@ -42,8 +42,9 @@ final class HerdCheckTests: XCTestCase {
         // EOF in the staged close); plain epoll adds a wakeup of every other idle worker.
         XCTAssertGreaterThan(plainFour - plainOne, 1.5, "the herd: plain 4 workers \(plainFour) vs 1 worker \(plainOne)")
         XCTAssertGreaterThan(plainFour - exclusiveFour, 1.5, "EPOLLEXCLUSIVE wakes one: \(exclusiveFour) vs plain \(plainFour)")
-        XCTAssertEqual(try serial("plain", 4)["listener_wakeups_per_connection"] as? Double ?? 0, 1, accuracy: 0.3,
-                       "the losers never reach user space: EAGAIN and epoll returns alone undercount the herd")
+        let listener = try serial("plain", 4)["listener_wakeups_per_connection"] as? Double ?? 0
+        XCTAssertLessThan(listener, plainFour - 1.5,
+                          "most losers never reach user space: epoll returns and EAGAIN alone undercount the herd")
         let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
         XCTAssertTrue(markdown.contains("| plain | 4 | serial (1) | 300 | 0 |"), markdown)
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)

@@ -219,16 +219,24 @@ final class HerdArithmeticTests: XCTestCase {
     }
 
     func testOutsideViewCountsOnlyWorkers() {
-        let before = [ProcessCounters(pid: 1, voluntaryContextSwitches: 5, readSyscalls: 5),
-                      ProcessCounters(pid: 2, voluntaryContextSwitches: 0, readSyscalls: 0),
-                      ProcessCounters(pid: 3, voluntaryContextSwitches: 0, readSyscalls: 0)]
-        let after = [ProcessCounters(pid: 1, voluntaryContextSwitches: 500, readSyscalls: 500),
-                     ProcessCounters(pid: 2, voluntaryContextSwitches: 30, readSyscalls: 60),
-                     ProcessCounters(pid: 3, voluntaryContextSwitches: 10, readSyscalls: 20)]
-        let deltas = HerdArithmetic.deltas(before: before, after: after, workers: [2, 3])
+        let before = [ProcessCounters(pid: 1, voluntaryContextSwitches: 5), ProcessCounters(pid: 2, voluntaryContextSwitches: 0),
+                      ProcessCounters(pid: 3, voluntaryContextSwitches: 0)]
+        let after = [ProcessCounters(pid: 1, voluntaryContextSwitches: 500), ProcessCounters(pid: 2, voluntaryContextSwitches: 30),
+                     ProcessCounters(pid: 3, voluntaryContextSwitches: 10)]
+        let deltas = HerdArithmetic.deltas(before: before, after: after, workers: [2, 3], busiestShare: 0.6)
         XCTAssertEqual(deltas.contextSwitches, 40, "the master (pid 1) is not a worker")
-        XCTAssertEqual(deltas.busiestShare, 0.75)
+        XCTAssertEqual(deltas.busiestShare, 0.6)
         XCTAssertEqual(ProcessCounters.field("name: x\nvoluntary_ctxt_switches:\t42\n", "voluntary_ctxt_switches:"), 42)
+    }
+
+    func testBusiestShareAndSocketsOfAProcess() throws {
+        XCTAssertEqual(ConnectionSampler.busiestShare([30, 10]), 0.75)
+        XCTAssertEqual(ConnectionSampler.busiestShare([]), 0)
+        let before = ConnectionSampler.socketInodes(of: getpid())
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        let after = ConnectionSampler.socketInodes(of: getpid())
+        XCTAssertEqual(after.subtracting(before).count, 1, "a new socket of the process is seen in /proc/PID/fd")
     }
 
     func testLoadsForAWorkerCount() {

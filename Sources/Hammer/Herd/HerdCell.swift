@@ -7,7 +7,7 @@ public struct HerdCell: Codable, Sendable, Equatable {
     public var concurrency: Int
     public var connections: Int
     public var failedRequests: Int
-    /// Connections the workers accepted (from the scoreboard; from outside: read syscalls).
+    /// Connections the workers accepted (from the scoreboard; from outside: the requests sent).
     public var accepts: Int
     /// Voluntary context switches of all workers per accepted connection: how many processes woke
     /// per connection. The herd: plain epoll wakes every idle worker.
@@ -20,7 +20,7 @@ public struct HerdCell: Codable, Sendable, Equatable {
     public var listenerWakeupsPerConnection: Double?
     /// accept() calls that found nothing, per connection (reference server only).
     public var eagainPerConnection: Double?
-    /// The busiest worker's share of accepts (or of read syscalls, from outside).
+    /// The busiest worker's share of accepts (from outside: of the established connections sampled).
     public var busiestShare: Double
     public var latency: LatencySummary
 
@@ -74,18 +74,15 @@ public enum HerdArithmetic {
         return result
     }
 
-    /// From outside: the workers' context switches and their shares of read syscalls.
-    public static func deltas(before: [ProcessCounters], after: [ProcessCounters], workers: Set<Int32>) -> Deltas {
+    /// From outside: the workers' context switches; the share comes from a `ConnectionSampler`.
+    public static func deltas(before: [ProcessCounters], after: [ProcessCounters], workers: Set<Int32>,
+                              busiestShare: Double) -> Deltas {
         let earlier = Dictionary(before.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
-        var result = Deltas(accepts: 0, contextSwitches: 0, epollWakeups: 0, eagain: 0, busiestShare: 0)
-        var reads: [Int] = []
+        var result = Deltas(accepts: 0, contextSwitches: 0, epollWakeups: 0, eagain: 0, busiestShare: busiestShare)
         for process in after {
             guard let old = earlier[process.pid], workers.contains(process.pid) else { continue }
             result.contextSwitches += process.voluntaryContextSwitches - old.voluntaryContextSwitches
-            reads.append(process.readSyscalls - old.readSyscalls)
         }
-        let total = reads.reduce(0, +)
-        result.busiestShare = total > 0 ? Double(reads.max() ?? 0) / Double(total) : 0
         return result
     }
 

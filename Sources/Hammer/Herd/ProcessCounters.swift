@@ -1,23 +1,19 @@
 import Foundation
 
-/// What /proc shows of any process from outside: voluntary context switches (sleeps, i.e. wakeups)
-/// and read syscalls (a proxy for the connections it served). For servers without a stats endpoint.
+/// What /proc shows of any process from outside: its voluntary context switches (sleeps, i.e.
+/// wakeups). For servers without a stats endpoint.
 public struct ProcessCounters: Sendable, Equatable {
     public var pid: Int32
     public var voluntaryContextSwitches: Int
-    public var readSyscalls: Int
 
-    public init(pid: Int32, voluntaryContextSwitches: Int, readSyscalls: Int) {
+    public init(pid: Int32, voluntaryContextSwitches: Int) {
         self.pid = pid
         self.voluntaryContextSwitches = voluntaryContextSwitches
-        self.readSyscalls = readSyscalls
     }
 
     public static func read(pid: Int32) -> ProcessCounters? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        let io = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? ""
-        return ProcessCounters(pid: pid, voluntaryContextSwitches: field(status, "voluntary_ctxt_switches:"),
-                               readSyscalls: field(io, "syscr:"))
+        guard let status = ProcFile.read("/proc/\(pid)/status") else { return nil }
+        return ProcessCounters(pid: pid, voluntaryContextSwitches: field(status, "voluntary_ctxt_switches:"))
     }
 
     static func field(_ text: String, _ name: String) -> Int {

@@ -13,9 +13,7 @@ public struct KernelCounters: Equatable, Sendable {
 
     /// Reads both files; nil when they cannot be read.
     public static func read() -> KernelCounters? {
-        guard let snmp = try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8),
-              let netstat = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8)
-        else { return nil }
+        guard let snmp = ProcFile.read("/proc/net/snmp"), let netstat = ProcFile.read("/proc/net/netstat") else { return nil }
         return parse(snmp + "\n" + netstat)
     }
 

@@ -38,7 +38,7 @@ public enum HerdMarkdownReport {
         var out = "## Herd check: \(run.target)\n\n"
         out += run.reference
             ? "Wakeups per connection are the workers' voluntary context switches (read live from /proc by the master) per accepted connection; listener = epoll_wait returns with the listener ready per connection (workers woken in user space); epoll = all epoll_wait returns per connection; EAGAIN = empty accepts per connection; busiest = the busiest worker's share of accepts. Each connection carries one request.\n\n"
-            : "Seen from outside: wakeups per connection are the worker processes' voluntary context switches (/proc/PID/status) per request; busiest = the busiest worker's share of read syscalls (/proc/PID/io).\n\n"
+            : "Seen from outside: wakeups per connection are the worker processes' voluntary context switches (/proc/PID/status) per request; busiest = the busiest worker's share of the client connections seen in its /proc/PID/fd, sampled every millisecond.\n\n"
         out += "Network: \(run.namespace).\n\n"
         out += "| mode | workers | load | connections | failed | wakeups/conn | listener/conn | epoll/conn | EAGAIN/conn | busiest share | p50 | p99 | max |\n"
         out += "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
