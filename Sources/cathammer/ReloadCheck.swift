@@ -239,13 +239,14 @@ struct ReloadCheck: ParsableCommand {
         // Settle: retiring workers finish; then the books are final.
         if let statsPort { _ = ReferenceStats.waitFor(port: statsPort, timeout: 5) { $0.workers.allSatisfy { $0.state == "ready" } } }
         let statsAfter = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
-        spawned?.stop()
+        // Read before the target is stopped: what its shutdown does is not part of the run.
         var kernelDeltas: [String: Int]?
         if let kernelBefore, let kernelAfter = KernelCounters.read() {
             kernelDeltas = kernelBefore.delta(to: kernelAfter)
         } else if NetworkNamespace.inside {
             kernelUnavailable = "cannot read /proc/net/snmp"
         }
+        spawned?.stop()
         let reloadCommand: String
         switch kind {
         case .command: reloadCommand = reloadCmd ?? ""
