@@ -30,7 +30,7 @@ print(f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Each run: `
       "fresh connections, POSTs) and slow POST bodies; a private network namespace (`unshare -n`) so the kernel "
       "counters are the run's alone. Every request carries `X-Cathammer-Id` and ends in one class; any class but "
       "`ok`, or a forced kill, fails the check. The last two rows are controls that must fail. The reload-check "
-      "arguments of each row (reload counts, `--reload-every 200ms`, `--concurrency 16`) are in "
+      "arguments of each row (reload counts, `--reload-every` 200 or 500 ms, `--concurrency 16`) are in "
       "reports/reload/run-reload.sh; a reload fires once the previous one has settled.\n")
 print("| target and reload | verdict | reloads | requests | req/s | failed | of which a client may retry¹ | " + " | ".join(classes) +
       " | forced kills | OutRsts Δ | AttemptFails Δ | ListenOverflows Δ | ListenDrops Δ | p99 / max ms during reloads | p99 / max ms outside |")
