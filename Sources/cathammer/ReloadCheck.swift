@@ -22,7 +22,7 @@ struct ReloadCheck: ParsableCommand {
     @Option(help: "Fire a reload this often (e.g. 200ms, 1s); a reload that takes longer delays the next.")
     var reloadEvery = "500ms"
 
-    @Option(help: "How many reloads (for max-requests: recycles to wait for).")
+    @Option(help: "How many reloads (for max-requests: recycles to wait for); 0 runs the load alone for --duration, a baseline.")
     var reloads = 10
 
     @Option(help: "Start another server with this shell command ({port} is replaced) instead of the reference server.")

@@ -122,6 +122,26 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("retry-allowed (not failing) \(allowed.count)"), result.stdout)
     }
 
+    /// L5, the keep-alive race: a client whose idle gaps straddle the server's keep-alive timeout
+    /// sends requests into connections the server is closing. Each is a reset or EOF on a reused
+    /// connection, and in the private namespace each reset is one the kernel counted.
+    func testTheKeepAliveRaceIsReportedAsReusedConnectionCloses() throws {
+        let (result, report) = try reloadCheck(["--reloads", "0", "--duration", "3s", "--server-arg=--keepalive-timeout=0.1",
+                                                "--idle-gap", "90ms-110ms", "--mix", "keepalive", "--concurrency", "8"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let counts = outcomes(report)
+        XCTAssertGreaterThan(counts["eof_reused"] ?? 0, 0, "\(counts)")
+        XCTAssertEqual(counts["eof_fresh"], 0, "a new connection is never in the race")
+        XCTAssertEqual(counts["refused"], 0)
+        XCTAssertGreaterThan(body(report)["duration_seconds"] as? Double ?? 0, 2.5, "with no reloads the load runs for --duration")
+        XCTAssertTrue(failed(report).allSatisfy { ($0["connection_age_milliseconds"] as? Double ?? 0) >= 80 },
+                      "only connections that had been idle about the timeout")
+        let kernel = body(report)["kernel"] as? [String: Any] ?? [:]
+        if kernel["available"] as? Bool == true {
+            XCTAssertGreaterThan((kernel["deltas"] as? [String: Int])?["Tcp:OutRsts"] ?? 0, 0, "the kernel saw the resets")
+        }
+    }
+
     /// Another server: started with --target-cmd, reloaded with --reload-cmd; no stats, fixed windows.
     func testAnotherServerWithAReloadCommand() throws {
         let fifo = out.deletingLastPathComponent().appendingPathComponent("cathammer-fifo-\(getpid())-\(UUID().uuidString)").path

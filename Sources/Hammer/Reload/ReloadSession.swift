@@ -25,7 +25,10 @@ public enum ReloadSession {
         let begin = LoadClock.now()
         LoadClock.sleep(until: begin + UInt64(schedule.warmup * 1e9)) { budget.exhausted }
         var events: [ReloadEvent] = []
-        if driver.kind == .maxRequests {
+        if schedule.reloads == 0 {
+            // A baseline: the same load without reloads, for as long as the budget lasts.
+            LoadClock.sleep(until: budget.deadline) { budget.exhausted }
+        } else if driver.kind == .maxRequests {
             events = driver.watchRecycles(count: schedule.reloads, until: budget.deadline, log: load.log) { budget.exhausted }
             events.forEach(progress)
         } else {
