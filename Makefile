@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build run peers test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
+.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
 
 all: build
 
@@ -24,6 +24,18 @@ peers: deps
 	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Reload checks under load: the reference server (every kind), nginx -s reload and gunicorn HUP: reports/reload.md.
+reload-peers: deps
+	@.ci/install-packages nginx-light
+	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	$(SWIFT) build -c release --product cathammer
+	reports/reload/run-reload.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# The thundering herd per accept mode, worker count and load on the reference server: reports/herd.md.
+herd: deps
+	$(SWIFT) build -c release --product cathammer
+	reports/reload/run-herd.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
 run: deps

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
@@ -34,7 +35,13 @@ let package = Package(
         // libcurl, from Debian's libcurl4-openssl-dev, with typed wrappers for its variadic calls.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The harness: raw-socket and libcurl clients, corpus, verdicts, reports.
-        .target(name: "Hammer", dependencies: ["HTTPWire", "CCurl", "COpenSSL", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Hammer",
+            dependencies: [
+                "HTTPWire", "CCurl", "COpenSSL", .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(

@@ -6,9 +6,13 @@ import Foundation
 public final class SpawnedTarget {
     public let port: UInt16
     private let process = Process()
+    /// The process that runs the command (the server itself when the command is simple).
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Runs `command` through /bin/sh with `{port}` replaced and waits until the port accepts.
@@ -52,12 +56,12 @@ public final class SpawnedTarget {
 
     deinit { stop() }
 
-    static func children(of pid: Int32) -> [Int32] {
+    public static func children(of pid: Int32) -> [Int32] {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
         return text.split(separator: " ").compactMap { Int32($0) }
     }
 
-    static func freePort() throws -> UInt16 {
+    public static func freePort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -33,6 +33,8 @@ public struct ServerConfig: Sendable {
     /// `--master-fifo PATH`: one-character commands for the master.
     public var masterFIFO: String?
     public var acceptMode: AcceptMode = .exclusive
+    /// `--fault-fail-start true`: workers exit before READY (a drill for aborted rolls).
+    public var faultFailStart = false
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,

@@ -343,6 +343,10 @@ public enum WorkerProcess {
             Logger(label: "cathammer.worker").error("worker \(id): \(faultGenerationVariable) says generation \(generation) fails to start")
             return 1
         }
+        if config.faultFailStart {
+            Logger(label: "cathammer.worker").error("worker \(id): fault-fail-start is set: exiting before READY")
+            return 1
+        }
         do {
             let slot = try scoreboardFD.map { fd throws(SystemError) in
                 try Scoreboard(fd: fd, slots: scoreboardSlots).slot(scoreboardSlot)

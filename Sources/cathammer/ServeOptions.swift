@@ -88,6 +88,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "A named pipe for one-character master commands: r reload, R re-exec, q stop, Q fast stop, + / - workers, s stats.")
     var masterFifo: String?
 
+    @Option(help: "Fault drill: every worker started with this setting exits before READY, as those of a broken release would. Put it in the --ini file and send SIGHUP to see a roll abort while the old generation serves.")
+    var faultFailStart = false
+
     /// The configuration from the ini file (if any) with the command-line flags over it.
     /// `commandLine` is the arguments after the subcommand, as given.
     func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
@@ -162,6 +165,7 @@ struct ServeOptions: ParsableArguments {
         config.maxWorkerLifetime = maxWorkerLifetime
         config.reloadOnRSS = reloadOnRss
         config.masterFIFO = masterFifo
+        config.faultFailStart = faultFailStart
         guard let mode = AcceptMode(rawValue: accept) else {
             throw UsageError(message: "--accept '\(accept)' is unknown; available: \(AcceptMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -37,7 +37,7 @@ public struct JSONReport: Encodable {
         var knownFailure: Bool
     }
 
-    var schema = "https://cathammer.invalid/schema/report-v1.json"
+    var schema = ReportSchema.id
     var tool = "cathammer"
     var version: String
     var kind = "corpus"
@@ -76,4 +76,10 @@ public struct JSONReport: Encodable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(self)
     }
+}
+
+/// The published schema every `report.json` follows (reports/schema/report.schema.json).
+public enum ReportSchema {
+    /// The schema's `$id`, written as each report's `schema` field.
+    public static let id = "https://cathammer.invalid/schema/report-v1.json"
 }

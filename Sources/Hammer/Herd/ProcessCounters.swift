@@ -1,0 +1,34 @@
+import Foundation
+
+/// What /proc shows of any process from outside: its voluntary context switches (sleeps, i.e.
+/// wakeups). For servers without a stats endpoint.
+public struct ProcessCounters: Sendable, Equatable {
+    public var pid: Int32
+    public var voluntaryContextSwitches: Int
+
+    public init(pid: Int32, voluntaryContextSwitches: Int) {
+        self.pid = pid
+        self.voluntaryContextSwitches = voluntaryContextSwitches
+    }
+
+    public static func read(pid: Int32) -> ProcessCounters? {
+        guard let status = ProcFile.read("/proc/\(pid)/status") else { return nil }
+        return ProcessCounters(pid: pid, voluntaryContextSwitches: field(status, "voluntary_ctxt_switches:"))
+    }
+
+    static func field(_ text: String, _ name: String) -> Int {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+        return Int(line.dropFirst(name.count).filter { !$0.isWhitespace }) ?? 0
+    }
+
+    /// A process and all its descendants (nginx, gunicorn: master and workers).
+    public static func tree(of root: Int32) -> [Int32] {
+        var all: [Int32] = [root]
+        var index = 0
+        while index < all.count {
+            all += SpawnedTarget.children(of: all[index])
+            index += 1
+        }
+        return all
+    }
+}

@@ -1,0 +1,210 @@
+import CCurl
+@preconcurrency import Glibc
+
+/// `slots` concurrent libcurl transfers on one multi handle (one thread): a keep-alive pool that
+/// libcurl manages, with fresh connections and POSTs mixed in (request id mod 4: keep-alive GET,
+/// keep-alive GET, fresh GET, POST). libcurl silently retries a request whose reused connection
+/// died; the debug callback catches that, and the request is recorded as a reused-connection EOF
+/// with `retried` set: such retries are reported, never hidden.
+final class CurlMultiClient: @unchecked Sendable {
+    let target: LoadTarget
+    let profile: LoadProfile
+    let budget: RequestBudget
+    let log: RequestLog
+    let slots: Int
+
+    /// One transfer in flight; libcurl's callbacks get it as their context.
+    final class Transfer {
+        let easy: UnsafeMutableRawPointer
+        var id: UInt64 = 0
+        var method = "GET"
+        var fresh = false
+        var started: UInt64 = 0
+        var received = 0
+        var retried = false
+        var headers: UnsafeMutablePointer<curl_slist>?
+        /// Not before this time (the keep-alive idle gap).
+        var nextStart: UInt64 = 0
+
+        init(easy: UnsafeMutableRawPointer) { self.easy = easy }
+    }
+
+    init(slots: Int, target: LoadTarget, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
+        self.slots = slots
+        self.target = target
+        self.profile = profile
+        self.budget = budget
+        self.log = log
+    }
+
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return true
+    }()
+
+    func run() {
+        _ = Self.initialized
+        guard let multi = curl_multi_init() else { return }
+        defer { curl_multi_cleanup(multi) }
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(8, slots * 2))
+        let body = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, profile.postBodyBytes))
+        body.initialize(repeating: CChar(UInt8(ascii: "c")), count: max(1, profile.postBodyBytes))
+        defer { body.deallocate() }
+        var idle: [Transfer] = (0..<slots).compactMap { _ in curl_easy_init().map(Transfer.init) }
+        var running: [UnsafeMutableRawPointer: Transfer] = [:]
+        let all = idle
+        defer {
+            for transfer in all {
+                curl_multi_remove_handle(multi, transfer.easy)
+                curl_easy_cleanup(transfer.easy)
+                curl_slist_free_all(transfer.headers)
+            }
+        }
+        /// Local port → when libcurl opened that connection (for connection ages).
+        var opened: [Int: UInt64] = [:]
+        var exhausted = false
+        var generator = SystemRandomNumberGenerator()
+        while !(exhausted && running.isEmpty) {
+            let now = LoadClock.now()
+            var waitUntil = now + 20_000_000
+            if !exhausted {
+                var waiting: [Transfer] = []
+                while let transfer = idle.popLast() {
+                    if transfer.nextStart > now {
+                        waiting.append(transfer)
+                        waitUntil = min(waitUntil, transfer.nextStart)
+                        continue
+                    }
+                    let grant = budget.request(1, now: now)
+                    switch grant {
+                    case .granted:
+                        start(transfer, multi: multi, body: body, now: now)
+                        running[transfer.easy] = transfer
+                    case .notYet(let due):
+                        waiting.append(transfer)
+                        waitUntil = min(waitUntil, due)
+                    case .exhausted:
+                        waiting.append(transfer)
+                        exhausted = true
+                    }
+                    if exhausted { break }
+                    if case .notYet = grant { break }
+                }
+                idle += waiting
+            }
+            var stillRunning: Int32 = 0
+            curl_multi_perform(multi, &stillRunning)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                      let transfer = running.removeValue(forKey: easy) else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, easy)
+                finish(transfer, code: code, opened: &opened)
+                let gap = profile.idleGapMilliseconds.upperBound > 0 ? Int.random(in: profile.idleGapMilliseconds, using: &generator) : 0
+                transfer.nextStart = LoadClock.now() + UInt64(gap) * 1_000_000
+                idle.append(transfer)
+            }
+            let timeout = Int32(max(1, min(20, (waitUntil > LoadClock.now() ? waitUntil - LoadClock.now() : 0) / 1_000_000)))
+            if running.isEmpty {
+                if !exhausted { usleep(UInt32(timeout) * 1000) }
+            } else {
+                curl_multi_poll(multi, nil, 0, timeout, nil)
+            }
+        }
+    }
+
+    private func start(_ transfer: Transfer, multi: UnsafeMutableRawPointer, body: UnsafeMutablePointer<CChar>, now: UInt64) {
+        let easy = transfer.easy
+        transfer.id = log.newID()
+        transfer.started = now
+        transfer.received = 0
+        transfer.retried = false
+        let variant = transfer.id % 4
+        transfer.fresh = variant == 2
+        transfer.method = variant == 3 ? "POST" : "GET"
+        let path = transfer.method == "POST" ? profile.postPath : profile.paths[Int(transfer.id % UInt64(profile.paths.count))]
+        _ = ccurl_setopt_string(easy, CURLOPT_URL, "http://\(target.authority)\(path)")
+        curl_slist_free_all(transfer.headers)
+        transfer.headers = curl_slist_append(nil, "X-Cathammer-Id: \(transfer.id)")
+        // libcurl waits for 100-continue on larger POST bodies; the plain path is what the load is about.
+        transfer.headers = curl_slist_append(transfer.headers, "Expect:")
+        _ = ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, transfer.headers)
+        _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
+        _ = ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, transfer.fresh ? 1 : 0)
+        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(profile.connectTimeoutMilliseconds))
+        _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(profile.connectTimeoutMilliseconds + profile.readTimeoutMilliseconds))
+        _ = ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        if transfer.method == "POST" {
+            _ = ccurl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, profile.postBodyBytes)
+            _ = ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, body)
+        } else {
+            _ = ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        }
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        _ = ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        _ = ccurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { _, size, count, context in
+            guard let context else { return 0 }
+            Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().received += size * count
+            return size * count
+        }
+        _ = ccurl_setopt_long(easy, CURLOPT_VERBOSE, 1)
+        _ = ccurl_setopt_pointer(easy, CURLOPT_DEBUGDATA, context)
+        _ = ccurl_setopt_debug(easy) { _, type, data, size, context in
+            guard type == CURLINFO_TEXT, let data, let context else { return 0 }
+            let text = String(decoding: UnsafeRawBufferPointer(start: data, count: min(size, 64)), as: UTF8.self)
+            if text.hasPrefix("Connection died, retrying") {
+                Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().retried = true
+            }
+            return 0
+        }
+        curl_multi_add_handle(multi, easy)
+    }
+
+    private func finish(_ transfer: Transfer, code: CURLcode, opened: inout [Int: UInt64]) {
+        let easy = transfer.easy
+        var status = 0
+        var newConnections = 0
+        var localPort = 0
+        var connectTime = 0.0
+        _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &newConnections)
+        _ = ccurl_getinfo_long(easy, CURLINFO_LOCAL_PORT, &localPort)
+        _ = ccurl_getinfo_double(easy, CURLINFO_CONNECT_TIME, &connectTime)
+        let reused = newConnections == 0 || transfer.retried
+        if newConnections > 0 && localPort > 0 { opened[localPort] = transfer.started }
+        let age = reused ? opened[localPort].map { transfer.started > $0 ? transfer.started - $0 : 0 } ?? 0 : 0
+        let (outcome, detail) = Self.classify(code: code, status: status, received: transfer.received,
+                                              reused: reused, retried: transfer.retried, connected: connectTime > 0)
+        log.add(RequestRecord(id: transfer.id, kind: .curl, method: transfer.method, outcome: outcome, detail: detail,
+                              status: status, startNanoseconds: log.relative(transfer.started),
+                              endNanoseconds: log.relative(LoadClock.now()), connectionAgeNanoseconds: age,
+                              connectionRequests: 0, retried: transfer.retried))
+    }
+
+    /// libcurl's result → outcome class.
+    static func classify(code: CURLcode, status: Int, received: Int, reused: Bool, retried: Bool,
+                         connected: Bool) -> (OutcomeClass, String) {
+        let message = String(cString: curl_easy_strerror(code))
+        if retried {
+            let after = code == CURLE_OK ? "the retry got \(status)" : "the retry failed: \(message)"
+            return (.eofReused, "libcurl retried on a new connection after the reused one closed; \(after)")
+        }
+        switch code {
+        case CURLE_OK:
+            return status >= 500 ? (.serverError, "status \(status)") : (.ok, "")
+        case CURLE_COULDNT_CONNECT:
+            return (.refused, "libcurl: \(message)")
+        case CURLE_OPERATION_TIMEDOUT:
+            return connected ? (.readTimeout, "libcurl: \(message)") : (.connectTimeout, "libcurl: \(message)")
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR:
+            if received == 0 && status == 0 { return (reused ? .eofReused : .eofFresh, "libcurl: \(message)") }
+            return (.truncated, "libcurl: \(message)")
+        case CURLE_SEND_ERROR:
+            return (.writeError, "libcurl: \(message)")
+        default:
+            return (.truncated, "libcurl: \(message)")
+        }
+    }
+}

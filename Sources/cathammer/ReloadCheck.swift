@@ -1,0 +1,308 @@
+import ArgumentParser
+import Foundation
+@preconcurrency import Glibc
+import Hammer
+
+struct ReloadCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload-check",
+        abstract: "Reload a server again and again under load and prove that not one request is lost.",
+        discussion: """
+            With no --target-cmd or --target, the reference server is started on a free loopback port. \
+            Every request carries X-Cathammer-Id and ends in one class: ok, refused, connect_timeout, \
+            eof_fresh, eof_reused, truncated, write_error, 5xx, read_timeout. Run as root where `unshare -n` \
+            works, the server and the load run in a private network namespace and the kernel's OutRsts, \
+            AttemptFails, ListenOverflows and ListenDrops are diffed around the run. Exit status: 0 zero \
+            failed requests and zero forced kills, 1 anything else, 2 usage errors, 3 the target did not start.
+            """)
+
+    @Option(help: "hup, reexec, fifo, max-requests, kill-worker, worker-count, bad-config (reference server); with --reload-cmd or --reload-signal the kind is set by those.")
+    var reload = "hup"
+
+    @Option(help: "Fire a reload this often (e.g. 200ms, 1s); a reload that takes longer delays the next.")
+    var reloadEvery = "500ms"
+
+    @Option(help: "How many reloads (for max-requests: recycles to wait for); 0 runs the load alone for --duration, a baseline.")
+    var reloads = 10
+
+    @Option(help: "Start another server with this shell command ({port} is replaced) instead of the reference server.")
+    var targetCmd: String?
+
+    @Option(help: "Test a server that already runs: HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
+    var target: String?
+
+    @Option(help: "Reload by running this shell command (e.g. 'nginx -s reload').")
+    var reloadCmd: String?
+
+    @Option(help: "Reload by sending this signal (HUP, USR2, …) to --pid or the started target.")
+    var reloadSignal: String?
+
+    @Option(help: "The process that receives --reload-signal (default: the started target).")
+    var pid: Int32?
+
+    @Option(help: "For servers without a stats endpoint: how long after a reload counts as during it.")
+    var reloadWindow = "1s"
+
+    @Option(help: "Upper bound of the run's load.")
+    var duration = "60s"
+
+    @Option(help: "Stop after this many requests.")
+    var requests: Int?
+
+    @Option(help: "Requests per second in total (open loop); without it the clients send as fast as they can.")
+    var rate: Double?
+
+    @Option(help: "Concurrent clients.")
+    var concurrency = 16
+
+    @Option(help: "Traffic kinds, handed to clients in turn: keepalive, fresh, post, pipelined, slow-body, curl.")
+    var mix = "keepalive,fresh,post,keepalive,pipelined,curl,slow-body,fresh"
+
+    @Option(help: "GET paths, used in turn (repeatable). Default: /cats/1, /cats/7, /sleep?ms=10 for the reference server, / otherwise.")
+    var path: [String] = []
+
+    @Option(help: "Path for POST bodies (default /echo for the reference server, / otherwise).")
+    var postPath: String?
+
+    @Option(help: "Pause between requests on a keep-alive connection: 20ms, or a range 10ms-90ms.")
+    var idleGap = "0ms"
+
+    @Option(help: "Connect timeout.")
+    var connectTimeout = "1s"
+
+    @Option(help: "Read timeout.")
+    var readTimeout = "10s"
+
+    @Option(help: "Reference server: worker processes.")
+    var workers = 2
+
+    @Option(help: "Reference server, --reload max-requests: recycle each worker after this many requests.")
+    var maxRequests = 10
+
+    @Option(parsing: .unconditionalSingleValue, help: "Reference server: one more `serve` argument (repeatable), e.g. --server-arg=--accept=plain.")
+    var serverArg: [String] = []
+
+    @Flag(help: "Do not fail on reused-connection closes of idempotent requests a client may retry (RFC 9110 §9.2.2); they are still reported.")
+    var allowIdempotentRetry = false
+
+    @Option(help: "Private network namespace for kernel counters: auto, on, off.")
+    var netns = "auto"
+
+    @OptionGroup var report: ReportOptions
+
+    @Flag(help: "No line per reload.")
+    var quiet = false
+
+    func validatedKind() throws -> ReloadKind {
+        if reloadCmd != nil && reloadSignal != nil { throw UsageError(message: "--reload-cmd and --reload-signal exclude each other") }
+        if reloadCmd != nil { return .command }
+        if reloadSignal != nil { return .signal }
+        guard let kind = ReloadKind(rawValue: reload), kind != .command, kind != .signal else {
+            throw UsageError(message: "--reload '\(reload)' is unknown; available: hup, reexec, fifo, max-requests, kill-worker, worker-count, bad-config")
+        }
+        return kind
+    }
+
+    func run() throws {
+        let kind = try validatedKind()
+        guard let every = DurationText.seconds(reloadEvery) else { throw UsageError(message: "--reload-every '\(reloadEvery)' is not a duration (200ms, 1s)") }
+        guard let bound = DurationText.seconds(duration), bound > 0 else { throw UsageError(message: "--duration '\(duration)' is not a positive duration") }
+        guard let window = DurationText.seconds(reloadWindow) else { throw UsageError(message: "--reload-window '\(reloadWindow)' is not a duration") }
+        guard let gap = DurationText.millisecondRange(idleGap) else { throw UsageError(message: "--idle-gap '\(idleGap)' is not a duration or a range like 10ms-90ms") }
+        guard let connectSeconds = DurationText.seconds(connectTimeout), connectSeconds > 0,
+              let readSeconds = DurationText.seconds(readTimeout), readSeconds > 0 else {
+            throw UsageError(message: "--connect-timeout and --read-timeout must be positive durations")
+        }
+        guard reloads >= 0, concurrency >= 1, concurrency <= 4096, workers >= 1, workers <= 512, maxRequests >= 1 else {
+            throw UsageError(message: "--reloads must be 0 or more; --concurrency 1...4096; --workers 1...512; --max-requests 1 or more")
+        }
+        if let rate, !(rate > 0) { throw UsageError(message: "--rate must be positive") }
+        if let requests, requests < 1 { throw UsageError(message: "--requests must be positive") }
+        _ = try report.formats()
+        guard targetCmd == nil || target == nil else { throw UsageError(message: "--target-cmd and --target exclude each other") }
+        let reference = targetCmd == nil && target == nil
+        if kind.needsReferenceServer && !reference {
+            throw UsageError(message: "--reload \(kind.rawValue) needs the reference server (no --target-cmd or --target)")
+        }
+        if target != nil && pid == nil && kind != .command {
+            throw UsageError(message: "--target needs --reload-cmd, or --pid with --reload-signal or --reload")
+        }
+        var signalNumber = SIGHUP
+        if let reloadSignal {
+            guard let number = Self.signalNumber(reloadSignal) else { throw UsageError(message: "--reload-signal '\(reloadSignal)' is not a signal name (HUP, USR2, …)") }
+            signalNumber = number
+        }
+        var profile = LoadProfile()
+        do {
+            profile.kinds = try LoadProfile.parseMix(mix)
+        } catch {
+            throw UsageError(message: "--mix: \(error.description)")
+        }
+        profile.concurrency = concurrency
+        profile.rate = rate
+        profile.duration = bound
+        profile.maxRequests = requests
+        profile.paths = path.isEmpty ? (reference ? ["/cats/1", "/cats/7", "/sleep?ms=10"] : ["/"]) : path
+        profile.postPath = postPath ?? (reference ? "/echo" : "/")
+        profile.idleGapMilliseconds = gap
+        profile.connectTimeoutMilliseconds = Int32(connectSeconds * 1000)
+        profile.readTimeoutMilliseconds = Int32(readSeconds * 1000)
+
+        // A private network namespace: re-run this command inside one, where the counters are ours alone.
+        var kernelUnavailable = try NamespaceOption.enter(netns, startsTarget: target == nil)
+
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cathammer-reload-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var statsPort: UInt16?
+        var fifoPath: String?
+        var iniPath: String?
+        let goodIni = "[cathammer]\nprocesses = \(workers)\n"
+        let command: String
+        if let targetCmd {
+            command = targetCmd
+        } else if target != nil {
+            command = ""
+        } else {
+            statsPort = try SpawnedTarget.freePort()
+            iniPath = scratch.appendingPathComponent("serve.ini").path
+            try Data(goodIni.utf8).write(to: URL(fileURLWithPath: iniPath!))
+            var arguments = ["serve", "--http", "127.0.0.1:{port}", "--ini", iniPath!, "--stats", "127.0.0.1:\(statsPort!)"]
+            if kind == .fifo {
+                fifoPath = scratch.appendingPathComponent("master.fifo").path
+                arguments += ["--master-fifo", fifoPath!]
+            }
+            if kind == .maxRequests { arguments += ["--max-requests", String(maxRequests)] }
+            arguments += serverArg
+            command = "'\(try ExecutablePath.resolve())' " + arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        }
+
+        var spawned: SpawnedTarget?
+        let port: UInt16
+        let host: String
+        do {
+            if let target {
+                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
+                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
+                }
+                host = String(target[..<colon])
+                guard host.split(separator: ".").count == 4, inet_addr(host) != INADDR_NONE else {
+                    throw UsageError(message: "--target '\(target)': the load generator takes an IPv4 address")
+                }
+                port = parsed
+            } else {
+                spawned = try SpawnedTarget(command: command)
+                host = "127.0.0.1"
+                port = spawned!.port
+            }
+        } catch let error as SpawnedTarget.Failure {
+            FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
+            throw ExitCode(3)
+        }
+        defer { spawned?.stop() }
+        if let statsPort {
+            let (_, ready) = ReferenceStats.waitFor(port: statsPort, timeout: 30) { $0.readyWorkers.count >= workers }
+            guard ready else {
+                FileHandle.standardError.write(Data("cathammer: the reference server's workers did not become ready\n".utf8))
+                throw ExitCode(3)
+            }
+        }
+        let masterPID = pid ?? spawned?.pid ?? 0
+        let driver = ReloadDriver(kind: kind, pid: masterPID, statsPort: statsPort)
+        driver.fifoPath = fifoPath
+        driver.iniPath = iniPath
+        driver.goodIni = goodIni
+        driver.command = reloadCmd
+        driver.signal = signalNumber
+        driver.window = window
+        defer { driver.restore() }
+
+        let label = report.name ?? (reference ? "cathammer serve (reference server)" : (targetCmd ?? target!))
+        let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
+        let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
+        let started = Date()
+        let load = LoadGenerator(profile: profile, target: LoadTarget(host: host, port: port))
+        var schedule = ReloadSchedule(reloads: reloads, every: every)
+        schedule.tail = max(0.5, min(2, every))
+        let timeline: ReloadTimeline
+        do {
+            timeline = try ReloadSession.run(load: load, driver: driver, schedule: schedule) { event in
+                guard !quiet else { return }
+                print("reload \(event.index + 1): \(event.settled ? "settled" : "NOT settled") in "
+                      + "\(String(format: "%.0f", Double(event.endNanoseconds - event.startNanoseconds) / 1e6)) ms (\(event.note))")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("cathammer: reload failed: \(error.description)\n".utf8))
+            throw ExitCode(3)
+        }
+        let elapsed = Double(LoadClock.now() - load.log.start) / 1e9
+        // Settle: retiring workers finish; then the books are final.
+        if let statsPort { _ = ReferenceStats.waitFor(port: statsPort, timeout: 5) { $0.workers.allSatisfy { $0.state == "ready" } } }
+        let statsAfter = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
+        // Read before the target is stopped: what its shutdown does is not part of the run.
+        var kernelDeltas: [String: Int]?
+        if let kernelBefore, let kernelAfter = KernelCounters.read() {
+            kernelDeltas = kernelBefore.delta(to: kernelAfter)
+        } else if NetworkNamespace.inside {
+            kernelUnavailable = "cannot read /proc/net/snmp"
+        }
+        spawned?.stop()
+        let reloadCommand: String
+        switch kind {
+        case .command: reloadCommand = reloadCmd ?? ""
+        case .signal: reloadCommand = "kill -\(reloadSignal ?? "HUP") \(masterPID)"
+        default: reloadCommand = "--reload \(kind.rawValue)"
+        }
+        let result = ReloadRun(
+            target: label, targetCommand: command, reloadKind: kind, reloadCommand: reloadCommand, started: started,
+            durationSeconds: elapsed, records: load.log.all, timeline: timeline, profile: profile,
+            statsBefore: statsBefore, statsAfter: statsAfter, kernelDeltas: kernelDeltas,
+            kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry)
+
+        let folder = try report.write(
+            check: "reload-\(kind.rawValue)", label: label,
+            json: { try ReloadJSONReport(run: result, version: Cathammer.configuration.version).encoded() },
+            junit: { ReloadJUnitReport.render(result) },
+            markdown: { "# cathammer reload-check\n\n" + ReloadMarkdownReport.render(result) },
+            html: { ReloadHTMLReport.render(result) })
+        print(Self.summaryLine(result))
+        if kind != .maxRequests && timeline.events.count < reloads {
+            print("note: the load ended (--duration or --requests) after \(timeline.events.count) of \(reloads) reloads")
+        }
+        for failure in result.verdict.failures.prefix(20) {
+            print("  FAILED request \(failure.id): \(failure.outcome.rawValue) (\(failure.kind.rawValue) \(failure.method)), "
+                  + "connection age \(String(format: "%.1f", failure.connectionAgeMilliseconds)) ms, "
+                  + "reload \(failure.reload.map { "#\($0 + 1)" } ?? "none"): \(failure.detail)")
+        }
+        if result.verdict.failures.count > 20 { print("  … \(result.verdict.failures.count - 20) more in report.json") }
+        print("reports: \(folder)")
+        if !result.verdict.passed { throw ExitCode(1) }
+    }
+
+    static func summaryLine(_ run: ReloadRun) -> String {
+        var parts = ["\(run.verdict.passed ? "PASS" : "FAIL"): \(run.timeline.events.count) \(run.reloadKind.rawValue) reload(s) against \(run.target)",
+                     "\(run.records.count) requests in \(String(format: "%.1f", run.durationSeconds)) s (\(Int(run.requestsPerSecond.rounded()))/s)",
+                     "failed \(run.verdict.failures.count)"]
+        let classes = OutcomeClass.allCases.filter { $0 != .ok && run.count($0) > 0 }.map { "\($0.rawValue) \(run.count($0))" }
+        if !classes.isEmpty { parts.append(classes.joined(separator: ", ")) }
+        if let kills = run.forcedKills { parts.append("forced kills \(kills)") }
+        if let completed = run.completedReloads, let failedReloads = run.failedReloads, let recycles = run.recycles {
+            parts.append("server: reloads +\(completed), failed reloads +\(failedReloads), recycles +\(recycles)")
+        }
+        if let deltas = run.kernelDeltas {
+            parts.append("kernel Δ " + KernelCounters.reported.map { "\($0.split(separator: ":").last!) \(deltas[$0] ?? 0)" }.joined(separator: " "))
+        } else {
+            parts.append("kernel counters not available (\(run.kernelUnavailable ?? ""))")
+        }
+        parts.append("latency ok during reloads \(run.latencyDuring.text), outside \(run.latencyOutside.text)")
+        if !run.verdict.retryAllowed.isEmpty { parts.append("retry-allowed (not failing) \(run.verdict.retryAllowed.count)") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func signalNumber(_ name: String) -> Int32? {
+        let table: [String: Int32] = ["HUP": SIGHUP, "USR1": SIGUSR1, "USR2": SIGUSR2, "TERM": SIGTERM, "INT": SIGINT,
+                                      "QUIT": SIGQUIT, "TTIN": SIGTTIN, "TTOU": SIGTTOU, "WINCH": SIGWINCH]
+        let upper = name.uppercased()
+        return table[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper] ?? Int32(name)
+    }
+}

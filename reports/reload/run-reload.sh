@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Reload checks under load against the reference server, nginx and gunicorn, side by side in
+# reports/reload.md (each run's own reports stay in reports/runs/). Called by `make reload-peers`.
+# Usage: run-reload.sh CATHAMMER_BINARY [RELOADS_SCALE]
+#   RELOADS_SCALE (default 1) multiplies the reload counts, e.g. 0.2 for a quick look.
+set -euo pipefail
+binary=$1
+scale=${2:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+peers="$root/reports/peers"
+work=$(mktemp -d /tmp/cathammer-reload.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+runs="reports/runs/$(date -u +%Y%m%d-%H%M%S)-reload-peers"
+mkdir -p "$runs"
+n() { python3 -c "import math,sys; print(max(1, math.ceil($1 * $scale)))"; }
+
+check() { # label, out-name, reload-check arguments...
+  echo "== $1"
+  "$binary" reload-check --quiet --name "$1" --out "$runs/$2" "${@:3}" | grep -v '^  ' || true
+}
+
+load=(--concurrency 16 --duration 120s)
+check "cathammer serve: SIGHUP" ref-hup --reload hup --reloads "$(n 60)" --reload-every 200ms "${load[@]}"
+check "cathammer serve: SIGUSR2 re-exec" ref-reexec --reload reexec --reloads "$(n 25)" --reload-every 200ms "${load[@]}"
+check "cathammer serve: max-requests 10" ref-max-requests --reload max-requests --max-requests 10 --reloads "$(n 100)" "${load[@]}"
+check "cathammer serve: master FIFO r" ref-fifo --reload fifo --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
+check "cathammer serve: worker count N±1" ref-worker-count --reload worker-count --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
+check "cathammer serve: new workers fail to boot" ref-bad-config --reload bad-config --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
+check "cathammer serve: SIGKILL a worker (control)" ref-kill-worker --reload kill-worker --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
+check "close listener + rebind, SIGKILL workers (control)" bad-server \
+  --target-cmd "exec python3 '$here/bad-reload-server.py' {port} 2 0.1" --reload-signal HUP --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
+
+mkdir -p "$work/nginx"
+sed "s|PREFIX|$work/nginx|g" "$peers/nginx.conf" > "$work/nginx/nginx.conf.in"
+nginx_cmd="nginx -p '$work/nginx' -c '$work/nginx/nginx.conf'"
+check "nginx $(nginx -v 2>&1 | sed 's|.*/||'): nginx -s reload" nginx-reload \
+  --target-cmd "sed 's|PORT|{port}|' '$work/nginx/nginx.conf.in' > '$work/nginx/nginx.conf' && exec $nginx_cmd" \
+  --reload-cmd "$nginx_cmd -s reload" --reloads "$(n 60)" --reload-every 200ms --reload-window 200ms "${load[@]}"
+
+check "gunicorn $(python3 -m gunicorn --version | awk '{print $NF}' | tr -d ')') gthread: SIGHUP" gunicorn-hup \
+  --target-cmd "cd '$peers' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" \
+  --reload-signal HUP --reloads "$(n 30)" --reload-every 500ms --reload-window 500ms "${load[@]}"
+
+python3 "$here/reload-table.py" "$runs" > "$root/reports/reload.md"
+echo "wrote reports/reload.md (runs in $runs)"
