@@ -209,6 +209,25 @@ final class RequestParserTests: XCTestCase {
         }
     }
 
+    /// The counter behind the zero-allocation tests counts what the watched thread allocates, and
+    /// only that: an allocation on another thread during the measurement is not the hot path's.
+    func testTheMallocCounterCountsTheWatchedThreadOnly() {
+        let go = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            go.wait()
+            let other = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 16)
+            other.deallocate()
+            done.signal()
+        }.start()
+        malloc_counter_start()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 16)
+        buffer.deallocate()
+        go.signal()
+        done.wait()
+        XCTAssertEqual(malloc_counter_stop(), 1, "this thread's allocation counts, the other thread's does not")
+    }
+
     /// The hot path must not touch the heap: a warmed parser over pipelined requests with bodies.
     /// Unoptimized code boxes generics and closures, so the count means something only in release
     /// builds; `make test` runs this test again with `-c release`.

@@ -21,6 +21,7 @@ final class WorkerAllocationTests: XCTestCase {
         // The worker is used by its thread only, until `finished` says it is done.
         let box = UncheckedSendable(worker)
         let thread = Thread {
+            malloc_counter_watch_this_thread()
             _ = try? box.value.run()
             finished.signal()
         }
