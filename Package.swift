@@ -31,7 +31,7 @@ let package = Package(
         // libcurl, from Debian's libcurl4-openssl-dev, with typed wrappers for its variadic calls.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The harness: raw-socket and libcurl clients, corpus, verdicts, reports.
-        .target(name: "Hammer", dependencies: ["HTTPWire", "CCurl", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Hammer", dependencies: ["HTTPWire", "CCurl", "COpenSSL", .product(name: "Yams", package: "Yams")]),
         // Declares libFuzzer's LLVMFuzzerRunDriver for the in-process parser fuzzer.
         .target(name: "CFuzzerDriver"),
         .executableTarget(

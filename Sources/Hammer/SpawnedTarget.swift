@@ -6,6 +6,8 @@ import Foundation
 public final class SpawnedTarget {
     public let port: UInt16
     private let process = Process()
+    /// The started process (the server itself for a simple command, else the shell above it).
+    public var pid: Int32 { process.processIdentifier }
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
