@@ -1,4 +1,5 @@
 import HTTPWire
+import Foundation
 
 /// Compares what a target did (`Observation`) with what a strict server must do (`Expectation`).
 /// Pure: the crash probe's answer is passed in, so every rule is testable without sockets.
@@ -17,8 +18,10 @@ public enum FindingClassifier {
     public static func classify(_ expectation: Expectation, _ observation: Observation,
                                 healthProblem: String? = nil) -> Classification? {
         let reason = expectation.reason
-        func finding(_ kind: FindingClass, _ detail: String, _ explanation: String) -> Classification {
-            Classification(findingClass: kind, reason: reason, detail: detail, explanation: explanation)
+        // Findings about a request the strict parser accepts have the reason `valid`, whatever
+        // comes after it, so minimization may drop the rest.
+        func finding(_ kind: FindingClass, _ detail: String, _ explanation: String, aboutValid: Bool = false) -> Classification {
+            Classification(findingClass: kind, reason: aboutValid ? "valid" : reason, detail: detail, explanation: explanation)
         }
         if let healthProblem {
             return finding(.crash, observation.connectFailed ? "connect-failed" : "unhealthy", healthProblem)
@@ -28,7 +31,14 @@ public enum FindingClassifier {
         let strict = expectation.responses
         let expectedText = "a strict server answers \(strict) (\(expectationSummary(expectation)))"
 
-        // Judged only up to where the conversation stops being HTTP/1.1 requests.
+        if let rejection = expectation.rejection, statuses.count > accepted, statuses[accepted] < 400 {
+            // Error answers to the bytes behind it are noise; another accepted request is smuggling.
+            let more = statuses.dropFirst(accepted + 1).contains { $0 < 400 } ? "-and-more" : ""
+            return finding(.lenient, "accepted-\(statuses[accepted] / 100)xx\(more)",
+                           "the target answered \(statuses[accepted]) to a request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue))"
+                           + (more.isEmpty ? "" : ", then read on: \(observation.outcome)"))
+        }
+        // Judged only up to where the conversation stops being comparable.
         if !expectation.endsConversation {
             // An incomplete request at EOF may get one error response.
             let allowed = strict + (expectation.incomplete && statuses.count > accepted
@@ -38,27 +48,25 @@ public enum FindingClassifier {
                                "the target answered \(statuses.count) responses (\(observation.outcome)); \(expectedText)")
             }
         }
-        if let rejection = expectation.rejection, statuses.count > accepted, statuses[accepted] < 400 {
-            return finding(.lenient, "accepted-\(statuses[accepted] / 100)xx",
-                           "the target answered \(statuses[accepted]) to a request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue))")
-        }
         for index in 0..<min(accepted, statuses.count) where refusalStatuses.contains(statuses[index]) {
             return finding(.overStrict, "status-\(statuses[index])",
-                           "the target refused valid request \(index + 1) with \(statuses[index]); \(expectedText)")
+                           "the target refused valid request \(index + 1) with \(statuses[index]); \(expectedText)", aboutValid: true)
         }
         if statuses.count < strict {
             let missing = statuses.count < accepted
             if observation.ending == .open {
                 return finding(.hang, missing ? "no-answer" : "no-rejection",
-                               "the target neither answered nor closed after \(statuses.count) responses; \(expectedText)")
+                               "the target neither answered nor closed after \(statuses.count) responses; \(expectedText)", aboutValid: missing)
             }
+            // A server may close a connection after any response that says so (RFC 9112 §9.6).
+            if missing, let last = observation.responses.last, announcesClose(last) { return nil }
             if missing {
                 if statuses.isEmpty {
                     return finding(.overStrict, "closed-without-answer",
-                                   "the target closed the connection without answering a valid request; \(expectedText)")
+                                   "the target closed the connection without answering a valid request; \(expectedText)", aboutValid: true)
                 }
                 return finding(.desync, "missing-response",
-                               "the target answered \(statuses.count) responses (\(observation.outcome)); \(expectedText)")
+                               "the target answered \(statuses.count) responses (\(observation.outcome)); \(expectedText)", aboutValid: true)
             }
             // Closing without a response is an acceptable way to refuse.
         }
@@ -67,17 +75,26 @@ public enum FindingClassifier {
             let request = expectation.requests[index]
             if echo.bodyLength != request.body.count {
                 return finding(.framing, "body-length",
-                               "the target read a body of \(echo.bodyLength) bytes in request \(index + 1); the strict parser reads \(request.body.count)")
+                               "the target read a body of \(echo.bodyLength) bytes in request \(index + 1); the strict parser reads \(request.body.count)", aboutValid: true)
             }
             if let sha = echo.bodySHA256, sha != BodyDigest.sha256Hex(request.body) {
-                return finding(.framing, "body-bytes", "the target read other body bytes in request \(index + 1) than the strict parser")
+                return finding(.framing, "body-bytes", "the target read other body bytes in request \(index + 1) than the strict parser", aboutValid: true)
             }
             if let framing = echo.framing, framing != frameName(request.framing) {
                 return finding(.framing, "framing-\(framing)",
-                               "the target framed request \(index + 1) as \(framing); the strict parser as \(frameName(request.framing))")
+                               "the target framed request \(index + 1) as \(framing); the strict parser as \(frameName(request.framing))", aboutValid: true)
             }
         }
         return nil
+    }
+
+    /// The response says the connection ends after it: `Connection: close`, or HTTP/1.0 without keep-alive.
+    static func announcesClose(_ response: ResponseMessage) -> Bool {
+        let connection = response.fields.filter { String(decoding: $0.name, as: UTF8.self).lowercased() == "connection" }
+            .flatMap { String(decoding: $0.value, as: UTF8.self).lowercased().split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if connection.contains("close") { return true }
+        return response.version == "HTTP/1.0" && !connection.contains("keep-alive")
     }
 
     static func frameName(_ framing: BodyFraming) -> String {

@@ -10,8 +10,8 @@ public struct Expectation: Sendable, Equatable {
     /// The stream ends inside a request (after `requests`): at EOF a strict server closes, with or
     /// without an error response.
     public var incomplete: Bool
-    /// The last request may switch protocols (CONNECT, Upgrade): what follows it need not be
-    /// HTTP/1.1, so responses after it are not counted. (After a request that asks to close, the
+    /// The last request may switch protocols (CONNECT, Upgrade), or the next one crosses a size
+    /// limit: what follows is not comparable, so responses after `requests` are not counted. (After a request that asks to close, the
     /// requests simply end there: a strict server processes nothing further, RFC 9112 §9.6.)
     public var endsConversation: Bool
 
@@ -38,7 +38,18 @@ public enum Oracle {
                 return Expectation(requests: requests, rejection: nil, incomplete: false, endsConversation: switches)
             }
         }
+        if let violation = stream.violation, limitReasons.contains(violation.reason) {
+            // A size limit is the server's own choice: a target with larger limits reads on, and
+            // nothing after that point can be compared.
+            return Expectation(requests: requests, rejection: nil, incomplete: false, endsConversation: true)
+        }
         return Expectation(requests: requests, rejection: stream.violation, incomplete: stream.isInsideRequest,
                            endsConversation: false)
     }
+
+    /// Refusals because a configurable size limit was crossed, not because the bytes are invalid.
+    public static let limitReasons: Set<ViolationReason> = [
+        .requestLineTooLong, .methodTooLong, .fieldTooLarge, .headerSectionTooLarge, .tooManyFields, .bodyTooLarge,
+        .chunkExtensionsTooLarge, .trailerSectionTooLarge, .tooManyLeadingEmptyLines,
+    ]
 }
