@@ -4,9 +4,9 @@ import Foundation
 /// Compares what a target did (`Observation`) with what a strict server must do (`Expectation`).
 /// Pure: the crash probe's answer is passed in, so every rule is testable without sockets.
 public enum FindingClassifier {
-    /// Statuses that mean "your request is malformed or unacceptable" as opposed to an application
-    /// answer such as 404 or 405.
-    public static let refusalStatuses: Set<Int> = [400, 411, 413, 414, 417, 431, 501, 505]
+    /// Statuses that mean "your request is malformed or unsupported", as opposed to an application
+    /// answer such as 404 or 405, or a size limit of the target's own choosing (413, 414, 431).
+    public static let refusalStatuses: Set<Int> = [400, 411, 417, 501, 505]
 
     /// Whether the outcome is suspicious enough to ask the target if it is still healthy.
     public static func needsHealthCheck(_ observation: Observation, _ expectation: Expectation) -> Bool {
@@ -31,12 +31,25 @@ public enum FindingClassifier {
         let strict = expectation.responses
         let expectedText = "a strict server answers \(strict) (\(expectationSummary(expectation)))"
 
-        if let rejection = expectation.rejection, statuses.count > accepted, statuses[accepted] < 400 {
-            // Error answers to the bytes behind it are noise; another accepted request is smuggling.
-            let more = statuses.dropFirst(accepted + 1).contains { $0 < 400 } ? "-and-more" : ""
-            return finding(.lenient, "accepted-\(statuses[accepted] / 100)xx\(more)",
-                           "the target answered \(statuses[accepted]) to a request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue))"
-                           + (more.isEmpty ? "" : ", then read on: \(observation.outcome)"))
+        if let rejection = expectation.rejection, statuses.count > accepted {
+            // A request answered behind one a strict server refuses: the target read a request
+            // boundary the strict parser never reaches, the request-smuggling shape.
+            if let smuggled = statuses.dropFirst(accepted + 1).first(where: { $0 < 400 }) {
+                return finding(.desync, "smuggled-request",
+                               "the target answered \(observation.outcome): after the request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue)) it found another one and answered \(smuggled)")
+            }
+            if statuses[accepted] < 400 {
+                return finding(.lenient, "accepted-\(statuses[accepted] / 100)xx",
+                               "the target answered \(statuses[accepted]) to a request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue))")
+            }
+            if statuses.count > accepted + 1 {
+                return finding(.lenient, "read-on-after-refusal",
+                               "the target refused the request (\(statuses[accepted])) but did not close, and took the bytes behind it for requests: \(observation.outcome)")
+            }
+        }
+        if expectation.incomplete, statuses.count > accepted, statuses[accepted] < 400 {
+            return finding(.lenient, "answered-incomplete",
+                           "the target answered \(statuses[accepted]) to a request that ends before its framing says (a strict server waits, and closes at EOF)")
         }
         // Judged only up to where the conversation stops being comparable.
         if !expectation.endsConversation {
