@@ -16,7 +16,7 @@ cd "$root"
 
 fuzz() { # name, seconds, extra options
   echo "== $1 ($2 s) $(date -u +%H:%M:%S)"
-  "$binary" fuzz --name "$1" --duration "${2}s" --seed "$seed" --fail-on none --out "reports/runs/fuzz-$1-seed$seed" "${@:3}" \
+  "$binary" fuzz --name "$1" --duration "${2}s" --seed "$seed" --jobs 2 --fail-on none --out "reports/runs/fuzz-$1-seed$seed" "${@:3}" \
     | grep -v '^new ' || true
 }
 
