@@ -9,12 +9,13 @@ cd "$root"
 if [ -z "${OUT:-}" ]; then
   export OUT="$root/fuzz/out" SANITIZER=${SANITIZER:-address}
   mkdir -p "$OUT"
-  flags="--sanitize=fuzzer --sanitize=$SANITIZER"
+  flags="-Xswiftc -sanitize=fuzzer,$SANITIZER"
 else
-  # Sets SWIFT6_2FLAGS (SwiftPM's --sanitize, for toolchains from 6.2 on) and SWIFTFLAGS (older ones,
-  # which add -parse-as-library: not for this target, whose main.swift drives libFuzzer itself).
+  # precompile_swift sets SWIFTFLAGS: static standard library, the sanitizers, $CFLAGS for C targets,
+  # and -parse-as-library, which is dropped: main.swift drives libFuzzer through LLVMFuzzerRunDriver
+  # (SWIFT6_2FLAGS' SwiftPM --sanitize=fuzzer implies -parse-as-library the same way).
   . precompile_swift
-  flags=$SWIFT6_2FLAGS
+  flags=${SWIFTFLAGS//-Xswiftc -parse-as-library/}
 fi
 # Its own build folder: the sanitizer flags would break the other products' link.
 # shellcheck disable=SC2086
