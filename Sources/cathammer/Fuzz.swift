@@ -55,6 +55,9 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Seconds to wait for a response the strict parser says must come.")
     var timeout = 1.5
 
+    @Option(help: "Seconds to wait, after the responses a strict server sends, for one too many (targets that close at EOF end it sooner).")
+    var extraWait = 0.25
+
     @Option(help: "Executions each minimization may spend.")
     var minimizeBudget = 400
 
@@ -69,7 +72,7 @@ struct Fuzz: ParsableCommand {
             throw UsageError(message: "--duration '\(duration)' is not a duration such as 90s, 10m or 1h")
         }
         guard jobs >= 1, jobs <= 64 else { throw UsageError(message: "--jobs must be between 1 and 64") }
-        guard timeout > 0 else { throw UsageError(message: "--timeout must be positive") }
+        guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
         guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
@@ -124,7 +127,7 @@ struct Fuzz: ParsableCommand {
             throw ExitCode(3)
         }
 
-        let executor = FuzzExecutor(host: host, port: port, timeout: timeout)
+        let executor = FuzzExecutor(host: host, port: port, timeout: timeout, quiet: extraWait)
         var seeds = selected.map(FuzzSeed.init)
         let echoes = FuzzSeed.echoPath(host: host, port: port)
         if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
@@ -133,7 +136,8 @@ struct Fuzz: ParsableCommand {
         if referenceCheck {
             let referenceRun = FuzzRun(
                 generator: run.generator,
-                executor: FuzzExecutor(host: "127.0.0.1", port: referenceServer?.port ?? port, timeout: max(timeout, 2)),
+                executor: FuzzExecutor(host: "127.0.0.1", port: referenceServer?.port ?? port, timeout: max(timeout, 2),
+                                       quiet: max(extraWait, 0.5)),
                 health: nil, settings: settings)
             run.referenceOutcome = { input in
                 let evaluation = referenceRun.evaluate(input)

@@ -25,7 +25,8 @@ final class FuzzCommandTests: XCTestCase {
         defer { server.stop() }
         let out = work.appendingPathComponent("report")
         let result = try fuzz(["--target", "127.0.0.1:\(server.port)", "--name", "fake-clte", "--category", "positive",
-                               "--seed", "7", "--max-cases", "3000", "--duration", "5m", "--jobs", "2", "--out", out.path])
+                               "--seed", "7", "--max-cases", "3000", "--duration", "5m", "--jobs", "2", "--timeout", "5",
+                               "--extra-wait", "1", "--out", out.path])
         XCTAssertEqual(result.status, 1, "a desync fails the run by default: \(result.stdout) \(result.stderr)")
         XCTAssertTrue(result.stdout.contains("seed 7"), result.stdout)
         XCTAssertTrue(result.stdout.contains("new desync FUZZ-DESYNC-"), "a plain line per finding without a terminal: \(result.stdout)")

@@ -19,7 +19,7 @@ final class FuzzRunTests: XCTestCase {
     }
 
     func fuzz(_ server: FakeHTTPServer, seeds: [FuzzSeed], seed: UInt64, cases: Int) -> FuzzSummary {
-        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 2, quiet: 0.2)
+        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 5, quiet: 1)
         let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: seed), executor: executor,
                           health: TargetHealth(host: "127.0.0.1", port: server.port, rootPID: nil),
                           settings: FuzzSettings(seed: seed, duration: 600, maxCases: cases, jobs: 2, minimizeBudget: 300))
@@ -28,7 +28,7 @@ final class FuzzRunTests: XCTestCase {
 
     /// The minimized bytes, sent again, still show the finding.
     func assertStillTriggers(_ finding: Finding, on server: FakeHTTPServer, file: StaticString = #filePath, line: UInt = #line) {
-        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 2, quiet: 0.2)
+        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 5, quiet: 1)
         let expectation = Oracle.expect(finding.minimized.filled(authority: executor.authority))
         let observation = executor.execute(finding.minimized, expectation: expectation)
         XCTAssertTrue(finding.signature.matches(FindingClassifier.classify(expectation, observation)),
