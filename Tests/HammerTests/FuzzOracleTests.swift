@@ -55,10 +55,19 @@ final class FuzzOracleTests: XCTestCase {
         let lenient = FindingClassifier.classify(invalid, observation([200], .closed))
         XCTAssertEqual(lenient?.findingClass, .lenient)
         XCTAssertEqual(lenient?.reason, "whitespace-before-colon")
-        let smuggling = FindingClassifier.classify(invalid, observation([200, 200], .closed))
-        XCTAssertEqual(smuggling?.findingClass, .desync, "a request answered behind a refused one is smuggling")
-        XCTAssertEqual(smuggling?.detail, "smuggled-request")
+        XCTAssertFalse(invalid.refusedRequestMayHaveBody)
+        XCTAssertEqual(FindingClassifier.classify(invalid, observation([200, 200], .closed))?.detail, "accepted-2xx",
+                       "a pipelined request behind a refused one without a body is not smuggled")
         XCTAssertEqual(FindingClassifier.classify(invalid, observation([400, 400], .closed))?.detail, "read-on-after-refusal")
+
+        let withBody = expect("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 30\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertTrue(withBody.refusedRequestMayHaveBody)
+        let smuggling = FindingClassifier.classify(withBody, observation([200, 200], .closed))
+        XCTAssertEqual(smuggling?.findingClass, .desync, "a request answered inside a refused one's body is smuggling")
+        XCTAssertEqual(smuggling?.detail, "smuggled-request")
+        let badChunk = expect("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;\nxx\r\n0\r\n\r\n")
+        XCTAssertEqual(badChunk.rejection?.reason, .chunkLineBareLF)
+        XCTAssertTrue(badChunk.refusedRequestMayHaveBody, "refused inside its body")
 
         let pipelined = expect("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
         XCTAssertEqual(FindingClassifier.classify(pipelined, observation([200], .closed))?.detail, "missing-response")

@@ -32,11 +32,12 @@ public enum FindingClassifier {
         let expectedText = "a strict server answers \(strict) (\(expectationSummary(expectation)))"
 
         if let rejection = expectation.rejection, statuses.count > accepted {
-            // A request answered behind one a strict server refuses: the target read a request
-            // boundary the strict parser never reaches, the request-smuggling shape.
-            if let smuggled = statuses.dropFirst(accepted + 1).first(where: { $0 < 400 }) {
+            // A request answered behind one a strict server refuses, where the refused one may have
+            // a body: the target found a request boundary inside it, the request-smuggling shape.
+            if expectation.refusedRequestMayHaveBody,
+               let smuggled = statuses.dropFirst(accepted + 1).first(where: { $0 < 400 }) {
                 return finding(.desync, "smuggled-request",
-                               "the target answered \(observation.outcome): after the request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue)) it found another one and answered \(smuggled)")
+                               "the target answered \(observation.outcome): inside the request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue)) it found another one and answered \(smuggled)")
             }
             if statuses[accepted] < 400 {
                 return finding(.lenient, "accepted-\(statuses[accepted] / 100)xx",

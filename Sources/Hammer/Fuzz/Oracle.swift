@@ -15,6 +15,12 @@ public struct Expectation: Sendable, Equatable {
     /// requests simply end there: a strict server processes nothing further, RFC 9112 §9.6.)
     public var endsConversation: Bool
 
+    /// The refused request declares a body (a Content-Length or Transfer-Encoding line in any
+    /// spelling) or was refused inside its body: the bytes after its head may belong to it, so a
+    /// request a target finds there may have been carved out of it. Without that, a request behind
+    /// a refused one is an ordinary pipelined request.
+    public var refusedRequestMayHaveBody = false
+
     /// The number of final responses a strict server sends.
     public var responses: Int { requests.count + (rejection == nil ? 0 : 1) }
 
@@ -43,8 +49,24 @@ public enum Oracle {
             // nothing after that point can be compared.
             return Expectation(requests: requests, rejection: nil, incomplete: false, endsConversation: true)
         }
-        return Expectation(requests: requests, rejection: stream.violation, incomplete: stream.isInsideRequest,
-                           endsConversation: false)
+        var expectation = Expectation(requests: requests, rejection: stream.violation, incomplete: stream.isInsideRequest,
+                                      endsConversation: false)
+        if let violation = stream.violation {
+            expectation.refusedRequestMayHaveBody = mayHaveBody(bytes, from: stream.consumed, refusedAt: violation.streamOffset)
+        }
+        return expectation
+    }
+
+    static func mayHaveBody(_ bytes: [UInt8], from start: Int, refusedAt offset: Int) -> Bool {
+        guard start < bytes.count else { return false }
+        let headEnd = StreamLayout.headEnd(bytes, in: start..<bytes.count)
+        if offset >= headEnd && headEnd < bytes.count { return true }
+        // Lowercased, with the separators obfuscations use in these names read as '-'.
+        let head = String(decoding: bytes[start..<headEnd].map { byte -> UInt8 in
+            if byte >= 0x41 && byte <= 0x5A { return byte | 0x20 }
+            return byte == UInt8(ascii: "_") || byte == UInt8(ascii: " ") ? UInt8(ascii: "-") : byte
+        }, as: UTF8.self)
+        return head.contains("content-length") || head.contains("transfer") || head.contains("chunked")
     }
 
     /// Refusals because a configurable size limit was crossed, not because the bytes are invalid.
