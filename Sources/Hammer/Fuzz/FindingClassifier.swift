@@ -32,9 +32,9 @@ public enum FindingClassifier {
         let expectedText = "a strict server answers \(strict) (\(expectationSummary(expectation)))"
 
         if let rejection = expectation.rejection, statuses.count > accepted {
-            // A request answered behind one a strict server refuses, where the refused one may have
-            // a body: the target found a request boundary inside it, the request-smuggling shape.
-            if expectation.refusedRequestMayHaveBody,
+            // A request answered behind one a strict server refuses for its framing: the target
+            // found a request boundary where a strict parser never gets, the request-smuggling shape.
+            if expectation.refusalConcernsFraming,
                let smuggled = statuses.dropFirst(accepted + 1).first(where: { $0 < 400 }) {
                 return finding(.desync, "smuggled-request",
                                "the target answered \(observation.outcome): inside the request a strict server refuses with \(rejection.status) (\(rejection.reason.rawValue)) it found another one and answered \(smuggled)")

@@ -15,11 +15,12 @@ public struct Expectation: Sendable, Equatable {
     /// requests simply end there: a strict server processes nothing further, RFC 9112 §9.6.)
     public var endsConversation: Bool
 
-    /// The refused request declares a body (a Content-Length or Transfer-Encoding line in any
-    /// spelling) or was refused inside its body: the bytes after its head may belong to it, so a
-    /// request a target finds there may have been carved out of it. Without that, a request behind
-    /// a refused one is an ordinary pipelined request.
-    public var refusedRequestMayHaveBody = false
+    /// The refusal concerns the refused request's framing: it was refused inside its body, for a
+    /// framing reason (Content-Length, Transfer-Encoding, chunked coding, trailers), or on a line that
+    /// names a framing field in any spelling. Then the target and a strict parser may disagree on where
+    /// that request ends, and a request the target finds behind it may have been carved out of it;
+    /// otherwise a request behind a refused one is an ordinary pipelined request.
+    public var refusalConcernsFraming = false
 
     /// The number of final responses a strict server sends.
     public var responses: Int { requests.count + (rejection == nil ? 0 : 1) }
@@ -52,22 +53,34 @@ public enum Oracle {
         var expectation = Expectation(requests: requests, rejection: stream.violation, incomplete: stream.isInsideRequest,
                                       endsConversation: false)
         if let violation = stream.violation {
-            expectation.refusedRequestMayHaveBody = mayHaveBody(bytes, from: stream.consumed, refusedAt: violation.streamOffset)
+            expectation.refusalConcernsFraming = concernsFraming(bytes, from: stream.consumed, violation: violation)
         }
         return expectation
     }
 
-    static func mayHaveBody(_ bytes: [UInt8], from start: Int, refusedAt offset: Int) -> Bool {
+    static func concernsFraming(_ bytes: [UInt8], from start: Int, violation: HTTPViolation) -> Bool {
+        if framingReasons.contains(violation.reason) { return true }
         guard start < bytes.count else { return false }
         let headEnd = StreamLayout.headEnd(bytes, in: start..<bytes.count)
-        if offset >= headEnd && headEnd < bytes.count { return true }
-        // Lowercased, with the separators obfuscations use in these names read as '-'.
-        let head = String(decoding: bytes[start..<headEnd].map { byte -> UInt8 in
+        if violation.streamOffset >= headEnd && headEnd < bytes.count { return true }
+        // The line the refusal was decided on, lowercased, with the separators obfuscations use read as '-'.
+        let at = min(max(violation.streamOffset, start), bytes.count - 1)
+        let lineStart = bytes[start..<at].lastIndex(of: 0x0A).map { $0 + 1 } ?? start
+        let lineEnd = bytes[at...].firstIndex(of: 0x0A) ?? bytes.count
+        let line = String(decoding: bytes[lineStart..<lineEnd].map { byte -> UInt8 in
             if byte >= 0x41 && byte <= 0x5A { return byte | 0x20 }
             return byte == UInt8(ascii: "_") || byte == UInt8(ascii: " ") ? UInt8(ascii: "-") : byte
         }, as: UTF8.self)
-        return head.contains("content-length") || head.contains("transfer") || head.contains("chunked")
+        return line.contains("content-length") || line.contains("transfer") || line.contains("chunked")
     }
+
+    static let framingReasons: Set<ViolationReason> = [
+        .contentLengthInvalid, .contentLengthConflict, .contentLengthRepeated, .contentLengthOverflow,
+        .transferEncodingWithContentLength, .transferEncodingHTTP10, .transferEncodingInvalid, .transferEncodingNotFinalChunked,
+        .transferEncodingChunkedRepeated, .transferEncodingChunkedParameters, .transferEncodingUnknownCoding,
+        .fieldNameUnderscoreFraming, .connectionNamesFramingField, .chunkSizeInvalid, .chunkSizeOverflow,
+        .chunkExtensionInvalid, .chunkDataMissingCRLF, .chunkLineBareLF, .trailerFieldProhibited,
+    ]
 
     /// Refusals because a configurable size limit was crossed, not because the bytes are invalid.
     public static let limitReasons: Set<ViolationReason> = [
