@@ -131,7 +131,9 @@ struct Fuzz: ParsableCommand {
         var seeds = selected.map(FuzzSeed.init)
         let echoes = FuzzSeed.echoPath(host: host, port: port)
         if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
-        let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget)
+        let folderName = FindingWriter.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
+        let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
+                                    idPrefix: "FUZZ-" + folderName.uppercased())
         let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: runSeed), executor: executor, health: health, settings: settings)
         if referenceCheck {
             let referenceRun = FuzzRun(
@@ -145,7 +147,6 @@ struct Fuzz: ParsableCommand {
             }
         }
 
-        let folderName = FindingWriter.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
         print("fuzzing \(label) at \(host):\(port) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))

@@ -29,7 +29,7 @@ final class FuzzCommandTests: XCTestCase {
                                "--extra-wait", "1", "--out", out.path])
         XCTAssertEqual(result.status, 1, "a desync fails the run by default: \(result.stdout) \(result.stderr)")
         XCTAssertTrue(result.stdout.contains("seed 7"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("new desync FUZZ-DESYNC-"), "a plain line per finding without a terminal: \(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("new desync FUZZ-FAKE-CLTE-DESYNC-"), "a plain line per finding without a terminal: \(result.stdout)")
 
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fuzz-report.json"))) as? [String: Any])
         XCTAssertEqual(report["seed"] as? Int, 7)
@@ -72,7 +72,7 @@ final class FuzzCommandTests: XCTestCase {
         let lenient = try fuzz(["--target", "127.0.0.1:\(server.port)", "--category", "field-syntax", "--max-cases", "300",
                                 "--seed", "1", "--no-reference-check", "--quiet", "--out", work.appendingPathComponent("a").path])
         XCTAssertEqual(lenient.status, 0, "lenient findings do not fail the run by default: \(lenient.stdout)")
-        XCTAssertTrue(lenient.stdout.contains("lenient FUZZ-LENIENT-"), lenient.stdout)
+        XCTAssertTrue(lenient.stdout.contains("lenient FUZZ-127-0-0-1-\(server.port)-LENIENT-"), lenient.stdout)
         let failing = try fuzz(["--target", "127.0.0.1:\(server.port)", "--category", "field-syntax", "--max-cases", "300",
                                 "--seed", "1", "--no-reference-check", "--quiet", "--fail-on", "lenient", "--out", work.appendingPathComponent("b").path])
         XCTAssertEqual(failing.status, 1)

@@ -96,8 +96,9 @@ final class FuzzOracleTests: XCTestCase {
         let one = Signature(classification, mutationPath: "header.obs-fold")
         let two = Signature(classification, mutationPath: "byte.insert+header.obs-fold")
         XCTAssertEqual(one, two)
-        XCTAssertEqual(one.caseID, two.caseID)
-        XCTAssertTrue(one.caseID.hasPrefix("FUZZ-LENIENT-"))
+        XCTAssertEqual(one.caseID(), two.caseID())
+        XCTAssertTrue(one.caseID().hasPrefix("FUZZ-LENIENT-"))
+        XCTAssertTrue(one.caseID(prefix: "FUZZ-NGINX").hasPrefix("FUZZ-NGINX-LENIENT-"))
         XCTAssertTrue(one.matches(classification))
         XCTAssertFalse(one.matches(Classification(findingClass: .lenient, reason: "bare-lf", detail: "accepted-2xx", explanation: "")))
     }

@@ -3,6 +3,8 @@ import HTTPWire
 /// A new way a target differs from a strict server, minimized.
 public struct Finding: Sendable {
     public var signature: Signature
+    /// The corpus case id: the signature's, with the run's prefix.
+    public var id: String
     /// The verdict on the minimized stream.
     public var classification: Classification
     /// The generated case it was found with.
@@ -18,6 +20,5 @@ public struct Finding: Sendable {
     /// Seconds into the run when it was found.
     public var foundAfter: Double
 
-    public var id: String { signature.caseID }
     public var findingClass: FindingClass { signature.findingClass }
 }

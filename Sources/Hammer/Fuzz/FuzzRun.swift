@@ -11,13 +11,17 @@ public struct FuzzSettings: Sendable {
     public var jobs: Int
     /// Executions each minimization may spend (hangs get a tenth: every one waits for the timeout).
     public var minimizeBudget: Int
+    /// Finding ids start with it: `FUZZ-<TARGET>` keeps ids unique across targets' folders.
+    public var idPrefix: String
 
-    public init(seed: UInt64, duration: Double, maxCases: Int? = nil, jobs: Int = 1, minimizeBudget: Int = 400) {
+    public init(seed: UInt64, duration: Double, maxCases: Int? = nil, jobs: Int = 1, minimizeBudget: Int = 400,
+                idPrefix: String = "FUZZ") {
         self.seed = seed
         self.duration = duration
         self.maxCases = maxCases
         self.jobs = max(1, jobs)
         self.minimizeBudget = minimizeBudget
+        self.idPrefix = idPrefix
     }
 }
 
@@ -183,7 +187,8 @@ public final class FuzzRun: @unchecked Sendable {
                 minimized = generated.input
             }
         }
-        var finding = Finding(signature: signature, classification: final.classification!, generated: generated,
+        var finding = Finding(signature: signature, id: signature.caseID(prefix: settings.idPrefix),
+                              classification: final.classification!, generated: generated,
                               minimized: minimized, expectation: final.expectation, observation: final.observation,
                               minimizationTests: minimizer.tests, referenceOutcome: nil, foundAfter: foundAfter)
         finding.referenceOutcome = referenceOutcome?(minimized)

@@ -29,11 +29,12 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
         return classification.findingClass == findingClass && classification.reason == reason && classification.detail == detail
     }
 
-    /// A corpus-style id: `FUZZ-<CLASS>-<10 hex digits of the signature's FNV-1a hash>`.
-    public var caseID: String {
+    /// A corpus-style id: `<prefix>-<CLASS>-<10 hex digits of the signature's FNV-1a hash>`. Corpus
+    /// ids are unique across all folders, so the prefix names the target (`FUZZ-NGINX`).
+    public func caseID(prefix: String = "FUZZ") -> String {
         let hash = identity.utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
         let hex = String(hash, radix: 16, uppercase: true)
         let padded = String(repeating: "0", count: max(0, 16 - hex.count)) + hex
-        return "FUZZ-\(findingClass.rawValue.uppercased())-\(padded.prefix(10))"
+        return "\(prefix)-\(findingClass.rawValue.uppercased())-\(padded.prefix(10))"
     }
 }
