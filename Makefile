@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay bench bench-parser bench-server clean
+.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server clean
 
 all: build
 
@@ -42,19 +42,19 @@ run: deps
 	$(SWIFT) build -c release --product cathammer
 	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" run corpus
 
-# Builds everything, replays the fuzz seeds and findings through the parser invariants, checks that
+# Builds everything, replays the fuzz seeds and regressions through the parser invariants, checks that
 # parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is
 # allocation-free), runs every test.
 test: deps
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
 	$(SWIFT) build --build-tests
-	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
+	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing'
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 fuzz-replay: build
-	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/findings
+	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 
 # libFuzzer with AddressSanitizer, in its own build folder (the sanitizer flags would break other products).
 fuzz-build: deps
@@ -62,11 +62,25 @@ fuzz-build: deps
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 
 fuzz: fuzz-build
-	@mkdir -p fuzz/work fuzz/findings
+	@mkdir -p fuzz/work fuzz/regressions
 	@cp -n fuzz/seeds/* fuzz/work/ 2>/dev/null || true
 	.build-fuzz/release/HTTPWireFuzz fuzz/work fuzz/seeds -dict=fuzz/http.dict \
 	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
-	  -artifact_prefix=fuzz/findings/ -print_final_stats=1 -max_len=4096
+	  -artifact_prefix=fuzz/regressions/ -print_final_stats=1 -max_len=4096
+
+# The network fuzzer against the reference server (or TARGET=HOST:PORT), FUZZ_SECONDS long.
+fuzz-net: deps
+	$(SWIFT) build -c release --product cathammer
+	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" fuzz --duration $(FUZZ_SECONDS)s --jobs 2 $(if $(TARGET),--target $(TARGET))
+
+# The network fuzzer against the reference server (FUZZ_REFERENCE_SECONDS) and then nginx, gunicorn
+# and node (FUZZ_SECONDS each), one at a time; findings in fuzz/findings/<target>/.
+FUZZ_REFERENCE_SECONDS ?= 1800
+fuzz-peers: deps
+	@.ci/install-packages nginx-light
+	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/fuzz-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
 bench: bench-parser bench-server
 
@@ -81,4 +95,4 @@ bench-server: deps
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
-	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work
+	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work fuzz/out

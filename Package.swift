@@ -58,8 +58,10 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
-        .testTarget(name: "HammerTests", dependencies: ["Hammer"]),
+        // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
+        .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),
+        .testTarget(name: "HammerTests", dependencies: ["Hammer", "FakeServers"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CMallocCounter"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer", "FakeServers"]),
     ]
 )

@@ -9,7 +9,7 @@ struct Cathammer: ParsableCommand {
         commandName: "cathammer",
         abstract: "HTTP/1.1 hardening and conformance workbench: a strict reference server and a harness.",
         version: "0.1.0",
-        subcommands: [Run.self, CorpusCommand.self, Report.self, Parse.self, Serve.self, Top.self, ReloadCheck.self, HerdCheck.self, WorkerCommand.self]
+        subcommands: [Run.self, Fuzz.self, CorpusCommand.self, Report.self, Parse.self, Serve.self, Top.self, ReloadCheck.self, HerdCheck.self, WorkerCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; cathammer promises 2 for every usage or input error.

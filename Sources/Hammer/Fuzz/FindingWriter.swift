@@ -1,0 +1,100 @@
+import Foundation
+import HTTPWire
+
+/// Writes a finding as a corpus case (`<folder>/<ID>.yaml`, the schema of corpus/README.md, so
+/// `cathammer corpus lint` and `cathammer run corpus` read it) and a one-line shell reproducer
+/// (`<ID>.sh`). Moving the file into `corpus/<category>/` needs only its `category` changed.
+public enum FindingWriter {
+    public struct Written: Sendable, Equatable {
+        public var yamlPath: String
+        public var reproducerPath: String
+    }
+
+    /// The outcome a strict server gives, in corpus notation: the reference server's answer when it
+    /// was checked, else derived from the oracle (2xx for each accepted request).
+    public static func passPattern(_ finding: Finding) -> String {
+        if let reference = finding.referenceOutcome { return reference.description }
+        let expectation = finding.expectation
+        var parts = Array(repeating: "2xx", count: expectation.requests.count)
+        if let rejection = expectation.rejection { parts.append(String(rejection.status)) }
+        parts.append("close")
+        return parts.joined(separator: " ")
+    }
+
+    /// `printf '…' | nc HOST PORT`, with the bytes escaped for printf inside single quotes.
+    public static func reproducer(_ bytes: [UInt8], host: String, port: UInt16) -> String {
+        var format = ""
+        for byte in bytes {
+            switch byte {
+            case 0x0D: format += "\\r"
+            case 0x0A: format += "\\n"
+            case 0x09: format += "\\t"
+            case 0x5C: format += "\\\\"
+            case 0x25: format += "%%"
+            case 0x27: format += "'\\''"
+            case 0x20...0x7E: format.unicodeScalars.append(Unicode.Scalar(byte))
+            default: format += "\\" + String(repeating: "0", count: 3 - String(byte, radix: 8).count) + String(byte, radix: 8)
+            }
+        }
+        return "printf '\(format)' | nc \(host) \(port)"
+    }
+
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    public static func yaml(_ finding: Finding, category: String, targetName: String, runSeed: UInt64,
+                            reproducer: String) -> String {
+        let expectation = finding.expectation
+        let rejection = expectation.rejection
+        let classification = finding.classification
+        let generated = finding.generated
+        let how = generated.mutations.isEmpty ? "unchanged" : "mutated by \(generated.mutations.joined(separator: ", "))"
+        let why = "Found by cathammer fuzz against \(targetName): \(classification.findingClass.rawValue) — \(classification.explanation). "
+            + "Strict parser: \(FindingClassifier.expectationSummary(expectation)). "
+            + "Observed on the target: \(finding.observation.outcome). "
+            + "From corpus case \(generated.seedID), \(how) (run seed \(runSeed), case \(generated.index)); "
+            + "minimized in \(finding.minimizationTests) executions"
+            + (finding.minimized.cuts.isEmpty ? "." : "; the bytes are sent in \(finding.minimized.cuts.count + 1) writes.")
+        var lines = [
+            "# cathammer fuzz finding (\(finding.signature))",
+            "# reproduce: \(reproducer)",
+            "id: \(finding.id)",
+            "title: \(quoted("\(classification.findingClass.rawValue): \(classification.reason) (\(classification.detail))"))",
+            "category: \(category)",
+            "level: \(rejection?.reason.level ?? "MUST")",
+            "rfc: \(rejection?.rfcSection ?? "RFC 9112 §6.3")",
+            "references: [\(quoted("cathammer fuzz --seed \(runSeed)")), \(quoted("seed case \(generated.seedID)"))]",
+            "why: \(quoted(why))",
+            "steps:",
+        ]
+        for segment in finding.minimized.segments {
+            lines.append("  - send: \(quoted(ByteEscapes.encode(segment)))")
+        }
+        lines.append("  - half_close: true")
+        lines.append("expect:")
+        lines.append("  pass: [\(quoted(passPattern(finding)))]")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes both files into `folder` (created if needed); the folder's name is the category.
+    public static func write(_ finding: Finding, folder: String, targetName: String, runSeed: UInt64,
+                             host: String, port: UInt16) throws -> Written {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let category = (folder as NSString).lastPathComponent
+        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let line = reproducer(finding.minimized.filled(authority: authority), host: host, port: port)
+        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
+        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
+        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line).utf8)
+            .write(to: URL(fileURLWithPath: yamlPath))
+        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
+        chmod(shellPath, 0o755)
+        return Written(yamlPath: yamlPath, reproducerPath: shellPath)
+    }
+
+    /// A folder-name-safe form of a target name; also a valid corpus category.
+    public static func slug(_ name: String) -> String {
+        let kept = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let collapsed = String(kept).split(separator: "-").joined(separator: "-")
+        return collapsed.isEmpty ? "target" : String(collapsed.prefix(40))
+    }
+}

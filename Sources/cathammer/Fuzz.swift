@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+@preconcurrency import Glibc
+import Hammer
+
+struct Fuzz: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Differential network fuzzing from the corpus: mutate, judge against the strict parser, minimize findings.",
+        discussion: """
+            Each case is a corpus case with byte, header, chunk and stream mutations, sent on a fresh \
+            connection and half-closed. The strict parser decides what a strict server must answer; \
+            a difference is a finding (crash, desync, framing, lenient, over-strict, hang). Every new \
+            finding is minimized and written as a corpus case to --findings/<target>/<ID>.yaml with a \
+            printf | nc reproducer (<ID>.sh). With no --target or --spawn the reference server is \
+            fuzzed. Exit status: 0 nothing of the --fail-on classes, 1 such findings, 2 usage errors, \
+            3 the target could not be started or reached.
+            """)
+
+    @Option(help: "The server to fuzz: HOST:PORT.")
+    var target: String?
+
+    @Option(help: "Start the server with this shell command ({port} is replaced) and stop it afterwards.")
+    var spawn: String?
+
+    @Option(help: "The target's name in reports; its folder-safe form names the findings folder.")
+    var name: String?
+
+    @Option(help: "How long to fuzz: e.g. 90s, 10m, 1h (a plain number is seconds).")
+    var duration = "60s"
+
+    @Option(help: "Seed of the case sequence (default: drawn and printed); the same seed gives the same cases.")
+    var seed: UInt64?
+
+    @Option(help: "Connections at a time.")
+    var jobs = 1
+
+    @Option(help: "Stop after this many generated cases.")
+    var maxCases: Int?
+
+    @Option(help: "Report folder (default reports/runs/<time>-fuzz-<target>).")
+    var out: String?
+
+    @Option(help: "Where findings are written, one folder per target.")
+    var findings = "fuzz/findings"
+
+    @Option(help: "Finding classes that make the exit status 1, comma-separated (crash, desync, framing, lenient, over-strict, hang; or none).")
+    var failOn = "desync,crash"
+
+    @Option(help: "The corpus the seeds come from.")
+    var corpus = "corpus"
+
+    @Option(help: "Only seeds from these categories (repeatable).")
+    var category: [String] = []
+
+    @Option(help: "Seconds to wait for a response the strict parser says must come.")
+    var timeout = 1.5
+
+    @Option(help: "Seconds to wait, after the responses a strict server sends, for one too many (targets that close at EOF end it sooner).")
+    var extraWait = 0.25
+
+    @Option(help: "Executions each minimization may spend.")
+    var minimizeBudget = 400
+
+    @Flag(inversion: .prefixedNo, help: "Label findings with the reference server's answer (started on a free port when fuzzing another server).")
+    var referenceCheck = true
+
+    @Flag(help: "No progress output, only the summary.")
+    var quiet = false
+
+    func run() throws {
+        guard let seconds = Self.seconds(duration), seconds > 0 else {
+            throw UsageError(message: "--duration '\(duration)' is not a duration such as 90s, 10m or 1h")
+        }
+        guard jobs >= 1, jobs <= 64 else { throw UsageError(message: "--jobs must be between 1 and 64") }
+        guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
+        guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
+        if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
+        guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
+        var failClasses: Set<FindingClass> = []
+        for item in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "none" {
+            guard let kind = FindingClass(rawValue: item) else {
+                throw UsageError(message: "--fail-on: '\(item)' is not one of \(FindingClass.allCases.map(\.rawValue).joined(separator: ", ")), none")
+            }
+            failClasses.insert(kind)
+        }
+        let (loaded, problems) = Corpus.load(directory: corpus)
+        guard problems.isEmpty else {
+            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
+        }
+        let selected = loaded.selecting(categories: category, ids: [], levels: [])
+        guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
+        let runSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
+
+        let reference = "'\(try ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
+        var spawned: SpawnedTarget?
+        var referenceServer: SpawnedTarget?
+        let host: String
+        let port: UInt16
+        let label: String
+        do {
+            if let target {
+                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
+                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
+                }
+                host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                port = parsed
+                label = name ?? target
+            } else {
+                spawned = try SpawnedTarget(command: spawn ?? reference)
+                host = "127.0.0.1"
+                port = spawned!.port
+                label = name ?? (spawn == nil ? "reference" : spawn!)
+            }
+            if referenceCheck && (target != nil || spawn != nil) { referenceServer = try SpawnedTarget(command: reference) }
+        } catch let error as SpawnedTarget.Failure {
+            FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
+            throw ExitCode(3)
+        }
+        defer {
+            spawned?.stop()
+            referenceServer?.stop()
+        }
+        let health = TargetHealth(host: host, port: port, rootPID: spawned?.pid)
+        guard health.isAnswering() else {
+            FileHandle.standardError.write(Data("cathammer: the target does not answer GET / at \(host):\(port)\n".utf8))
+            throw ExitCode(3)
+        }
+
+        let executor = FuzzExecutor(host: host, port: port, timeout: timeout, quiet: extraWait)
+        var seeds = selected.map(FuzzSeed.init)
+        let echoes = FuzzSeed.echoPath(host: host, port: port)
+        if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
+        let folderName = FindingWriter.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
+        let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
+                                    idPrefix: "FUZZ-" + folderName.uppercased())
+        let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: runSeed), executor: executor, health: health, settings: settings)
+        if referenceCheck {
+            let referenceRun = FuzzRun(
+                generator: run.generator,
+                executor: FuzzExecutor(host: "127.0.0.1", port: referenceServer?.port ?? port, timeout: max(timeout, 2),
+                                       quiet: max(extraWait, 0.5)),
+                health: nil, settings: settings)
+            run.referenceOutcome = { input in
+                let evaluation = referenceRun.evaluate(input)
+                return evaluation.classification == nil ? evaluation.observation.outcome : nil
+            }
+        }
+
+        let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
+        print("fuzzing \(label) at \(host):\(port) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
+              + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))
+        let progress = FuzzProgressPrinter(quiet: quiet)
+        var files: [String: String] = [:]
+        var writeErrors: [String] = []
+        let summary = run.run(onFinding: { finding in
+            do {
+                let written = try FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed,
+                                                      host: host, port: port)
+                files[finding.id] = written.yamlPath
+            } catch {
+                writeErrors.append("\(finding.id): \(error)")
+            }
+        }, progress: { progress.update($0) })
+        progress.finish()
+
+        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-fuzz-\(folderName)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
+                                host: host, port: port, files: files)
+        let base = URL(fileURLWithPath: folder)
+        try report.encoded().write(to: base.appendingPathComponent("fuzz-report.json"))
+        try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent("index.html"))
+        try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent("summary.md"))
+
+        let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
+        print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,
+                     summary.executions, summary.elapsed, summary.executionsPerSecond, label, summary.findings.count, counts))
+        if let reason = summary.stoppedBecause { print("stopped early: \(reason)") }
+        for finding in summary.findings {
+            print("  \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)")
+        }
+        for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
+        if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
+        print("reports: \(folder) (open \(folder)/index.html)")
+        if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
+    }
+
+    /// "90s", "10m", "1h", "500ms", "30" (seconds).
+    static func seconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value.isFinite else { return nil }
+            return value * factor
+        }
+        return Double(text).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60)) min" : "\(seconds) s"
+    }
+}
+
+/// A counter line on a terminal; plain lines (every 10 s and per finding) otherwise.
+final class FuzzProgressPrinter: @unchecked Sendable {
+    private let quiet: Bool
+    private let terminal = isatty(STDOUT_FILENO) != 0
+    private var lastLine = -10.0
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func update(_ progress: FuzzProgress) {
+        guard !quiet else { return }
+        let rate = progress.elapsed > 0 ? Double(progress.executions) / progress.elapsed : 0
+        let counts = FindingClass.allCases.compactMap { kind in progress.counts[kind].map { "\(kind.rawValue) \($0)" } }
+        let line = String(format: "%.0f s: %d cases, %d execs (%.0f/s), findings: %@", progress.elapsed, progress.cases,
+                          progress.executions, rate, counts.isEmpty ? "none" : counts.joined(separator: ", "))
+        if let finding = progress.newFinding {
+            let text = "new \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)"
+            print(terminal ? "\r\u{1B}[K" + text : text)
+        }
+        if terminal {
+            FileHandle.standardOutput.write(Data("\r\(line)\u{1B}[K".utf8))
+        } else if progress.elapsed - lastLine >= 10 {
+            lastLine = progress.elapsed
+            print(line)
+        }
+    }
+
+    func finish() {
+        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
