@@ -9,10 +9,13 @@ public struct EchoedFraming: Sendable, Equatable {
     public var bodyLength: Int
     /// Lower-case hex; nil when the target reports a length only.
     public var bodySHA256: String?
+    /// How the target framed the body (`none`, `content-length`, `chunked`), when it says.
+    public var framing: String?
 
-    public init(bodyLength: Int, bodySHA256: String?) {
+    public init(bodyLength: Int, bodySHA256: String?, framing: String? = nil) {
         self.bodyLength = bodyLength
         self.bodySHA256 = bodySHA256
+        self.framing = framing
     }
 
     public init?(responseBody body: [UInt8]) {
@@ -20,7 +23,7 @@ public struct EchoedFraming: Sendable, Equatable {
             guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
                   let length = object["body_length"] as? Int, length >= 0
             else { return nil }
-            self.init(bodyLength: length, bodySHA256: object["body_sha256"] as? String)
+            self.init(bodyLength: length, bodySHA256: object["body_sha256"] as? String, framing: object["framing"] as? String)
             return
         }
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -85,13 +85,13 @@ public enum FindingClassifier {
             // Closing without a response is an acceptable way to refuse.
         }
         for index in 0..<min(accepted, observation.responses.count) {
-            guard let echo = EchoReading(responseBody: observation.responses[index].body) else { continue }
+            guard let echo = EchoedFraming(responseBody: observation.responses[index].body) else { continue }
             let request = expectation.requests[index]
             if echo.bodyLength != request.body.count {
                 return finding(.framing, "body-length",
                                "the target read a body of \(echo.bodyLength) bytes in request \(index + 1); the strict parser reads \(request.body.count)", aboutValid: true)
             }
-            if let sha = echo.bodySHA256, sha != BodyDigest.sha256Hex(request.body) {
+            if let sha = echo.bodySHA256, sha != EchoFramingCheck.sha256Hex(request.body) {
                 return finding(.framing, "body-bytes", "the target read other body bytes in request \(index + 1) than the strict parser", aboutValid: true)
             }
             if let framing = echo.framing, framing != frameName(request.framing) {
