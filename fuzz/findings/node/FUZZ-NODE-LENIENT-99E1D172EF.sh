@@ -1,3 +1,3 @@
 #!/bin/sh
 # lenient/request-line-invalid/accepted-2xx via seed against node
-printf 'GET /\n\r\n' | nc 127.0.0.1 58937
+printf 'GET /\n\r\n' | nc 127.0.0.1 ${PORT:-58937}

@@ -1,3 +1,3 @@
 #!/bin/sh
 # lenient/absolute-form-scheme/accepted-2xx via seed against node
-printf 'GET p://127.0.0.1:58937 HTTP/1.1\r\nHost:127.0.0.1:58937\r\n\r\n' | nc 127.0.0.1 58937
+printf 'GET p://127.0.0.1:58937 HTTP/1.1\r\nHost:127.0.0.1:58937\r\n\r\n' | nc 127.0.0.1 ${PORT:-58937}

@@ -1,3 +1,3 @@
 #!/bin/sh
 # over-strict/valid/closed-without-answer via seed against node
-printf 'CONNECT 127.0.0.1:58937 HTTP/1.1\r\nHost:127.0.0.1:58937\r\n\r\n' | nc 127.0.0.1 58937
+printf 'CONNECT 127.0.0.1:58937 HTTP/1.1\r\nHost:127.0.0.1:58937\r\n\r\n' | nc 127.0.0.1 ${PORT:-58937}
