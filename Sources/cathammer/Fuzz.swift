@@ -169,7 +169,7 @@ struct Fuzz: ParsableCommand {
         let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
                                 host: host, port: port, files: files)
         let base = URL(fileURLWithPath: folder)
-        try report.encoded().write(to: base.appendingPathComponent("fuzz-report.json"))
+        try report.encoded().write(to: base.appendingPathComponent("report.json"))
         try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent("index.html"))
         try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent("summary.md"))
 

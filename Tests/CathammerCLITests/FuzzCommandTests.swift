@@ -31,7 +31,12 @@ final class FuzzCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("seed 7"), result.stdout)
         XCTAssertTrue(result.stdout.contains("new desync FUZZ-FAKE-CLTE-DESYNC-"), "a plain line per finding without a terminal: \(result.stdout)")
 
-        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("fuzz-report.json"))) as? [String: Any])
+        let reportURL = out.appendingPathComponent("report.json")
+        XCTAssertNil(try JSONSchemaValidator.problems(document: reportURL, schema: JSONSchemaValidator.schema("report.schema.json")))
+        let envelope = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: reportURL)) as? [String: Any])
+        XCTAssertEqual(envelope["kind"] as? String, "fuzz")
+        XCTAssertEqual(envelope["target"] as? String, "fake-clte")
+        let report = try XCTUnwrap(envelope["fuzz"] as? [String: Any])
         XCTAssertEqual(report["seed"] as? Int, 7)
         XCTAssertEqual(report["cases"] as? Int, 3000)
         XCTAssertGreaterThan(report["executions"] as? Int ?? 0, 3000)

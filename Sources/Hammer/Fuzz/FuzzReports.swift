@@ -1,8 +1,8 @@
 import Foundation
 import HTTPWire
 
-/// The files of a fuzzing run's report folder: `fuzz-report.json`, `index.html` (every finding with
-/// its minimized bytes) and `summary.md`.
+/// The files of a fuzzing run's report folder: `report.json` (`kind: fuzz` in the shared report
+/// schema), `index.html` (every finding with its minimized bytes) and `summary.md`.
 public struct FuzzReport: Encodable {
     public struct Entry: Encodable {
         var id: String
@@ -28,7 +28,6 @@ public struct FuzzReport: Encodable {
         var file: String?
     }
 
-    var tool = "cathammer fuzz"
     var version: String
     var target: String
     var seed: UInt64
@@ -71,11 +70,27 @@ public struct FuzzReport: Encodable {
         }
     }
 
+    /// The run's own figures, under `fuzz` in report.json; the envelope carries the rest.
+    enum CodingKeys: String, CodingKey {
+        case seed, durationSeconds, cases, executions, executionsPerSecond, stoppedBecause, findingsByClass, findings
+    }
+
+    /// What every cathammer report.json starts with (reports/schema/report.schema.json).
+    struct Envelope: Encodable {
+        var schema = ReportSchema.id
+        var tool = "cathammer"
+        var version: String
+        var kind = "fuzz"
+        var target: String
+        var started: String
+        var fuzz: FuzzReport
+    }
+
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
+        return try encoder.encode(Envelope(version: version, target: target, started: started, fuzz: self))
     }
 
     static func html(_ text: String) -> String {
