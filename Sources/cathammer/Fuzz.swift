@@ -100,11 +100,9 @@ struct Fuzz: ParsableCommand {
         let label: String
         do {
             if let target {
-                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
-                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
-                }
-                host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                port = parsed
+                let address = try TargetAddress(target)
+                host = address.host
+                port = address.port
                 label = name ?? target
             } else {
                 spawned = try SpawnedTarget(command: spawn ?? reference)
@@ -131,7 +129,7 @@ struct Fuzz: ParsableCommand {
         var seeds = selected.map(FuzzSeed.init)
         let echoes = FuzzSeed.echoPath(host: host, port: port)
         if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
-        let folderName = FindingWriter.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
+        let folderName = FolderName.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
         let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
                                     idPrefix: "FUZZ-" + folderName.uppercased())
         let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: runSeed), executor: executor, health: health, settings: settings)

@@ -182,14 +182,12 @@ struct ReloadCheck: ParsableCommand {
         let host: String
         do {
             if let target {
-                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
-                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
-                }
-                host = String(target[..<colon])
+                let address = try TargetAddress(target)
+                host = address.host
                 guard host.split(separator: ".").count == 4, inet_addr(host) != INADDR_NONE else {
                     throw UsageError(message: "--target '\(target)': the load generator takes an IPv4 address")
                 }
-                port = parsed
+                port = address.port
             } else {
                 spawned = try SpawnedTarget(command: command)
                 host = "127.0.0.1"

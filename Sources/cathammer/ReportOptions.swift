@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hammer
 
 /// Where and in which formats reload-check and herd-check write their reports.
 struct ReportOptions: ParsableArguments {
@@ -24,7 +25,7 @@ struct ReportOptions: ParsableArguments {
     func write(check: String, label: String, json: () throws -> Data, junit: () -> String, markdown: () -> String,
                html: () -> String) throws -> String {
         let formats = try formats()
-        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-\(check)-\(RunCorpus.slug(label))"
+        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-\(check)-\(FolderName.slug(label))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = URL(fileURLWithPath: folder)
         if formats.contains("json") { try json().write(to: base.appendingPathComponent("report.json")) }

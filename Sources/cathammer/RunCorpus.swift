@@ -119,11 +119,9 @@ struct RunCorpus: ParsableCommand {
         let label: String
         do {
             if let target {
-                guard let colon = target.lastIndex(of: ":"), let parsed = UInt16(target[target.index(after: colon)...]) else {
-                    throw UsageError(message: "--target '\(target)' is not HOST:PORT")
-                }
-                host = String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                port = parsed
+                let address = try TargetAddress(target)
+                host = address.host
+                port = address.port
                 label = name ?? target
             } else {
                 let command = try spawn ?? "'\(ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
@@ -165,7 +163,7 @@ struct RunCorpus: ParsableCommand {
         }
         spawned?.stop()
 
-        let folder = out ?? "reports/runs/\(Self.timestamp())-\(Self.slug(label))"
+        let folder = out ?? "reports/runs/\(Self.timestamp())-\(FolderName.slug(label))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
@@ -195,13 +193,6 @@ struct RunCorpus: ParsableCommand {
         }
         print("reports: \(folder)" + (formats.contains("html") ? " (open \(folder)/index.html)" : ""))
         if !run.newFailures.isEmpty || (failOn == "warn" && run.count(.warn) > 0) { throw ExitCode(1) }
-    }
-
-    /// A folder-name-safe form of the target.
-    static func slug(_ target: String) -> String {
-        let kept = target.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let collapsed = String(kept).split(separator: "-").joined(separator: "-")
-        return String(collapsed.prefix(40))
     }
 
     static func timestamp() -> String {

@@ -91,11 +91,4 @@ public enum FindingWriter {
         chmod(shellPath, 0o755)
         return Written(yamlPath: yamlPath, reproducerPath: shellPath)
     }
-
-    /// A folder-name-safe form of a target name; also a valid corpus category.
-    public static func slug(_ name: String) -> String {
-        let kept = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let collapsed = String(kept).split(separator: "-").joined(separator: "-")
-        return collapsed.isEmpty ? "target" : String(collapsed.prefix(40))
-    }
 }

@@ -87,10 +87,7 @@ public struct FuzzReport: Encodable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(Envelope(version: version, target: target, started: started, fuzz: self))
+        try ReportSchema.encode(Envelope(version: version, target: target, started: started, fuzz: self))
     }
 
     static func html(_ text: String) -> String {

@@ -71,10 +71,7 @@ public struct JSONReport: Encodable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
+        try ReportSchema.encode(self)
     }
 }
 
@@ -82,4 +79,12 @@ public struct JSONReport: Encodable {
 public enum ReportSchema {
     /// The schema's `$id`, written as each report's `schema` field.
     public static let id = "https://cathammer.invalid/schema/report-v1.json"
+
+    /// Every kind of report.json is written the same way: snake_case keys, sorted, indented.
+    static func encode(_ report: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(report)
+    }
 }

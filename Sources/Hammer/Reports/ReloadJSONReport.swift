@@ -108,9 +108,6 @@ public struct ReloadJSONReport: Encodable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
+        try ReportSchema.encode(self)
     }
 }
