@@ -16,14 +16,7 @@ struct Fuzz: ParsableCommand {
             3 the target could not be started or reached.
             """)
 
-    @Option(help: "The server to fuzz: HOST:PORT.")
-    var target: String?
-
-    @Option(help: "Start the server with this shell command ({port} is replaced) and stop it afterwards.")
-    var spawn: String?
-
-    @Option(help: "The target's name in reports; its folder-safe form names the findings folder.")
-    var name: String?
+    @OptionGroup var server: TargetOptions
 
     @Option(help: "How long to fuzz: e.g. 90s, 10m, 1h (a plain number is seconds).")
     var duration = "60s"
@@ -75,7 +68,6 @@ struct Fuzz: ParsableCommand {
         guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
-        guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
         var failClasses: Set<FindingClass> = []
         for item in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "none" {
             guard let kind = FindingClass(rawValue: item) else {
@@ -92,26 +84,14 @@ struct Fuzz: ParsableCommand {
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
         let runSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
-        let reference = "'\(try ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
-        var spawned: SpawnedTarget?
+        let opened = try server.open(referenceLabel: "reference")
+        let spawned = opened.spawned
+        let (host, port, label) = (opened.host, opened.port, opened.label)
         var referenceServer: SpawnedTarget?
-        let host: String
-        let port: UInt16
-        let label: String
         do {
-            if let target {
-                let address = try TargetAddress(target)
-                host = address.host
-                port = address.port
-                label = name ?? target
-            } else {
-                spawned = try SpawnedTarget(command: spawn ?? reference)
-                host = "127.0.0.1"
-                port = spawned!.port
-                label = name ?? (spawn == nil ? "reference" : spawn!)
-            }
-            if referenceCheck && (target != nil || spawn != nil) { referenceServer = try SpawnedTarget(command: reference) }
+            if referenceCheck && !server.isReference { referenceServer = try SpawnedTarget(command: try TargetOptions.referenceCommand()) }
         } catch let error as SpawnedTarget.Failure {
+            spawned?.stop()
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
             throw ExitCode(3)
         }
@@ -129,7 +109,7 @@ struct Fuzz: ParsableCommand {
         var seeds = selected.map(FuzzSeed.init)
         let echoes = FuzzSeed.echoPath(host: host, port: port)
         if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
-        let folderName = FolderName.slug(name ?? (target == nil && spawn == nil ? "reference" : label))
+        let folderName = FolderName.slug(label)
         let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
                                     idPrefix: "FUZZ-" + folderName.uppercased())
         let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: runSeed), executor: executor, health: health, settings: settings)

@@ -19,14 +19,7 @@ struct RunCorpus: ParsableCommand {
             (or warnings with --fail-on warn), 2 usage or harness errors.
             """)
 
-    @Option(help: "The server to test: HOST:PORT.")
-    var target: String?
-
-    @Option(help: "Start the server with this shell command ({port} is replaced) and stop it afterwards.")
-    var spawn: String?
-
-    @Option(help: "The target's name in reports (default: the address or the command).")
-    var name: String?
+    @OptionGroup var server: TargetOptions
 
     @Option(help: "The corpus folder.")
     var corpus = "corpus"
@@ -91,7 +84,6 @@ struct RunCorpus: ParsableCommand {
             throw UsageError(message: "--fragment takes none, bytewise or random")
         }
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
-        guard target == nil || spawn == nil else { throw UsageError(message: "--target and --spawn exclude each other") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
         var offered: Set<CorpusCase.Requirement> = []
         for item in (offers ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
@@ -113,27 +105,9 @@ struct RunCorpus: ParsableCommand {
             && (level.isEmpty || level.contains("MUST"))
         guard !selected.isEmpty || withCurl else { throw UsageError(message: "no case matches the selection") }
 
-        var spawned: SpawnedTarget?
-        let host: String
-        let port: UInt16
-        let label: String
-        do {
-            if let target {
-                let address = try TargetAddress(target)
-                host = address.host
-                port = address.port
-                label = name ?? target
-            } else {
-                let command = try spawn ?? "'\(ExecutablePath.resolve())' serve --http 127.0.0.1:{port} -p 2"
-                spawned = try SpawnedTarget(command: command)
-                host = "127.0.0.1"
-                port = spawned!.port
-                label = name ?? (spawn == nil ? "cathammer serve (reference server)" : spawn!)
-            }
-        } catch let error as SpawnedTarget.Failure {
-            FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
-            throw ExitCode(3)
-        }
+        let opened = try server.open(referenceLabel: "cathammer serve (reference server)")
+        let spawned = opened.spawned
+        let (host, port, label) = (opened.host, opened.port, opened.label)
         defer { spawned?.stop() }
         do {
             try RawSocketClient(host: host, port: port, timeout: timeout).close()
@@ -143,7 +117,7 @@ struct RunCorpus: ParsableCommand {
         }
 
         var runner = CaseRunner(host: host, port: port, timeout: timeout)
-        runner.offers = target == nil && spawn == nil ? Set(CorpusCase.Requirement.allCases) : offered
+        runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : offered
         runner.fragment = fragmentMode
         runner.seed = seed
         let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
