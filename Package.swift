@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "cathammer", targets: ["cathammer"]),
         .executable(name: "HTTPWireFuzz", targets: ["HTTPWireFuzz"]),
         .library(name: "HTTPWire", targets: ["HTTPWire"]),
+        .library(name: "HTTP2Wire", targets: ["HTTP2Wire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,6 +18,9 @@ let package = Package(
     targets: [
         // The strict HTTP/1.1 wire format: request and response parsers, serializers. No I/O, no Foundation.
         .target(name: "HTTPWire"),
+        // The strict HTTP/2 wire format: frames, HPACK, stream states, flow control, request semantics.
+        // No I/O, no Foundation; shares HTTPWire's field rules, request model and violation vocabulary.
+        .target(name: "HTTP2Wire", dependencies: ["HTTPWire"]),
         // Linux calls Swift's Glibc module does not expose (epoll, signalfd, eventfd, accept4, pipe2).
         .target(name: "CLinuxShim"),
         // OpenSSL's libcrypto (SHA-256 for /echo), from Debian's libssl-dev.
@@ -57,6 +61,7 @@ let package = Package(
         // Test-only: interposes malloc to count allocations on the parser's hot path.
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
+        .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
         .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),

@@ -1,25 +1,26 @@
 /// Character classes of the HTTP and URI grammars as one 256-entry bit table, so the hot loops
 /// classify a byte with one load instead of a chain of comparisons.
-struct ByteClass: OptionSet, Sendable {
-    let rawValue: UInt8
+public struct ByteClass: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// tchar (RFC 9110 §5.6.2): the alphabet of methods, field names and transfer codings.
-    static let token = ByteClass(rawValue: 1 << 0)
+    public static let token = ByteClass(rawValue: 1 << 0)
     /// field-vchar, SP and HTAB (RFC 9110 §5.5): what a field value may contain.
-    static let fieldValue = ByteClass(rawValue: 1 << 1)
+    public static let fieldValue = ByteClass(rawValue: 1 << 1)
     /// Everything that may appear in some form of request-target (RFC 9112 §3.2, RFC 3986).
-    static let target = ByteClass(rawValue: 1 << 2)
-    static let hexDigit = ByteClass(rawValue: 1 << 3)
-    static let digit = ByteClass(rawValue: 1 << 4)
+    public static let target = ByteClass(rawValue: 1 << 2)
+    public static let hexDigit = ByteClass(rawValue: 1 << 3)
+    public static let digit = ByteClass(rawValue: 1 << 4)
     /// unreserved (RFC 3986 §2.3).
-    static let unreserved = ByteClass(rawValue: 1 << 5)
+    public static let unreserved = ByteClass(rawValue: 1 << 5)
     /// sub-delims (RFC 3986 §2.2).
-    static let subDelimiter = ByteClass(rawValue: 1 << 6)
+    public static let subDelimiter = ByteClass(rawValue: 1 << 6)
     /// qdtext of quoted-string (RFC 9110 §5.6.4), without the backslash and quote.
-    static let quotedText = ByteClass(rawValue: 1 << 7)
+    public static let quotedText = ByteClass(rawValue: 1 << 7)
 
     /// Allocated once and never freed: parsers keep the raw pointer so lookups carry no bounds checks.
-    nonisolated(unsafe) static let table: UnsafePointer<ByteClass> = {
+    nonisolated(unsafe) public static let table: UnsafePointer<ByteClass> = {
         let table = UnsafeMutablePointer<ByteClass>.allocate(capacity: 256)
         for value in 0..<256 {
             table[value] = classify(UInt8(value))
@@ -53,37 +54,37 @@ struct ByteClass: OptionSet, Sendable {
     }
 }
 
-enum ASCII {
-    static let tab: UInt8 = 0x09
-    static let lf: UInt8 = 0x0A
-    static let cr: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22
-    static let percent: UInt8 = 0x25
-    static let comma: UInt8 = 0x2C
-    static let slash: UInt8 = 0x2F
-    static let colon: UInt8 = 0x3A
-    static let semicolon: UInt8 = 0x3B
-    static let equals: UInt8 = 0x3D
-    static let questionMark: UInt8 = 0x3F
-    static let at: UInt8 = 0x40
-    static let leftBracket: UInt8 = 0x5B
-    static let backslash: UInt8 = 0x5C
-    static let rightBracket: UInt8 = 0x5D
-    static let underscore: UInt8 = 0x5F
-    static let asterisk: UInt8 = 0x2A
-    static let hyphen: UInt8 = 0x2D
+public enum ASCII {
+    public static let tab: UInt8 = 0x09
+    public static let lf: UInt8 = 0x0A
+    public static let cr: UInt8 = 0x0D
+    public static let space: UInt8 = 0x20
+    public static let quote: UInt8 = 0x22
+    public static let percent: UInt8 = 0x25
+    public static let comma: UInt8 = 0x2C
+    public static let slash: UInt8 = 0x2F
+    public static let colon: UInt8 = 0x3A
+    public static let semicolon: UInt8 = 0x3B
+    public static let equals: UInt8 = 0x3D
+    public static let questionMark: UInt8 = 0x3F
+    public static let at: UInt8 = 0x40
+    public static let leftBracket: UInt8 = 0x5B
+    public static let backslash: UInt8 = 0x5C
+    public static let rightBracket: UInt8 = 0x5D
+    public static let underscore: UInt8 = 0x5F
+    public static let asterisk: UInt8 = 0x2A
+    public static let hyphen: UInt8 = 0x2D
 
-    @inline(__always) static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+    @inline(__always) public static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
     /// Value of a hex digit; the caller has checked `.hexDigit`.
-    @inline(__always) static func hexValue(_ byte: UInt8) -> Int {
+    @inline(__always) public static func hexValue(_ byte: UInt8) -> Int {
         byte <= 0x39 ? Int(byte &- 0x30) : Int((byte | 0x20) &- 0x61 &+ 10)
     }
 
     /// Case-insensitive comparison of bytes against a lowercase ASCII literal.
     @inline(__always)
-    static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+    public static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
         let expected = lowercase.utf8Start
         for index in 0..<bytes.count {

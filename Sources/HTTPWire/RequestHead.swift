@@ -82,7 +82,7 @@ public enum KnownField: UInt8, Sendable {
     /// would read these as framing fields.
     case framingLookalike
 
-    static func classify(_ name: UnsafeRawBufferPointer) -> KnownField {
+    public static func classify(_ name: UnsafeRawBufferPointer) -> KnownField {
         switch name.count {
         case 4: return ASCII.equalsLowercase(name, "host") ? .host : .other
         case 6: return ASCII.equalsLowercase(name, "expect") ? .expect : .other
@@ -108,7 +108,7 @@ public enum HTTPMethod: String, Sendable, CaseIterable {
     case other = ""
 
     /// Methods are case-sensitive (RFC 9110 §9.1): "get" is a different, unknown method.
-    static func classify(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
+    public static func classify(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
         func equals(_ literal: StaticString) -> Bool {
             guard bytes.count == literal.utf8CodeUnitCount else { return false }
             let expected = literal.utf8Start
