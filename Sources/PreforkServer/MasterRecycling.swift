@@ -73,7 +73,11 @@ extension Master {
 
     /// SIGTTOU: one worker less (never below one).
     func removeWorker() {
-        guard stopping == nil, roll == nil, config.processes > 1 else { return }
+        guard stopping == nil, roll == nil else { return }
+        guard config.processes > 1 else {
+            logger.info("SIGTTOU: keeping the last worker")
+            return
+        }
         config.processes -= 1
         logger.info("SIGTTOU: \(config.processes) workers")
         for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }

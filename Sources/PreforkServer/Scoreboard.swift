@@ -22,7 +22,7 @@ final class Scoreboard {
     enum Field: Int, CaseIterable {
         case pid, generation, state, requests, busySince, connections, wakeups, listenerWakeups
         case accepts, emptyAccepts, rejections, voluntaryContextSwitches, rssBytes, startedAt, respawns, slotID
-        case lockContended
+        case lockContended, acceptPauses
 
         var name: String {
             switch self {
@@ -43,6 +43,7 @@ final class Scoreboard {
             case .respawns: return "respawns"
             case .slotID: return "id"
             case .lockContended: return "accept_lock_contended"
+            case .acceptPauses: return "accept_pauses"
             }
         }
     }
@@ -106,6 +107,8 @@ struct ScoreboardSlot {
     func noteListenerWakeup() { add(.listenerWakeups) }
     func noteAccept() { add(.accepts) }
     func noteEmptyAccept() { add(.emptyAccepts) }
+    /// Out of descriptors (EMFILE and friends): accepting paused for a moment.
+    func noteAcceptPause() { add(.acceptPauses) }
     func noteRejection() { add(.rejections) }
     func requestStarted() { store(.busySince, Int(MonotonicClock.now())) }
     func requestFinished() {

@@ -70,6 +70,9 @@ struct StatsSnapshot {
         perWorker("worker_listener_wakeups_total", "counter", "Wakeups with the listener ready.") { $0.values[.listenerWakeups] ?? 0 }
         perWorker("worker_accepts_total", "counter", "Connections accepted.") { $0.values[.accepts] ?? 0 }
         perWorker("worker_eagain_accepts_total", "counter", "accept() calls that found nothing.") { $0.values[.emptyAccepts] ?? 0 }
+        perWorker("worker_accept_pauses_total", "counter", "Pauses of accept() for want of descriptors.") {
+            $0.values[.acceptPauses] ?? 0
+        }
         perWorker("worker_rejections_total", "counter", "Requests refused by the strict parser.") { $0.values[.rejections] ?? 0 }
         perWorker("worker_voluntary_context_switches_total", "counter", "Voluntary context switches (sleeps).") {
             $0.values[.voluntaryContextSwitches] ?? 0

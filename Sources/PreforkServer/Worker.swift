@@ -150,6 +150,7 @@ final class Worker {
                     scoreboard?.noteEmptyAccept()
                 case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                     // Out of descriptors: pause accepting instead of spinning on a ready listener.
+                    scoreboard?.noteAcceptPause()
                     stopListening()
                     resumeTimer = CallbackTimer(loop: loop, after: 100) { [unowned self] in
                         self.resumeTimer = nil

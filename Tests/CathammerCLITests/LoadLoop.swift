@@ -41,6 +41,9 @@ final class LoadLoop: @unchecked Sendable {
         return counts.withLock { $0 }
     }
 
+    /// How many requests so far ended in `outcome`, while the loop runs.
+    func count(_ outcome: Outcome) -> Int { counts.withLock { $0[outcome, default: 0] } }
+
     /// Distinct `X-Worker` values seen.
     var workersSeen: Set<String> { generations.withLock { $0 } }
 

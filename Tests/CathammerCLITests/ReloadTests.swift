@@ -69,7 +69,8 @@ final class ReloadTests: XCTestCase {
 
         try Data("[cathammer]\nprocesses = zero\n".utf8).write(to: ini)
         server.signal(SIGHUP)
-        usleep(500_000)
+        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)["failed_reloads"] as? Int == 1 },
+                      "the bad file was read and the reload refused")
         XCTAssertEqual(Set(server.workerPIDs()), before, "a refused reload touches no worker")
         XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
 
@@ -78,6 +79,7 @@ final class ReloadTests: XCTestCase {
         server.signal(SIGHUP)
         XCTAssertTrue(settled(statsPort, count: 3, generation: 2), "N → N+1 across a reload")
         XCTAssertEqual(master(statsPort)["reloads"] as? Int, 1)
+        XCTAssertEqual(master(statsPort)["failed_reloads"] as? Int, 1)
         try Data("[cathammer]\nprocesses = 1\n".utf8).write(to: ini)
         server.signal(SIGHUP)
         XCTAssertTrue(settled(statsPort, count: 1, generation: 3), "N → 1 across a reload")
@@ -111,7 +113,7 @@ final class ReloadTests: XCTestCase {
         let client = try RawClient(port: server.port)
         defer { client.close() }
         client.send("GET /sleep?ms=1500 HTTP/1.1\r\nHost: a\r\n\r\n")
-        usleep(200_000)
+        XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the worker holds the request when the reload starts")
         server.signal(SIGHUP)
         let reply = client.readAll(timeout: 10)
         XCTAssertEqual(reply.statuses, [200], "the old worker finishes the request it had")
@@ -124,7 +126,7 @@ final class ReloadTests: XCTestCase {
         let long = try RawClient(port: impatient.port)
         defer { long.close() }
         long.send("GET /sleep?ms=5000 HTTP/1.1\r\nHost: a\r\n\r\n")
-        usleep(200_000)
+        XCTAssertTrue(impatient.someWorkerIsBusy(statsPort: impatientStats), "the worker holds the request when the reload starts")
         impatient.signal(SIGHUP)
         XCTAssertTrue(ServerProcess.eventually(timeout: 15) { master(impatientStats)["forced_kills"] as? Int == 1 },
                       "the worker still busy after the mercy is killed, and the kill is counted")
@@ -171,10 +173,11 @@ final class ReexecTests: XCTestCase {
 final class RetireTests: XCTestCase {
     func testPipelinedRequestsAtRetireAreAnsweredInOrderAndTheLastCloses() throws {
         let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
         let client = try RawClient(port: server.port)
         defer { client.close() }
         client.send("GET /sleep?ms=600 HTTP/1.1\r\nHost: a\r\n\r\nGET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /cats/2 HTTP/1.1\r\nHost: a\r\n\r\n")
-        usleep(200_000)
+        XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the worker holds the first request when the reload starts")
         server.signal(SIGHUP)
         let reply = client.readAll(timeout: 10)
         XCTAssertEqual(reply.statuses, [200, 200, 200], reply.text)

@@ -142,13 +142,14 @@ final class ServeTests: XCTestCase {
     }
 
     func testSIGTERMFinishesInFlightRequestsAndLeavesNoProcess() throws {
-        let server = try ServerProcess(["-p", "2"])
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
         let workers = server.workerPIDs()
         let inFlight = try RawClient(port: server.port)
         defer { inFlight.close() }
         inFlight.send("GET /sleep?ms=700 HTTP/1.1\r\nHost: a\r\n\r\n")
-        usleep(200_000)
+        XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the request is in flight when the stop starts")
         server.signal(SIGTERM)
         let reply = inFlight.readAll(timeout: 10)
         XCTAssertEqual(reply.statuses, [200], "the request in flight completes")
@@ -175,13 +176,14 @@ final class ServeTests: XCTestCase {
     }
 
     func testSIGINTStopsAtOnce() throws {
-        let server = try ServerProcess(["-p", "2"])
+        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
         let workers = server.workerPIDs()
         let inFlight = try RawClient(port: server.port)
         defer { inFlight.close() }
         inFlight.send("GET /sleep?ms=20000 HTTP/1.1\r\nHost: a\r\n\r\n")
-        usleep(200_000)
+        XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the request is in flight when the stop starts")
         server.signal(SIGINT)
         XCTAssertEqual(server.waitForExit(timeout: 15), 0, "a fast stop does not wait for the 20 s request")
         for pid in workers { XCTAssertEqual(kill(pid, 0), -1, "worker \(pid) is gone") }

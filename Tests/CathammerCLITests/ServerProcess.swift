@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Hammer
+import Synchronization
 import XCTest
 
 /// A `cathammer serve` started for one test on an ephemeral loopback port, stopped by pid.
@@ -11,6 +12,9 @@ final class ServerProcess {
     private(set) var statsPort: UInt16?
     private let output = Pipe()
     private let errors = Pipe()
+    /// stderr as it arrives, so a test can wait for a log line while the server runs.
+    private let errorBytes = ByteSink()
+    /// Everything the server wrote to stderr, once it has exited.
     private(set) var errorText = ""
 
     convenience init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
@@ -30,6 +34,15 @@ final class ServerProcess {
         }
         process.standardOutput = output
         process.standardError = errors
+        let bytes = errorBytes
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                bytes.append(chunk)
+            }
+        }
         try process.run()
         // The master prints one line once every worker has said READY.
         var collected = Data()
@@ -54,8 +67,12 @@ final class ServerProcess {
             }
         }
         guard let found else {
-            process.terminate()
-            throw XCTSkip("server did not become ready: \(String(decoding: collected, as: UTF8.self))")
+            // A start-up regression must fail every test that needs the server, never skip it.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let stderr = Self.drain(errors, into: errorBytes)
+            throw ServerStartFailure(
+                arguments: arguments, stdout: String(decoding: collected, as: UTF8.self), stderr: stderr)
         }
         port = found
     }
@@ -75,8 +92,22 @@ final class ServerProcess {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         guard !process.isRunning else { return nil }
-        errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        errorText = Self.drain(errors, into: errorBytes)
         return process.terminationStatus
+    }
+
+    /// stderr written so far, while the server runs.
+    var errorSoFar: String { errorBytes.text(plus: Data()) }
+
+    /// After exit: stops the live reader and returns all of stderr, including what it had not read yet.
+    private static func drain(_ pipe: Pipe, into bytes: ByteSink) -> String {
+        pipe.fileHandleForReading.readabilityHandler = nil
+        return bytes.text(plus: pipe.fileHandleForReading.readDataToEndOfFile())
+    }
+
+    /// Waits until some worker reports a request in progress (its `busy_ms` clock runs).
+    func someWorkerIsBusy(statsPort: UInt16) -> Bool {
+        Self.eventually { fetchStatsWorkers(port: statsPort).contains { ($0["busy_ms"] as? Int ?? 0) > 0 } }
     }
 
     /// Polls until `condition` holds or the bound passes.
@@ -94,6 +125,23 @@ final class ServerProcess {
             kill(pid, SIGKILL)
             process.waitUntilExit()
         }
+    }
+}
+
+/// Bytes collected by a pipe's reader thread and read by the test's thread.
+final class ByteSink: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    func append(_ data: Data) { bytes.withLock { $0 += data } }
+    func text(plus rest: Data) -> String { bytes.withLock { String(decoding: $0 + rest, as: UTF8.self) } }
+}
+
+/// Thrown (an error, so XCTest fails the test) when a server under test never printed its ready line.
+struct ServerStartFailure: Error, CustomStringConvertible {
+    var arguments: [String]
+    var stdout: String
+    var stderr: String
+    var description: String {
+        "cathammer \(arguments.joined(separator: " ")) did not become ready within 30 s\nstdout: \(stdout)\nstderr: \(stderr)"
     }
 }
 

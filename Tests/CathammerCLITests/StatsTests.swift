@@ -36,7 +36,7 @@ final class StatsTests: XCTestCase {
             XCTAssertEqual(worker["state"] as? String, "ready")
             XCTAssertEqual(worker["generation"] as? Int, 1)
             for key in ["id", "requests", "connections", "epoll_wakeups", "listener_wakeups", "accepts", "eagain_accepts",
-                        "rejections", "voluntary_context_switches", "rss_bytes", "busy_ms", "respawns"] {
+                        "accept_pauses", "rejections", "voluntary_context_switches", "rss_bytes", "busy_ms", "respawns"] {
                 XCTAssertNotNil(worker[key] as? Int, key)
             }
             XCTAssertGreaterThan(worker["rss_bytes"] as? Int ?? 0, 1_000_000)
@@ -49,7 +49,8 @@ final class StatsTests: XCTestCase {
         let text = String(decoding: metrics.body, as: UTF8.self)
         for name in ["cathammer_listen_queue_length", "cathammer_forced_kills_total", "cathammer_reloads_total",
                      "cathammer_worker_requests_total{worker=\"1\"", "cathammer_worker_rss_bytes{worker=\"2\"",
-                     "cathammer_worker_epoll_wakeups_total", "cathammer_worker_eagain_accepts_total"] {
+                     "cathammer_worker_epoll_wakeups_total", "cathammer_worker_eagain_accepts_total",
+                     "cathammer_worker_accept_pauses_total"] {
             XCTAssertTrue(text.contains(name), name)
         }
         XCTAssertEqual(try HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/nope").status, 404)

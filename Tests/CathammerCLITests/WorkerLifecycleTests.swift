@@ -70,8 +70,10 @@ final class WorkerLifecycleTests: XCTestCase {
         server.signal(SIGTTOU)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 1 && self.readyWorkers(statsPort) == 1 })
         server.signal(SIGTTOU)
-        usleep(300_000)
+        XCTAssertTrue(ServerProcess.eventually { server.errorSoFar.contains("SIGTTOU: keeping the last worker") },
+                      "the last SIGTTOU was handled")
         XCTAssertEqual(server.workerPIDs().count, 1, "never below one worker")
+        XCTAssertEqual(readyWorkers(statsPort), 1)
     }
 }
 

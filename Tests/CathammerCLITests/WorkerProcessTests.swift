@@ -89,7 +89,8 @@ final class WorkerProcessTests: XCTestCase {
 
     /// Out of file descriptors, a worker pauses accepting instead of spinning on a ready listener.
     func testRunningOutOfDescriptorsDoesNotSpin() throws {
-        let server = try ServerProcess(["-p", "1"])
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 1 })
         let worker = try XCTUnwrap(server.workerPIDs().first)
         let limited = try CathammerBinary.runTool("/usr/bin/prlimit", ["--pid", String(worker), "--nofile=12:12"])
@@ -97,7 +98,9 @@ final class WorkerProcessTests: XCTestCase {
         var clients: [RawClient] = []
         defer { clients.forEach { $0.close() } }
         for _ in 0..<20 { clients.append(try RawClient(port: server.port)) }
-        usleep(300_000)
+        XCTAssertTrue(ServerProcess.eventually {
+            (fetchStatsWorkers(port: statsPort).first?["accept_pauses"] as? Int ?? 0) > 0
+        }, "the worker ran out of descriptors and paused accepting")
         let before = Self.cpuTicks(worker)
         usleep(1_000_000)
         let used = Self.cpuTicks(worker) - before
