@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server clean
+.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -82,7 +82,7 @@ fuzz-peers: deps
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/fuzz-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
-bench: bench-parser bench-server
+bench: bench-parser bench-server bench-memory
 
 bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
@@ -93,6 +93,12 @@ bench-server: deps
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
+bench-memory: deps
+	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
 	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work fuzz/out

@@ -7,20 +7,7 @@ set -euo pipefail
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
-work=$(mktemp -d /tmp/cathammer-bench.XXXXXX)
-started=()
-
-cleanup() {
-  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${started[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/common.sh"
 
 # The server's processes: the master and its children.
 family() { echo "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
@@ -35,44 +22,13 @@ cpu_seconds() {
   python3 -c "print($ticks / $(getconf CLK_TCK))"
 }
 
-wait_for_port() {
-  for _ in $(seq 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "nothing listens on port $1" >&2
-  return 1
-}
-
-body='{"id":1,"name":"Tom","color":"grey","lives":9}'
-
 cat_port=$(free_port)
 "$binary" serve --http "127.0.0.1:$cat_port" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
 started+=($!)
 cat_pid=$!
 
 nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$nginx_port backlog=1024;
-    location / { default_type application/json; return 200 '$body\n'; }
-  }
-}
-CONF
+write_nginx_conf "$nginx_port" 2 4096 "keepalive_requests 100000000;"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 started+=($!)
 nginx_pid=$!

@@ -69,6 +69,34 @@ public struct RequestParser: Sendable {
     /// A peer that closes now has not cut a request short (RFC 9112 §8).
     public var isBetweenMessages: Bool { state == .lineStart }
 
+    /// Nothing of a next message has been seen: the parser can be set aside between requests (a
+    /// server lends parsers to idle connections from a pool) and resumed with `startStream(at:)`.
+    public var holdsNoMessageState: Bool { state == .lineStart && scan == 0 && leadingEmptyLines == 0 }
+
+    /// Starts over at a message boundary of a stream whose first `streamOffset` bytes were consumed
+    /// elsewhere, keeping the storage reserved for field lines.
+    public mutating func startStream(at streamOffset: Int) {
+        head.fields.removeAll(keepingCapacity: true)
+        trailers.removeAll(keepingCapacity: true)
+        self.streamOffset = streamOffset
+        violation = nil
+        bodyBytesReceived = 0
+        state = .lineStart
+        inTrailers = false
+        scan = 0
+        lineStart = 0
+        sectionStart = 0
+        valueStart = 0
+        valueEnd = 0
+        nameEnd = 0
+        leadingEmptyLines = 0
+        versionStart = 0
+        targetStart = 0
+        remaining = 0
+        chunkSize = 0
+        chunkExtensionBytes = 0
+    }
+
     /// Parses as far as `input` allows. `input` must start at the first byte not yet consumed.
     public mutating func next(_ input: UnsafeRawBufferPointer) -> RequestEvent {
         let count = input.count

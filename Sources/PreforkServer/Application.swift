@@ -1,23 +1,51 @@
 @preconcurrency import Glibc
 import HTTPWire
 
-/// A complete request as an application sees it: views into the connection's buffers, valid only
-/// during `Application.handle`. Copy what must outlive the call.
+/// Field lines as views into the bytes that hold them.
+struct FieldList {
+    let bytes: UnsafeRawBufferPointer
+    let lines: [FieldLine]
+
+    var count: Int { lines.count }
+    func name(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[lines[index].name]) }
+    func value(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[lines[index].value]) }
+
+    /// The first value of a field, name compared case-insensitively (RFC 9110 §5.1), as text.
+    func firstValue(named lowercaseName: StaticString) -> String? {
+        for index in lines.indices where ASCII.equalsLowercase(name(index), lowercaseName) {
+            return String(decoding: value(index), as: UTF8.self)
+        }
+        return nil
+    }
+}
+
+/// Which scheme the request arrived under: the transport's, not a field the client chose.
+enum RequestScheme: String {
+    case http, https
+}
+
+/// A complete request as an application sees it, whatever the HTTP version it came in: views into
+/// the session's buffers, valid only during `Application.handle`. Copy what must outlive the call.
 struct RequestView {
-    let head: RequestHead
-    /// The head's bytes; `head`'s ranges index into them.
-    let headBytes: UnsafeRawBufferPointer
+    let method: UnsafeRawBufferPointer
+    let knownMethod: HTTPMethod
+    let scheme: RequestScheme
+    /// The request-target as sent (HTTP/1.1), or `:path` (HTTP/2).
+    let target: UnsafeRawBufferPointer
+    let targetForm: TargetForm
+    /// The path; an absolute-form target without one (`http://host`) means "/" (RFC 9110 §4.2.3).
+    let path: UnsafeRawBufferPointer
+    let query: UnsafeRawBufferPointer?
+    /// From an absolute-form target or `:authority`; Host is among `fields`.
+    let authority: UnsafeRawBufferPointer?
+    let version: HTTPVersion
+    let fields: FieldList
+    let framing: BodyFraming
+    /// Whether the client allows another request on the connection after this one.
+    let keepAlive: Bool
     /// The de-chunked body.
     let body: UnsafeRawBufferPointer
-    let trailers: [FieldLine]
-    let trailerBytes: UnsafeRawBufferPointer
-
-    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: headBytes[range]) }
-    var method: UnsafeRawBufferPointer { bytes(head.method) }
-    /// The path; an absolute-form target without one (`http://host`) means "/" (RFC 9110 §4.2.3).
-    var path: UnsafeRawBufferPointer {
-        head.path.isEmpty && head.targetForm == .absolute ? RequestView.rootPath : bytes(head.path)
-    }
+    let trailers: FieldList
 
     /// "/" with a lifetime of the process, for the path of an absolute-form target that has none.
     nonisolated(unsafe) static let rootPath: UnsafeRawBufferPointer = {
@@ -25,7 +53,6 @@ struct RequestView {
         storage[0] = 0x2F
         return UnsafeRawBufferPointer(storage)
     }()
-    var query: UnsafeRawBufferPointer? { head.query.map(bytes) }
 
     /// Compares the path with a literal without allocating.
     func pathEquals(_ literal: StaticString) -> Bool {
@@ -51,6 +78,29 @@ struct RequestView {
             if parts.first.map(String.init) == name { return parts.count > 1 ? parts[1] : "" }
         }
         return nil
+    }
+}
+
+extension RequestView {
+    /// The view of an HTTP/1.1 request: `head`'s ranges index into `headBytes`, the trailers' into
+    /// `trailerBytes`.
+    init(http1 head: RequestHead, headBytes: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer,
+         trailers: [FieldLine], trailerBytes: UnsafeRawBufferPointer, scheme: RequestScheme) {
+        func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: headBytes[range]) }
+        method = bytes(head.method)
+        knownMethod = head.knownMethod
+        self.scheme = scheme
+        target = bytes(head.target)
+        targetForm = head.targetForm
+        path = head.path.isEmpty && head.targetForm == .absolute ? RequestView.rootPath : bytes(head.path)
+        query = head.query.map(bytes)
+        authority = head.authority.map(bytes)
+        version = head.version
+        fields = FieldList(bytes: headBytes, lines: head.fields)
+        framing = head.framing
+        keepAlive = head.keepAlive
+        self.body = body
+        self.trailers = FieldList(bytes: trailerBytes, lines: trailers)
     }
 }
 
@@ -93,10 +143,10 @@ final class FileBody {
 /// Lets an application answer after `handle` returned (a timer, for /sleep). Answering twice, or
 /// after the connection closed, does nothing.
 struct PendingResponse {
-    fileprivate(set) weak var connection: Connection?
+    fileprivate(set) weak var connection: HTTP1Session?
     let sequence: UInt64
 
-    init(connection: Connection, sequence: UInt64) {
+    init(connection: HTTP1Session, sequence: UInt64) {
         self.connection = connection
         self.sequence = sequence
     }

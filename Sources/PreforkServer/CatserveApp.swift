@@ -36,7 +36,7 @@ final class CatserveApp: Application {
     }
 
     func prebuiltResponse(for request: RequestView) -> PrebuiltResponse? {
-        let method = request.head.knownMethod
+        let method = request.knownMethod
         guard method == .get || method == .head else { return nil }
         if request.pathEquals("/") { return homePage }
         if request.pathHasPrefix("/cats/") {
@@ -48,13 +48,13 @@ final class CatserveApp: Application {
     }
 
     func handle(_ request: RequestView, pending: PendingResponse) -> Response? {
-        if request.head.targetForm == .asterisk {
+        if request.targetForm == .asterisk {
             // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
             return Response(status: 200, headers: [("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH")])
         }
         if request.pathEquals("/echo") { return EchoView(request).response() }
         if request.pathEquals("/sleep") { return sleep(request, pending: pending) }
-        let method = request.head.knownMethod
+        let method = request.knownMethod
         if let staticFiles, let response = staticFiles.response(for: request) { return response }
         if request.pathHasPrefix("/cats/") && (method == .get || method == .head) {
             return .text(404, "no such cat: the cats are numbered 1 to \(Self.catNames.count)\n")
@@ -103,32 +103,28 @@ struct EchoView: Encodable {
     var keepAlive: Bool
 
     init(_ request: RequestView) {
-        let head = request.head
-        func text(_ range: Range<Int>) -> String { String(decoding: request.bytes(range), as: UTF8.self) }
         func field(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Field {
             let printable = value.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }
             return Field(name: String(decoding: name, as: UTF8.self),
                          value: printable ? String(decoding: value, as: UTF8.self) : nil,
                          valueBase64: printable ? nil : Data(value).base64EncodedString())
         }
-        method = text(head.method)
-        target = text(head.target)
-        targetForm = head.targetForm.rawValue
-        version = head.version.description
-        authority = head.authority.map(text)
-        headers = head.fields.map { field(request.bytes($0.name), request.bytes($0.value)) }
-        switch head.framing {
+        func fields(_ list: FieldList) -> [Field] { (0..<list.count).map { field(list.name($0), list.value($0)) } }
+        method = String(decoding: request.method, as: UTF8.self)
+        target = String(decoding: request.target, as: UTF8.self)
+        targetForm = request.targetForm.rawValue
+        version = request.version.description
+        authority = request.authority.map { String(decoding: $0, as: UTF8.self) }
+        headers = fields(request.fields)
+        switch request.framing {
         case .none: framing = "none"
         case .contentLength: framing = "content-length"
         case .chunked: framing = "chunked"
         }
         bodyLength = request.body.count
         bodySha256 = Self.sha256Hex(request.body)
-        trailers = request.trailers.map {
-            field(UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.name]),
-                  UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.value]))
-        }
-        keepAlive = head.keepAlive
+        trailers = fields(request.trailers)
+        keepAlive = request.keepAlive
     }
 
     static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {

@@ -44,7 +44,7 @@ extension StaticFiles {
         let path = String(decoding: request.path, as: UTF8.self)
         guard let mapping = mappings.first(where: { path == $0.prefix || path.hasPrefix($0.prefix == "/" ? "/" : $0.prefix + "/") })
         else { return nil }
-        let method = request.head.knownMethod
+        let method = request.knownMethod
         guard method == .get || method == .head else {
             var response = Response.text(405, "method not allowed\n")
             response.headers.append(("Allow", "GET, HEAD"))
@@ -67,7 +67,7 @@ extension StaticFiles {
         }
         let modified = info.st_mtim.tv_sec
         var headers: [(name: String, value: String)] = [("Last-Modified", Self.httpDate(modified))]
-        if let since = request.headValue("if-modified-since").flatMap(Self.parseHTTPDate), modified <= since {
+        if let since = request.fields.firstValue(named: "if-modified-since").flatMap(Self.parseHTTPDate), modified <= since {
             close(fd)
             return Response(status: 304, headers: headers)
         }
@@ -153,20 +153,5 @@ extension StaticFiles {
         parts.tm_min = minute
         parts.tm_sec = second
         return timegm(&parts)
-    }
-}
-
-extension RequestView {
-    /// The first value of a header field, case-insensitive name, as text.
-    func headValue(_ lowercaseName: String) -> String? {
-        let wanted = Array(lowercaseName.utf8)
-        for field in head.fields {
-            let name = bytes(field.name)
-            guard name.count == wanted.count else { continue }
-            if zip(name, wanted).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }) {
-                return String(decoding: bytes(field.value), as: UTF8.self)
-            }
-        }
-        return nil
     }
 }

@@ -46,7 +46,9 @@ final class Worker {
     let application: Application
     private var listenerFD: Int32
     private let control: ControlChannel
-    private var connections: [Int32: Connection] = [:]
+    private var connections: [Int32: ServerSession] = [:]
+    /// Buffers lent to sessions while a request is in progress (idle connections hold none).
+    let bufferPool: HTTP1BufferPool
     private(set) var date = HTTPDate()
     /// `X-Worker: <id>/<pid>/<generation>` (every response carries it).
     let workerHeaderLine: [UInt8]
@@ -79,6 +81,7 @@ final class Worker {
         }
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
+        bufferPool = HTTP1BufferPool(parserLimits: settings.limits)
         workerHeaderLine = Array("X-Worker: \(settings.id)/\(getpid())/\(settings.generation)\r\n".utf8)
         var logger = Logger(label: "cathammer.worker")
         logger[metadataKey: "worker"] = "\(settings.id)/\(getpid())/\(settings.generation)"
@@ -163,7 +166,7 @@ final class Worker {
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let connection = Connection(fd: fd, worker: self, now: loop.now)
+            let connection = HTTP1Session(transport: .plain(PlainTransport(fd: fd)), worker: self, now: loop.now)
             connections[fd] = connection
             scoreboard?.noteAccept()
             connection.start()
@@ -179,7 +182,7 @@ final class Worker {
         }
     }
 
-    func connectionClosed(_ connection: Connection) {
+    func connectionClosed(_ connection: ServerSession) {
         connections[connection.fd] = nil
         if retiring {
             if connections.isEmpty { loop.stop() }

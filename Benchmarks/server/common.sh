@@ -1,0 +1,53 @@
+# Shared by the server benchmarks: ports, readiness, cleanup of what the script started, and the
+# nginx peer's configuration (the same `return 200` body as cathammer's /cats/1).
+# shellcheck shell=bash
+work=$(mktemp -d /tmp/cathammer-bench.XXXXXX)
+started=()
+body='{"id":1,"name":"Tom","color":"grey","lives":9}'
+
+cleanup() {
+  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_for_port() {
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# Writes $work/nginx/nginx.conf: PORT WORKERS WORKER_CONNECTIONS [extra http-level directives]
+write_nginx_conf() {
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes $2;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections $3; }
+http {
+  access_log off;
+  ${4:-}
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$1 backlog=1024;
+    location / { default_type application/json; return 200 '$body\n'; }
+  }
+}
+CONF
+}
