@@ -6,8 +6,15 @@
 set -euo pipefail
 counts=${BENCH_IDLE_COUNTS:-1000 10000}
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
-# Both servers and the client hold one descriptor per connection.
-ulimit -n 65536
+# Both servers and the client hold one descriptor per connection: raise the soft limit as far as
+# the hard one allows, and refuse counts that cannot fit.
+ulimit -n "$(ulimit -Hn)"
+for count in $counts; do
+  if [ $((count + 200)) -gt "$(ulimit -n)" ]; then
+    echo "bench-memory: $count connections need more descriptors than the limit $(ulimit -n)" >&2
+    exit 2
+  fi
+done
 
 source "$(dirname "$0")/common.sh"
 

@@ -31,7 +31,7 @@ write_nginx_conf() {
   mkdir -p "$work/nginx"
   cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes $2;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile $(ulimit -n);
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log;

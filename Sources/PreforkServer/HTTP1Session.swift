@@ -287,14 +287,7 @@ final class HTTP1Session: ServerSession {
     private func queue(_ response: Response, _ buffers: HTTP1Buffers) {
         let closeAfter = responseCloses()
         appendCommonHeaders(status: response.status, closeAfter: closeAfter, to: &buffers.output)
-        for (name, value) in response.headers {
-            buffers.output.append(contentsOf: name.utf8)
-            buffers.output.append(0x3A)
-            buffers.output.append(0x20)
-            buffers.output.append(contentsOf: value.utf8)
-            buffers.output.append(0x0D)
-            buffers.output.append(0x0A)
-        }
+        for (name, value) in response.headers { ResponseEncoder.appendHeader(name, value, to: &buffers.output) }
         // 1xx, 204 and 304 carry no content and no Content-Length of their own (RFC 9110 §8.6).
         let bodyless = response.status == 204 || response.status == 304 || response.status < 200
         if !bodyless { ResponseEncoder.appendContentLength(response.file?.length ?? response.body.count, to: &buffers.output) }

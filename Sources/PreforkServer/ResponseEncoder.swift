@@ -74,11 +74,13 @@ enum ResponseEncoder {
         out.append(0x0A)
     }
 
-    static func appendHeader(_ name: StaticString, _ value: some Sequence<UInt8>, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    /// A field an application put in its response (names and values of its own making, never
+    /// copied from a request, so no CR or LF can reach the wire through them).
+    static func appendHeader(_ name: String, _ value: String, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
         out.append(0x3A)
         out.append(0x20)
-        out.append(contentsOf: value)
+        out.append(contentsOf: value.utf8)
         out.append(0x0D)
         out.append(0x0A)
     }
