@@ -12,15 +12,17 @@ public struct HPACKEncoder: Sendable {
     private var pendingSmallest: Int?
     private var pendingFinal: Int?
 
-    public init(maxTableSize: Int = 4096, policy: HPACKIndexingPolicy = .standard,
+    /// `peerHeaderTableSize` is the peer decoder's SETTINGS_HEADER_TABLE_SIZE as this side knows it
+    /// (4096 until the peer's SETTINGS arrive, RFC 9113 §6.5.2). A smaller own limit is announced
+    /// at the start of the first block.
+    public init(maxTableSize: Int = 4096, peerHeaderTableSize: Int = 4096, policy: HPACKIndexingPolicy = .standard,
                 huffman: HPACKHuffmanChoice = .whenShorter) {
         ownLimit = maxTableSize
         self.policy = policy
         self.huffman = huffman
-        // The peer's decoder starts at 4096 (RFC 9113 §6.5.2); a smaller own limit is announced.
-        let initial = min(maxTableSize, 4096)
+        let initial = min(maxTableSize, peerHeaderTableSize)
         table = HPACKDynamicTable(capacity: maxTableSize, maxSize: initial)
-        if initial != 4096 {
+        if initial != peerHeaderTableSize {
             pendingSmallest = initial
             pendingFinal = initial
         }

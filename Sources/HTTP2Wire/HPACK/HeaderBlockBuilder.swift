@@ -36,9 +36,11 @@ public struct HeaderBlockBuilder: Sendable {
         public init(stringLiteral value: String) { self = .raw(Array(value.utf8)) }
     }
 
-    public enum Name: Sendable {
+    public enum Name: Sendable, ExpressibleByStringLiteral {
         case index(Int)
         case literal(StringForm)
+
+        public init(stringLiteral value: String) { self = .literal(.raw(Array(value.utf8))) }
     }
 
     public private(set) var bytes: [UInt8] = []
