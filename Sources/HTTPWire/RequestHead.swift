@@ -29,8 +29,16 @@ public struct RequestHead: Sendable, Equatable {
 public enum HTTPVersion: Sendable, Equatable, CustomStringConvertible {
     case http10
     case http11
+    /// A request that arrived over HTTP/2 (RFC 9113), mapped onto the same request model.
+    case http2
 
-    public var description: String { self == .http10 ? "HTTP/1.0" : "HTTP/1.1" }
+    public var description: String {
+        switch self {
+        case .http10: return "HTTP/1.0"
+        case .http11: return "HTTP/1.1"
+        case .http2: return "HTTP/2"
+        }
+    }
 }
 
 public enum TargetForm: String, Sendable, Equatable {

@@ -1,6 +1,6 @@
 /// The URI grammar (RFC 3986) as far as HTTP request targets and Host use it (RFC 9110 §4, §7.2).
-enum URISyntax {
-    enum AuthorityCheck: Equatable {
+public enum URISyntax {
+    public enum AuthorityCheck: Equatable, Sendable {
         case valid
         case empty
         case userinfo
@@ -10,7 +10,7 @@ enum URISyntax {
     /// `uri-host [ ":" port ]`. Stricter than RFC 3986 on purpose: a reg-name may hold only unreserved
     /// characters and percent-escapes (sub-delims such as ',' or ';' name no real host and let a
     /// front-end and a back-end disagree on where the value ends); an empty port is refused too.
-    static func checkAuthority(_ bytes: UnsafeRawBufferPointer, portRequired: Bool) -> AuthorityCheck {
+    public static func checkAuthority(_ bytes: UnsafeRawBufferPointer, portRequired: Bool) -> AuthorityCheck {
         guard !bytes.isEmpty else { return .empty }
         var hostEnd: Int
         if bytes[0] == ASCII.leftBracket {
@@ -147,7 +147,7 @@ enum URISyntax {
 
     /// `absolute-path [ "?" query ]` (or path-abempty after an authority): pchar, "/", "?" and
     /// well-formed percent-escapes. Returns the query's range when there is one.
-    static func checkPathAndQuery(_ bytes: UnsafeRawBufferPointer, from start: Int)
+    public static func checkPathAndQuery(_ bytes: UnsafeRawBufferPointer, from start: Int)
         -> (valid: Bool, queryStart: Int?)
     {
         let table = ByteClass.table
