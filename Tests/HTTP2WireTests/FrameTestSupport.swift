@@ -31,6 +31,14 @@ enum FrameBytes {
 }
 
 enum FrameRecorder {
+    /// Short byte strings in full; long ones by length and FNV-1a hash, so that recording stays cheap.
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard bytes.count > 32 else { return "\(Array(bytes))" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "\(bytes.count) bytes #\(String(hash, radix: 16))"
+    }
+
     static func describe(_ event: HTTP2FrameEvent) -> String? {
         switch event {
         case .needMore:
@@ -39,7 +47,7 @@ enum FrameRecorder {
             let s = frame.streamID
             switch frame.content {
             case .data(let data, let endStream):
-                return "DATA s=\(s) es=\(endStream) length=\(frame.header.length) data=\(Array(data))"
+                return "DATA s=\(s) es=\(endStream) length=\(frame.header.length) data=\(text(data))"
             case .priority(let p):
                 return "PRIORITY s=\(s) dependency=\(p.dependency) exclusive=\(p.exclusive) weight=\(p.weight)"
             case .rstStream(let code):
@@ -51,17 +59,17 @@ enum FrameRecorder {
             case .ping(let opaque, let ack):
                 return "PING \(String(opaque, radix: 16)) ack=\(ack)"
             case .goAway(let last, let code, let debug):
-                return "GOAWAY last=\(last) \(code.name) debug=\(Array(debug))"
+                return "GOAWAY last=\(last) \(code.name) debug=\(text(debug))"
             case .windowUpdate(let increment):
                 return "WINDOW_UPDATE s=\(s) +\(increment)"
             case .unknown:
-                return "UNKNOWN type=\(frame.header.type.rawValue) s=\(s) payload=\(Array(frame.payload))"
+                return "UNKNOWN type=\(frame.header.type.rawValue) s=\(s) payload=\(text(frame.payload))"
             }
         case .headerBlock(let block):
             var text = "\(block.kind == .headers ? "HEADERS" : "PUSH_PROMISE") s=\(block.streamID) es=\(block.endStream)"
             if let p = block.priority { text += " priority=\(p.dependency)/\(p.exclusive)/\(p.weight)" }
             if block.kind == .pushPromise { text += " promised=\(block.promisedStreamID)" }
-            text += " continuations=\(block.continuationFrames) block=\(Array(block.fieldBlock))"
+            text += " continuations=\(block.continuationFrames) block=\(FrameRecorder.text(block.fieldBlock))"
             if let error = block.streamError { text += " stream-error=\(error.code.name) \(error.reason)" }
             return text
         case .streamError(let violation, let header):
