@@ -384,6 +384,10 @@ final class FrameParserTests: XCTestCase {
         XCTAssertTrue(parser.isBetweenFrames)
         _ = FrameRecorder.record(B.raw(1, stream: 1, [0x82]), parser: &parser)
         XCTAssertFalse(parser.isBetweenFrames, "a field block is open")
+        XCTAssertTrue(parser.isInsideHeaderBlock)
+        _ = FrameRecorder.record(B.raw(9, flags: 4, stream: 1, [0x84]), parser: &parser)
+        XCTAssertFalse(parser.isInsideHeaderBlock)
+        XCTAssertTrue(parser.isBetweenFrames)
     }
 
     func testEmptyChunksAndEmptyFramesAreFine() {

@@ -63,6 +63,10 @@ public struct HTTP2FrameParser: Sendable {
         return false
     }
 
+    /// True while a field block waits for its CONTINUATION frames: the time a server should bound with
+    /// a deadline, since the limits on size and frame count do not stop a slow trickle.
+    public var isInsideHeaderBlock: Bool { assembler.isAssembling }
+
     /// Calls `handle` for every event the chunk completes, until the chunk is used up or the connection
     /// fails. Returns the connection error, if any.
     @discardableResult
