@@ -242,11 +242,13 @@ public final class Master {
 
     // MARK: - Worker events
 
-    func workerSaid(_ message: String, pid: Int32) {
-        if message.hasPrefix("RECYCLE") {
-            recycle(pid, reason: String(message.dropFirst("RECYCLE".count)).trimmingWhitespace())
-        }
-        if message.hasPrefix("READY") {
+    func workerSaid(_ message: ControlMessage, pid: Int32) {
+        switch message {
+        case .recycle(let reason):
+            recycle(pid, reason: reason.rawValue)
+        case .retire, .stop, .quit:
+            logger.warning("worker \(pid) said \(message.wireText), which is for workers")
+        case .ready:
             table.markReady(pid: pid)
             if let replaced = replacements.removeValue(forKey: pid) {
                 recycles += 1
@@ -258,7 +260,7 @@ public final class Master {
                 roll = current
                 perform(steps)
             }
-            if stopping != nil { sendControl(to: pid, stopping == .fast ? "QUIT" : "STOP") }
+            if stopping != nil { sendControl(to: pid, stopping == .fast ? .quit : .stop) }
             if !announcedReady && table.readyCount >= config.processes {
                 announcedReady = true
                 logger.info("master \(getpid()): \(table.readyCount) workers ready on port \(port)")
@@ -361,7 +363,7 @@ public final class Master {
         if stopping == .fast { return }
         stopping = mode
         logger.info("master \(getpid()): \(mode == .graceful ? "graceful" : "fast") stop")
-        for entry in table.entries { sendControl(to: entry.pid, mode == .graceful ? "STOP" : "QUIT") }
+        for entry in table.entries { sendControl(to: entry.pid, mode == .graceful ? .stop : .quit) }
         let mercy = mode == .graceful ? Int(config.mercy * 1000) : 2000
         stopDeadlineTimer = CallbackTimer(loop: loop, after: mercy) { [weak self] in self?.killRemaining() }
         if table.isEmpty { loop.stop() }
@@ -390,7 +392,8 @@ final class MasterControlHandler: EventHandler {
     func handleEvents(_ events: UInt32, loop: EventLoop) {
         while true {
             switch channel.receive() {
-            case .message(let text): master.workerSaid(text, pid: pid)
+            case .message(let message): master.workerSaid(message, pid: pid)
+            case .undecodable(let error): master.logger.warning("worker \(pid) said something undecodable: \(error)")
             case .closed:
                 master.channelClosed(pid: pid, fd: channel.fd)
                 return

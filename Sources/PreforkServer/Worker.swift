@@ -96,7 +96,7 @@ final class Worker {
         startListening()
         scoreboard?.begin(pid: getpid(), generation: config.generation)
         scoreboard?.update(wakeups: 0, connections: 0, sampleResources: true)
-        control.send("READY \(getpid())")
+        control.send(.ready)
         loop.run { [unowned self] in
             let newSecond = self.date.refresh()
             self.scoreboard?.update(wakeups: self.loop.wakeups, connections: self.connections.count,
@@ -207,12 +207,12 @@ final class Worker {
         loop.stop()
     }
 
-    fileprivate func handleControl(_ message: String) {
+    fileprivate func handleControl(_ message: ControlMessage) {
         switch message {
-        case "RETIRE": retire(grace: config.retireIdleGrace)
-        case "STOP": retire(grace: 0)
-        case "QUIT": stopImmediately()
-        default: logger.warning("unknown control message '\(message)'")
+        case .retire: retire(grace: config.retireIdleGrace)
+        case .stop: retire(grace: 0)
+        case .quit: stopImmediately()
+        case .ready, .recycle: logger.warning("control message \(message.wireText) is for the master, not a worker")
         }
     }
 
@@ -231,7 +231,7 @@ final class Worker {
         if config.maxRequests > 0 && requestsServed >= config.maxRequests && !askedForReplacement && !retiring {
             // Keep serving: the master retires this worker once the replacement is READY.
             askedForReplacement = true
-            control.send("RECYCLE max-requests")
+            control.send(.recycle(reason: .maxRequests))
         }
     }
 
@@ -273,8 +273,10 @@ private final class ControlHandler: EventHandler {
     func handleEvents(_ events: UInt32, loop: EventLoop) {
         while true {
             switch channel.receive() {
-            case .message(let text):
-                worker.handleControl(text)
+            case .message(let message):
+                worker.handleControl(message)
+            case .undecodable(let error):
+                worker.logger.warning("master said something undecodable: \(error)")
             case .closed:
                 loop.unregister(channel.fd)
                 worker.masterGone()
