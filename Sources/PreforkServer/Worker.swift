@@ -55,13 +55,12 @@ final class Worker {
 
     private var listening = false
     private var acceptsSinceRegistration = 0
-    private var retiring = false
+    private var retirement = WorkerRetirement()
     private var listenerHandler: ListenerHandler!
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
     private var resumeTimer: CallbackTimer?
     private var requestsServed = 0
-    private var askedForReplacement = false
     let logger: Logger
     private let accessLogger = Logger(label: "cathammer.access")
 
@@ -109,7 +108,7 @@ final class Worker {
     // MARK: - Accepting
 
     private func startListening() {
-        guard !listening, !retiring, connections.count < config.maxConnections else { return }
+        guard !listening, retirement.acceptsConnections, connections.count < config.maxConnections else { return }
         // EPOLLEXCLUSIVE wakes one waiting worker per connection instead of all of them (the herd).
         let events = EPOLLIN.rawValue | (config.acceptMode == .exclusive ? EPOLLEXCLUSIVE.rawValue : 0)
         do {
@@ -142,7 +141,7 @@ final class Worker {
         }
         defer { acceptLock?.unlock() }
         for _ in 0..<config.acceptBatch {
-            guard !retiring, connections.count < config.maxConnections else { break }
+            guard retirement.acceptsConnections, connections.count < config.maxConnections else { break }
             let fd = linux_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 switch errno {
@@ -181,44 +180,45 @@ final class Worker {
 
     func connectionClosed(_ connection: Connection) {
         connections[connection.fd] = nil
-        if retiring {
-            if connections.isEmpty { loop.stop() }
-        } else if !listening {
-            startListening()
-        }
+        if connections.isEmpty { handle(.connectionsDrained) }
+        if !listening { startListening() }
     }
 
     // MARK: - Retiring and stopping
 
-    /// Stop accepting, finish what was accepted, exit when no connection is left. `grace` bounds
-    /// how long an idle keep-alive connection is kept for the client's next request.
-    func retire(grace: UInt64) {
-        guard !retiring else { return }
-        retiring = true
-        scoreboard?.setState(.retiring)
-        stopListening()
-        // Only this process's copy: the master keeps the listening socket open (never shutdown()).
-        close(listenerFD)
-        for connection in Array(connections.values) { connection.retire(grace: grace) }
-        if connections.isEmpty { loop.stop() }
-    }
-
-    func stopImmediately() {
-        loop.stop()
+    /// Carries out what `WorkerRetirement` decides for `event`.
+    fileprivate func handle(_ event: WorkerRetirement.Event) {
+        for action in retirement.handle(event) {
+            switch action {
+            case .askForReplacement(let reason):
+                control.send(.recycle(reason: reason))
+            case .stopAccepting:
+                scoreboard?.setState(.retiring)
+                stopListening()
+                // Only this process's copy: the master keeps the listening socket open (never shutdown()).
+                close(listenerFD)
+            case .retireConnections(let grace):
+                for connection in Array(connections.values) { connection.retire(grace: grace) }
+                // Idle connections may have closed just now; with none open there is no close left to report it.
+                if connections.isEmpty { handle(.connectionsDrained) }
+            case .exit:
+                loop.stop()
+            }
+        }
     }
 
     fileprivate func handleControl(_ message: ControlMessage) {
         switch message {
-        case .retire: retire(grace: config.retireIdleGrace)
-        case .stop: retire(grace: 0)
-        case .quit: stopImmediately()
+        case .retire: handle(.retire(grace: config.retireIdleGrace))
+        case .stop: handle(.stop)
+        case .quit: handle(.quit)
         case .ready, .recycle: logger.warning("control message \(message.wireText) is for the master, not a worker")
         }
     }
 
     fileprivate func masterGone() {
         // The master died or was replaced without handing us over: drain rather than run orphaned.
-        retire(grace: 0)
+        handle(.stop)
     }
 
     // MARK: - Bookkeeping for the scoreboard
@@ -228,11 +228,7 @@ final class Worker {
     func requestFinished() {
         scoreboard?.requestFinished()
         requestsServed += 1
-        if config.maxRequests > 0 && requestsServed >= config.maxRequests && !askedForReplacement && !retiring {
-            // Keep serving: the master retires this worker once the replacement is READY.
-            askedForReplacement = true
-            control.send(.recycle(reason: .maxRequests))
-        }
+        if config.maxRequests > 0 && requestsServed == config.maxRequests { handle(.limitReached(.maxRequests)) }
     }
 
     /// `--access-log` and `--memory-report`: off by default, they cost a log line per request.
@@ -307,8 +303,8 @@ private final class SignalHandler: EventHandler {
         var info = signalfd_siginfo()
         while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
             switch Int32(info.ssi_signo) {
-            case SIGTERM: worker.retire(grace: 0)
-            default: worker.stopImmediately()
+            case SIGTERM: worker.handle(.stop)
+            default: worker.handle(.quit)
             }
         }
     }
