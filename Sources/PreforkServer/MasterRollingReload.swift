@@ -6,7 +6,7 @@ import Logging
 extension Master {
     /// SIGHUP: re-read the configuration and roll a new generation in, one slot at a time.
     func requestReload() {
-        guard stopping == nil else { return }
+        guard shutdown.isRunning else { return }
         if roll != nil {
             rollPending = true
             return
