@@ -1,10 +1,12 @@
 import Glibc
 
-/// The master↔worker channel: a SOCK_SEQPACKET socketpair, one short text message per packet, so
+/// The master↔worker channel: a SOCK_SEQPACKET socketpair, one `ControlMessage` per packet, so
 /// no framing code is needed and a closed peer reads as EOF (the worker notices its master died).
 struct ControlChannel {
     enum Received: Equatable {
-        case message(String)
+        case message(ControlMessage)
+        /// A packet that decodes to no message: the receiver logs it and reads on.
+        case undecodable(ControlMessageDecodeError)
         case closed
         case wouldBlock
     }
@@ -20,15 +22,21 @@ struct ControlChannel {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)
+    func send(_ message: ControlMessage) -> Bool {
+        var bytes = message.wireBytes
         return bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
     func receive() -> Received {
         var buffer = [UInt8](repeating: 0, count: 512)
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count > 0 { return .message(String(decoding: buffer[0..<count], as: UTF8.self)) }
+        if count > 0 {
+            do throws(ControlMessageDecodeError) {
+                return .message(try ControlMessage(wire: buffer[0..<count]))
+            } catch {
+                return .undecodable(error)
+            }
+        }
         if count == 0 { return .closed }
         return errno == EAGAIN || errno == EINTR ? .wouldBlock : .closed
     }

@@ -24,8 +24,7 @@ public final class Master {
     var channelHandlers: [Int32: MasterControlHandler] = [:]
     var signalFD: Int32 = -1
     var signalHandler: MasterSignalHandler!
-    var stopping: StopMode?
-    var stopDeadlineTimer: CallbackTimer?
+    var shutdown = MasterShutdown()
     let logger: Logger
     var onReady: ((UInt16) -> Void)?
     var announcedReady = false
@@ -39,11 +38,10 @@ public final class Master {
     /// Scoreboard slots not in use (each worker process has its own).
     var freeScoreboardSlots: [Int] = []
     var respawnCounts: [Int: Int] = [:]
-    /// Replacement pid → the worker it replaces (max-requests, lifetime, RSS recycling).
-    var replacements: [Int32: Int32] = [:]
+    var recycling = WorkerRecycling()
     var recycles = 0
+    var harakiri = Harakiri()
     var harakiriKills = 0
-    var harakiriVictims: Set<Int32> = []
     var watchdog: CallbackTimer?
     var fifo: MasterFIFO?
     /// `--accept lock`: shared by every worker, handed over at fd 6.
@@ -52,8 +50,6 @@ public final class Master {
     var statsServer: StatsServer?
     public var statsPort: UInt16? { statsServer?.port }
     let startedAt = MonotonicClock.now()
-
-    enum StopMode { case graceful, fast }
 
     public init(config: ServerConfig, executable: String, workerArguments: [String],
                 logger: Logger = Logger(label: "cathammer.master"),
@@ -195,7 +191,7 @@ public final class Master {
         } catch {
             logger.error("cannot spawn worker \(slot + 1): \(error); retrying in 1 s")
             CallbackTimer(loop: loop, after: 1000) { [weak self] in
-                guard let self, self.stopping == nil else { return }
+                guard let self, self.shutdown.isRunning else { return }
                 self.respawn(slot: slot, generation: generation)
             }
         }
@@ -242,23 +238,23 @@ public final class Master {
 
     // MARK: - Worker events
 
-    func workerSaid(_ message: String, pid: Int32) {
-        if message.hasPrefix("RECYCLE") {
-            recycle(pid, reason: String(message.dropFirst("RECYCLE".count)).trimmingWhitespace())
-        }
-        if message.hasPrefix("READY") {
+    func workerSaid(_ message: ControlMessage, pid: Int32) {
+        switch message {
+        case .recycle(let reason):
+            recycle(pid, reason: reason)
+        case .retire, .stop, .quit:
+            logger.warning("worker \(pid) said \(message.wireText), which is for workers")
+        case .ready:
             table.markReady(pid: pid)
-            if let replaced = replacements.removeValue(forKey: pid) {
-                recycles += 1
-                logger.info("worker \(pid) replaces \(replaced): retiring \(replaced)")
-                retire(replaced)
+            if let replaced = recycling.replaced(bySuccessor: pid) {
+                perform(recycling.handle(.successorReady, old: replaced), old: replaced)
             }
             if var current = roll {
                 let steps = current.ready(pid: pid)
                 roll = current
                 perform(steps)
             }
-            if stopping != nil { sendControl(to: pid, stopping == .fast ? "QUIT" : "STOP") }
+            perform(shutdown.handle(.workerReady(pid: pid)))
             if !announcedReady && table.readyCount >= config.processes {
                 announcedReady = true
                 logger.info("master \(getpid()): \(table.readyCount) workers ready on port \(port)")
@@ -280,16 +276,16 @@ public final class Master {
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { break }
             let how = status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "killed by signal \(status & 0x7F)"
-            harakiriVictims.remove(pid)
+            _ = harakiri.handle(.reaped, pid: pid)
             if let entry = table.entry(pid: pid) {
                 scoreboard.slot(entry.scoreboardIndex).setState(.empty)
                 freeScoreboardSlots.append(entry.scoreboardIndex)
             }
-            if let replaced = replacements.removeValue(forKey: pid) {
-                // A replacement died before READY: the old worker keeps serving; try again shortly.
+            if let replaced = recycling.replaced(bySuccessor: pid) {
+                // The old worker keeps serving meanwhile.
                 table.remove(pid: pid)
                 logger.warning("replacement for \(replaced) (pid \(pid)) \(how) before READY; retrying in 1 s")
-                CallbackTimer(loop: loop, after: 1000) { [weak self] in self?.recycle(replaced, reason: "retry") }
+                perform(recycling.handle(.successorExited, old: replaced), old: replaced)
                 continue
             }
             if var current = roll, case .waitingForReady(_, pid?) = current.phase {
@@ -300,9 +296,15 @@ public final class Master {
                 perform(steps)
                 continue
             }
-            switch table.exited(pid: pid, now: MonotonicClock.now(), stopping: stopping != nil) {
+            let recycled = recycling.handle(.oldExited, old: pid)
+            perform(recycled, old: pid)
+            if recycled == [.successorFillsSlot] {
+                logger.warning("worker \(pid) \(how) while its replacement was starting; the replacement takes its slot")
+                continue
+            }
+            switch table.exited(pid: pid, now: MonotonicClock.now(), stopping: !shutdown.isRunning) {
             case .nothing:
-                if stopping == nil { logger.info("worker \(pid) \(how)") }
+                if shutdown.isRunning { logger.info("worker \(pid) \(how)") }
             case .respawn(let slot, let generation, let delay):
                 logger.warning("worker \(slot + 1) (pid \(pid)) \(how); respawning\(delay > 0 ? " after \(delay / 1_000_000) ms" : "")")
                 respawnCounts[slot, default: 0] += 1
@@ -310,13 +312,13 @@ public final class Master {
                     respawn(slot: slot, generation: generation)
                 } else {
                     CallbackTimer(loop: loop, after: Int(delay / 1_000_000)) { [weak self] in
-                        guard let self, self.stopping == nil else { return }
+                        guard let self, self.shutdown.isRunning else { return }
                         self.respawn(slot: slot, generation: generation)
                     }
                 }
             }
         }
-        if stopping != nil && table.isEmpty { loop.stop() }
+        if table.isEmpty { perform(shutdown.handle(.workersGone)) }
     }
 
     // MARK: - Signals
@@ -357,21 +359,37 @@ public final class Master {
 
     /// Graceful: workers stop accepting, finish in-flight requests, exit; the master waits up to the
     /// mercy, then kills what is left (each kill is reported). Fast: workers exit at once.
-    func stop(_ mode: StopMode) {
-        if stopping == .fast { return }
-        stopping = mode
-        logger.info("master \(getpid()): \(mode == .graceful ? "graceful" : "fast") stop")
-        for entry in table.entries { sendControl(to: entry.pid, mode == .graceful ? "STOP" : "QUIT") }
-        let mercy = mode == .graceful ? Int(config.mercy * 1000) : 2000
-        stopDeadlineTimer = CallbackTimer(loop: loop, after: mercy) { [weak self] in self?.killRemaining() }
-        if table.isEmpty { loop.stop() }
+    func stop(_ mode: MasterShutdown.Mode) {
+        perform(shutdown.handle(.stop(mode)))
+        if table.isEmpty { perform(shutdown.handle(.workersGone)) }
     }
 
-    func killRemaining() {
-        for entry in table.entries {
-            logger.error("worker \(entry.slot + 1) (pid \(entry.pid)) did not stop in time: SIGKILL (forced kill)")
-            forcedKills += 1
-            kill(entry.pid, SIGKILL)
+    /// How long a fast stop waits for workers told to QUIT before killing them.
+    static let fastStopDeadlineMilliseconds = 2000
+
+    func perform(_ actions: [MasterShutdown.Action]) {
+        for action in actions {
+            switch action {
+            case .tellEveryWorker(let message):
+                logger.info("master \(getpid()): \(message == .stop ? "graceful" : "fast") stop")
+                for entry in table.entries { sendControl(to: entry.pid, message) }
+            case .tell(let pid, let message):
+                sendControl(to: pid, message)
+            case .armDeadline(let mode):
+                let milliseconds = mode == .graceful ? Int(config.mercy * 1000) : Self.fastStopDeadlineMilliseconds
+                CallbackTimer(loop: loop, after: milliseconds) { [weak self] in
+                    guard let self else { return }
+                    self.perform(self.shutdown.handle(.deadlinePassed))
+                }
+            case .killRemaining:
+                for entry in table.entries {
+                    logger.error("worker \(entry.slot + 1) (pid \(entry.pid)) did not stop in time: SIGKILL (forced kill)")
+                    forcedKills += 1
+                    kill(entry.pid, SIGKILL)
+                }
+            case .endLoop:
+                loop.stop()
+            }
         }
     }
 }
@@ -390,7 +408,8 @@ final class MasterControlHandler: EventHandler {
     func handleEvents(_ events: UInt32, loop: EventLoop) {
         while true {
             switch channel.receive() {
-            case .message(let text): master.workerSaid(text, pid: pid)
+            case .message(let message): master.workerSaid(message, pid: pid)
+            case .undecodable(let error): master.logger.warning("worker \(pid) said something undecodable: \(error)")
             case .closed:
                 master.channelClosed(pid: pid, fd: channel.fd)
                 return

@@ -6,16 +6,52 @@ import Logging
 /// SIGTTIN / SIGTTOU, and the master FIFO's commands.
 extension Master {
     /// Replaces one worker: spawn its successor in the same slot, retire it once the successor is READY.
-    func recycle(_ pid: Int32, reason: String) {
-        guard stopping == nil, roll == nil, let entry = table.entry(pid: pid), entry.state == .ready,
-              !replacements.values.contains(pid)
-        else { return }
-        do {
-            let successor = try spawn(slot: entry.slot, generation: entry.generation)
-            replacements[successor] = pid
-            logger.info("recycling worker \(entry.slot + 1) (pid \(pid)): \(reason)")
-        } catch {
-            logger.error("cannot spawn a replacement for \(pid): \(error)")
+    func recycle(_ pid: Int32, reason: RecycleReason) {
+        perform(recycling.handle(.requested(reason, allowed: mayRecycle(pid)), old: pid), old: pid)
+    }
+
+    /// No stop and no roll under way (either replaces or ends every worker anyway), and the worker is READY.
+    func mayRecycle(_ pid: Int32) -> Bool {
+        shutdown.isRunning && roll == nil && table.entry(pid: pid)?.state == .ready
+    }
+
+    func perform(_ actions: [WorkerRecycling.Action], old pid: Int32) {
+        for action in actions {
+            switch action {
+            case .spawnReplacement(let reason):
+                guard let entry = table.entry(pid: pid) else {
+                    assertionFailure("recycling pid \(pid), which the worker table does not list")
+                    perform(recycling.handle(.spawnFailed, old: pid), old: pid)
+                    continue
+                }
+                do {
+                    let successor = try spawn(slot: entry.slot, generation: entry.generation)
+                    logger.info("recycling worker \(entry.slot + 1) (pid \(pid)): \(describe(reason))")
+                    perform(recycling.handle(.spawned(successor: successor), old: pid), old: pid)
+                } catch {
+                    logger.error("cannot spawn a replacement for \(pid): \(error)")
+                    perform(recycling.handle(.spawnFailed, old: pid), old: pid)
+                }
+            case .retireOld(let successor):
+                recycles += 1
+                logger.info("worker \(successor) replaces \(pid): retiring \(pid)")
+                retire(pid)
+            case .scheduleRetry:
+                CallbackTimer(loop: loop, after: 1000) { [weak self] in
+                    guard let self else { return }
+                    self.perform(self.recycling.handle(.retryDue(allowed: self.mayRecycle(pid)), old: pid), old: pid)
+                }
+            case .successorFillsSlot:
+                table.remove(pid: pid)
+            }
+        }
+    }
+
+    private func describe(_ reason: RecycleReason) -> String {
+        switch reason {
+        case .maxRequests: return "served its max-requests"
+        case .lifetime: return "older than \(config.maxWorkerLifetime) s"
+        case .memory: return "resident memory above \(config.reloadOnRSS) MiB"
         }
     }
 
@@ -33,19 +69,21 @@ extension Master {
         for entry in table.entries {
             let board = scoreboard.slot(entry.scoreboardIndex)
             let busySince = UInt64(max(0, board.load(.busySince)))
-            if config.harakiri > 0, busySince > 0, now > busySince, !harakiriVictims.contains(entry.pid),
+            if config.harakiri > 0, busySince > 0, now > busySince,
                now - busySince > MonotonicClock.nanoseconds(seconds: config.harakiri) {
-                harakiriKills += 1
-                harakiriVictims.insert(entry.pid)
-                logger.error("harakiri: worker \(entry.slot + 1) (pid \(entry.pid)) has run one request for more than \(config.harakiri) s: SIGKILL")
-                kill(entry.pid, SIGKILL)
+                // A worker stuck this long is killed, not recycled: it could not retire anyway.
+                for case .kill in harakiri.handle(.busyTooLong, pid: entry.pid) {
+                    harakiriKills += 1
+                    logger.error("harakiri: worker \(entry.slot + 1) (pid \(entry.pid)) has run one request for more than \(config.harakiri) s: SIGKILL")
+                    kill(entry.pid, SIGKILL)
+                }
                 continue
             }
             guard entry.state == .ready else { continue }
             if config.maxWorkerLifetime > 0, now - entry.spawnedAt > MonotonicClock.nanoseconds(seconds: config.maxWorkerLifetime) {
-                recycle(entry.pid, reason: "older than \(config.maxWorkerLifetime) s")
+                recycle(entry.pid, reason: .lifetime)
             } else if config.reloadOnRSS > 0, board.load(.rssBytes) > config.reloadOnRSS * 1_048_576 {
-                recycle(entry.pid, reason: "resident memory above \(config.reloadOnRSS) MiB")
+                recycle(entry.pid, reason: .memory)
             }
         }
     }
@@ -65,7 +103,7 @@ extension Master {
 
     /// SIGTTIN: one worker more.
     func addWorker() {
-        guard stopping == nil, roll == nil else { return }
+        guard shutdown.isRunning, roll == nil else { return }
         config.processes += 1
         logger.info("SIGTTIN: \(config.processes) workers")
         respawn(slot: config.processes - 1, generation: generation)
@@ -73,7 +111,7 @@ extension Master {
 
     /// SIGTTOU: one worker less (never below one).
     func removeWorker() {
-        guard stopping == nil, roll == nil else { return }
+        guard shutdown.isRunning, roll == nil else { return }
         guard config.processes > 1 else {
             logger.info("SIGTTOU: keeping the last worker")
             return

@@ -8,8 +8,8 @@ extension Master {
     /// listener, the scoreboard, the stats listener and every worker's control channel open. The
     /// new image adopts the workers and rolls them. If execve fails, this image goes on serving.
     func reexec() {
-        guard stopping == nil else { return }
-        guard roll == nil, replacements.isEmpty else {
+        guard shutdown.isRunning else { return }
+        guard roll == nil, !recycling.hasSuccessorStarting else {
             logger.warning("re-exec postponed: a roll or a recycle is in progress; send SIGUSR2 again")
             return
         }

@@ -6,7 +6,7 @@ import Logging
 extension Master {
     /// SIGHUP: re-read the configuration and roll a new generation in, one slot at a time.
     func requestReload() {
-        guard stopping == nil else { return }
+        guard shutdown.isRunning else { return }
         if roll != nil {
             rollPending = true
             return
@@ -71,7 +71,7 @@ extension Master {
     func retire(_ pid: Int32) {
         table.markRetiring(pid: pid)
         if let entry = table.entry(pid: pid) { scoreboard.slot(entry.scoreboardIndex).setState(.retiring) }
-        sendControl(to: pid, "RETIRE")
+        sendControl(to: pid, .retire)
         retireTimer(pid)
     }
 
@@ -85,7 +85,7 @@ extension Master {
         }
     }
 
-    func sendControl(to pid: Int32, _ message: String) {
+    func sendControl(to pid: Int32, _ message: ControlMessage) {
         for (fd, handler) in channelHandlers where handler.pid == pid { channels[fd]?.send(message) }
     }
 }

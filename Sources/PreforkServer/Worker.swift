@@ -57,13 +57,12 @@ final class Worker {
 
     private var listening = false
     private var acceptsSinceRegistration = 0
-    private var retiring = false
+    private var retirement = WorkerRetirement()
     private var listenerHandler: ListenerHandler!
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
     private var resumeTimer: CallbackTimer?
     private var requestsServed = 0
-    private var askedForReplacement = false
     let logger: Logger
     private let accessLogger = Logger(label: "cathammer.access")
 
@@ -99,7 +98,7 @@ final class Worker {
         startListening()
         scoreboard?.begin(pid: getpid(), generation: config.generation)
         scoreboard?.update(wakeups: 0, connections: 0, sampleResources: true)
-        control.send("READY \(getpid())")
+        control.send(.ready)
         loop.run { [unowned self] in
             let newSecond = self.date.refresh()
             self.scoreboard?.update(wakeups: self.loop.wakeups, connections: self.connections.count,
@@ -112,7 +111,7 @@ final class Worker {
     // MARK: - Accepting
 
     private func startListening() {
-        guard !listening, !retiring, connections.count < config.maxConnections else { return }
+        guard !listening, retirement.acceptsConnections, connections.count < config.maxConnections else { return }
         // EPOLLEXCLUSIVE wakes one waiting worker per connection instead of all of them (the herd).
         let events = EPOLLIN.rawValue | (config.acceptMode == .exclusive ? EPOLLEXCLUSIVE.rawValue : 0)
         do {
@@ -145,7 +144,7 @@ final class Worker {
         }
         defer { acceptLock?.unlock() }
         for _ in 0..<config.acceptBatch {
-            guard !retiring, connections.count < config.maxConnections else { break }
+            guard retirement.acceptsConnections, connections.count < config.maxConnections else { break }
             let fd = linux_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 switch errno {
@@ -184,44 +183,45 @@ final class Worker {
 
     func connectionClosed(_ connection: ServerSession) {
         connections[connection.fd] = nil
-        if retiring {
-            if connections.isEmpty { loop.stop() }
-        } else if !listening {
-            startListening()
-        }
+        if connections.isEmpty { handle(.connectionsDrained) }
+        if !listening { startListening() }
     }
 
     // MARK: - Retiring and stopping
 
-    /// Stop accepting, finish what was accepted, exit when no connection is left. `grace` bounds
-    /// how long an idle keep-alive connection is kept for the client's next request.
-    func retire(grace: UInt64) {
-        guard !retiring else { return }
-        retiring = true
-        scoreboard?.setState(.retiring)
-        stopListening()
-        // Only this process's copy: the master keeps the listening socket open (never shutdown()).
-        close(listenerFD)
-        for connection in Array(connections.values) { connection.retire(grace: grace) }
-        if connections.isEmpty { loop.stop() }
+    /// Carries out what `WorkerRetirement` decides for `event`.
+    fileprivate func handle(_ event: WorkerRetirement.Event) {
+        for action in retirement.handle(event) {
+            switch action {
+            case .askForReplacement(let reason):
+                control.send(.recycle(reason: reason))
+            case .stopAccepting:
+                scoreboard?.setState(.retiring)
+                stopListening()
+                // Only this process's copy: the master keeps the listening socket open (never shutdown()).
+                close(listenerFD)
+            case .retireConnections(let grace):
+                for connection in Array(connections.values) { connection.retire(grace: grace) }
+                // Idle connections may have closed just now; with none open there is no close left to report it.
+                if connections.isEmpty { handle(.connectionsDrained) }
+            case .exit:
+                loop.stop()
+            }
+        }
     }
 
-    func stopImmediately() {
-        loop.stop()
-    }
-
-    fileprivate func handleControl(_ message: String) {
+    fileprivate func handleControl(_ message: ControlMessage) {
         switch message {
-        case "RETIRE": retire(grace: config.retireIdleGrace)
-        case "STOP": retire(grace: 0)
-        case "QUIT": stopImmediately()
-        default: logger.warning("unknown control message '\(message)'")
+        case .retire: handle(.retire(grace: config.retireIdleGrace))
+        case .stop: handle(.stop)
+        case .quit: handle(.quit)
+        case .ready, .recycle: logger.warning("control message \(message.wireText) is for the master, not a worker")
         }
     }
 
     fileprivate func masterGone() {
         // The master died or was replaced without handing us over: drain rather than run orphaned.
-        retire(grace: 0)
+        handle(.stop)
     }
 
     // MARK: - Bookkeeping for the scoreboard
@@ -231,11 +231,7 @@ final class Worker {
     func requestFinished() {
         scoreboard?.requestFinished()
         requestsServed += 1
-        if config.maxRequests > 0 && requestsServed >= config.maxRequests && !askedForReplacement && !retiring {
-            // Keep serving: the master retires this worker once the replacement is READY.
-            askedForReplacement = true
-            control.send("RECYCLE max-requests")
-        }
+        if config.maxRequests > 0 && requestsServed == config.maxRequests { handle(.limitReached(.maxRequests)) }
     }
 
     /// `--access-log` and `--memory-report`: off by default, they cost a log line per request.
@@ -276,8 +272,10 @@ private final class ControlHandler: EventHandler {
     func handleEvents(_ events: UInt32, loop: EventLoop) {
         while true {
             switch channel.receive() {
-            case .message(let text):
-                worker.handleControl(text)
+            case .message(let message):
+                worker.handleControl(message)
+            case .undecodable(let error):
+                worker.logger.warning("master said something undecodable: \(error)")
             case .closed:
                 loop.unregister(channel.fd)
                 worker.masterGone()
@@ -308,8 +306,8 @@ private final class SignalHandler: EventHandler {
         var info = signalfd_siginfo()
         while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
             switch Int32(info.ssi_signo) {
-            case SIGTERM: worker.retire(grace: 0)
-            default: worker.stopImmediately()
+            case SIGTERM: worker.handle(.stop)
+            default: worker.handle(.quit)
             }
         }
     }

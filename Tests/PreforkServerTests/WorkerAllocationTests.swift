@@ -59,7 +59,7 @@ final class WorkerAllocationTests: XCTestCase {
         XCTAssertEqual(completed, 2000)
         XCTAssertEqual(allocations, 0, "heap allocations for 2000 keep-alive GETs (worker and client together)")
 
-        masterEnd.send("QUIT")
+        masterEnd.send(.quit)
         XCTAssertEqual(finished.wait(timeout: .now() + 10), .success)
         masterEnd.close()
         close(listener)
