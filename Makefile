@@ -18,10 +18,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The corpus against nginx, haproxy, apache2, node and gunicorn and the reference server: reports/peers.md.
+# The corpus, each case 3 times (--repeat 3), against 18 peer servers (Debian and PyPI, on loopback)
+# and the reference server: the leaderboard in reports/peers.md. PEERS="nginx caddy" runs a few.
+PEER_APT_PACKAGES := nginx-light haproxy apache2 lighttpd h2o caddy uwsgi-core uwsgi-plugin-python3
+PEER_PIP_PACKAGES := gunicorn waitress uvicorn h11 httptools hypercorn tornado twisted cheroot aiohttp
 peers: deps
-	@.ci/install-packages nginx-light haproxy apache2
-	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	@.ci/install-packages $(PEER_APT_PACKAGES)
+	@for package in $(PEER_PIP_PACKAGES); do python3 -m pip show -q $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	  if [ -n "$$missing" ]; then echo "installing missing Python packages:$$missing"; python3 -m pip install -q $$missing; fi
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 

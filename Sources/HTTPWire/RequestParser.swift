@@ -390,13 +390,11 @@ public struct RequestParser: Sendable {
         return below20 | isDelete != 0
     }
 
+    /// HTTP/1.0 keeps its own semantics; any higher 1.x minor is processed as HTTP/1.1, the highest
+    /// minor version this parser conforms to (RFC 9110 §2.5). Other majors are unsupported (505).
     private static func version(_ p: UnsafePointer<UInt8>, count: Int) -> HTTPVersion? {
         guard looksLikeVersion(p, count: count), p[5] == UInt8(ascii: "1") else { return nil }
-        switch p[7] {
-        case UInt8(ascii: "1"): return .http11
-        case UInt8(ascii: "0"): return .http10
-        default: return nil
-        }
+        return p[7] == UInt8(ascii: "0") ? .http10 : .http11
     }
 
     /// `HTTP-version = HTTP-name "/" DIGIT "." DIGIT`, name case-sensitive (RFC 9112 §2.3).

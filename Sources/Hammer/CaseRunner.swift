@@ -11,6 +11,50 @@ public struct CaseResult: Sendable {
     public var sent: [UInt8]
     public var durationMilliseconds: Int
     public var notes: [String]
+    /// Why the verdict is what it is when the outcome was not listed in the case (see `VerdictPolicy`).
+    public var verdictReason: String? = nil
+    /// With `--repeat N`: every run's verdict and outcome, in order (one entry without it).
+    public var runs: [RunRecord] = []
+
+    /// One run of a case, as kept for a repeated case.
+    public struct RunRecord: Sendable, Equatable {
+        public var verdict: Verdict
+        public var observed: String
+    }
+
+    /// The verdict that decides the exit status: for FLAKY, the worst verdict of its runs.
+    public var worstVerdict: Verdict {
+        guard verdict == .flaky else { return verdict }
+        return runs.map(\.verdict).max { $0.severity < $1.severity } ?? .flaky
+    }
+
+    /// Every distinct outcome seen, in the order first seen ("400 close (PASS)").
+    public var outcomesSeen: [String] {
+        var seen: [String] = []
+        for run in runs where !seen.contains("\(run.observed) (\(run.verdict.rawValue))") {
+            seen.append("\(run.observed) (\(run.verdict.rawValue))")
+        }
+        return seen
+    }
+
+    /// Several runs of one case: the first run's details, FLAKY when the outcome or verdict changed.
+    static func combining(_ results: [CaseResult]) -> CaseResult {
+        guard var combined = results.first else { preconditionFailure("no run to combine") }
+        combined.runs = results.map { RunRecord(verdict: $0.verdict, observed: $0.observed?.description ?? "nothing") }
+        let distinct = Set(combined.runs.map { "\($0.verdict.rawValue) \($0.observed)" })
+        if distinct.count > 1 {
+            combined.verdict = .flaky
+            combined.verdictReason = "the outcome changed between \(results.count) runs: \(combined.outcomesSeen.joined(separator: ", "))"
+            combined.notes = Array(Set(results.flatMap(\.notes))).sorted()
+        } else if let worst = results.max(by: { $0.verdict.severity < $1.verdict.severity }) {
+            // Same outcome every time: keep the run whose notes explain the verdict best.
+            combined = CaseResult(testCase: worst.testCase, verdict: worst.verdict, observed: worst.observed, responses: worst.responses,
+                                  received: worst.received, sent: worst.sent, durationMilliseconds: worst.durationMilliseconds,
+                                  notes: worst.notes, verdictReason: worst.verdictReason, runs: combined.runs)
+        }
+        combined.durationMilliseconds = results.map(\.durationMilliseconds).reduce(0, +)
+        return combined
+    }
 }
 
 /// How the bytes of a `send` step are cut into writes: the verdict must not depend on it.
@@ -102,34 +146,53 @@ public struct CaseRunner: Sendable {
             if reply.ending == .eof { ending = .closed; break }
             if reply.ending == .reset { ending = .reset; break }
             if reply.bytes.isEmpty { break }  // quiet for waitLimit
-            // Something arrived: once a response is complete, wait only `quiet` for more.
-            waitLimit = parser.responses.contains(where: { !$0.isInterim && $0.complete }) ? quiet : timeout
+            // Something arrived: once a response is complete, wait only `quiet` for more; after one
+            // that announces `Connection: close`, wait the full timeout for the close itself.
+            let lastFinal = parser.responses.last(where: { !$0.isInterim && $0.complete })
+            waitLimit = lastFinal == nil || lastFinal?.connectionClose == true ? timeout : quiet
+        }
+        let lastFinal = parser.responses.last(where: { !$0.isInterim && $0.status >= 0 })
+        if ending == .open, let lastFinal, lastFinal.complete, lastFinal.connectionClose {
+            // A lingering close (the server drains what the client sends before closing) can outlast
+            // any wait; the server said it closes and answered nothing more, so it is not left open.
+            ending = .closed
+            result.notes.append("the response said Connection: close and nothing followed; the socket was still open after the wait (lingering close), counted as a close")
         }
         parser.finish()
         result.responses = parser.responses
         let finals = parser.responses.filter { !$0.isInterim && $0.status >= 0 }
-        let observed = ObservedOutcome(statuses: finals.map(\.status), ending: ending)
+        let observed = ObservedOutcome(statuses: finals.map(\.status), ending: ending,
+                                       http2Settings: finals.isEmpty && ObservedOutcome.startsWithHTTP2Settings(result.received))
         result.observed = observed
-        if parser.responses.contains(where: { $0.status < 0 }) { result.notes.append("bytes that are not an HTTP response") }
+        if observed.http2Settings {
+            result.notes.append("the server answered with an HTTP/2 SETTINGS frame: h2c with prior knowledge")
+        } else if parser.responses.contains(where: { $0.status < 0 }) {
+            result.notes.append("bytes that are not an HTTP response")
+        }
         if parser.pendingBytes > 0 { result.notes.append("\(parser.pendingBytes) bytes after the last response") }
 
-        if testCase.pass.contains(where: { $0.matches(observed) }) {
-            result.verdict = .pass
-        } else if testCase.warn.contains(where: { $0.matches(observed) }) {
-            result.verdict = .warn
-        } else {
-            result.verdict = .fail
-        }
+        let judgement = VerdictPolicy.judge(testCase, observed: observed)
+        result.verdict = judgement.verdict
+        result.verdictReason = judgement.reason
         // A right status with a wrongly framed body still fails: the disagreement is the desync.
         let framing = EchoFramingCheck.disagreements(strict: requests.requests, finalResponses: finals)
         if !framing.isEmpty && result.verdict != .fail {
             result.verdict = .fail
+            result.verdictReason = "desync: the target framed a body differently from the strict parser"
             result.notes += framing
+        }
+        // A length alone cannot show that a coding was decoded rather than ignored.
+        if testCase.decoding && result.verdict == .pass && finals.contains(where: { (200..<300).contains($0.status) })
+            && EchoFramingCheck.reportsLengthOnly(finals) {
+            result.verdict = .warn
+            result.verdictReason = "the target reports a body length only, which cannot tell decoding the coding from ignoring it"
         }
         if testCase.canary && !canaryAnswers() {
             result.verdict = .fail
+            result.verdictReason = "the server stopped answering: a plain GET on a fresh connection got no 2xx after this case"
             result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")
         }
+        result.runs = [CaseResult.RunRecord(verdict: result.verdict, observed: observed.description)]
         return result
     }
 

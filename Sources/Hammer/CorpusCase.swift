@@ -26,6 +26,24 @@ public struct CorpusCase: Sendable, Equatable {
     public var path: String
     /// What the target must offer for the verdict to mean something (see `Requirement`).
     public var needs: [Requirement] = []
+    /// The RFC sentence the strict answer rests on, verbatim (required for level MUST, and must
+    /// contain MUST); shown beside every FAIL so a reader can check it without opening the RFC.
+    public var quote: String?
+    /// What goes wrong when a server gets this case wrong, in one line.
+    public var risk: String?
+    /// The case is about the status code itself (e.g. 414 for a long target), so a refusal with
+    /// another code is judged by the level, not forgiven as a safe refusal.
+    public var statusMatters = false
+    /// The case is a framing error: a strict answer closes, so a connection left open is a desync
+    /// signal whatever the level. Defaults from the category (see `framingCategories`).
+    public var framing = false
+    /// The verdict depends on the target decoding a coding (e.g. `Transfer-Encoding: gzip, chunked`);
+    /// an echo that reports a length only cannot tell decoding from ignoring, so it is WARN at best.
+    public var decoding = false
+
+    /// Categories whose cases are about message framing: a connection left open after the error is
+    /// where the next request would be read from the wrong place.
+    public static let framingCategories: Set<String> = ["chunked", "content-length", "transfer-encoding", "desync"]
 
     public static let levels = ["MUST", "SHOULD", "MAY", "POLICY"]
 
@@ -84,7 +102,8 @@ extension CorpusCase {
             throw fail("not valid YAML: \(error)")
         }
         guard let mapping = node.mapping else { throw fail("the top level must be a mapping") }
-        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "needs", "expect"]
+        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "needs", "expect",
+                                 "quote", "risk", "status_matters", "framing", "decoding"]
         for key in mapping.keys.compactMap(\.string) where !known.contains(key) { throw fail("unknown key '\(key)'") }
         func string(_ key: String) throws(CorpusError) -> String {
             guard let value = mapping[key]?.string, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -172,6 +191,30 @@ extension CorpusCase {
             why: try string("why"), steps: steps, sendTexts: sendTexts, canary: mapping["canary"]?.bool ?? false,
             pass: pass, warn: try patterns("warn"), path: path)
         loaded.needs = needs
+        func flag(_ key: String) throws(CorpusError) -> Bool? {
+            guard let node = mapping[key] else { return nil }
+            guard let value = node.bool else { throw fail("'\(key)' takes true or false") }
+            return value
+        }
+        loaded.statusMatters = try flag("status_matters") ?? false
+        loaded.framing = try flag("framing") ?? framingCategories.contains(category)
+        loaded.decoding = try flag("decoding") ?? false
+        func optionalText(_ key: String) throws(CorpusError) -> String? {
+            guard let node = mapping[key] else { return nil }
+            guard let value = node.string?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                throw fail("'\(key)' must be a non-empty string")
+            }
+            return value
+        }
+        loaded.quote = try optionalText("quote")
+        loaded.risk = try optionalText("risk")
+        if level == "MUST" {
+            // A FAIL must be checkable against the sentence it breaks (issue 12, item 9).
+            guard let quote = loaded.quote, quote.contains("MUST") else {
+                throw fail("level MUST needs 'quote': the RFC sentence with its MUST (or MUST NOT), verbatim")
+            }
+        }
+        if let risk = loaded.risk, risk.contains("\n") { throw fail("'risk' must be one line") }
         return loaded
     }
 

@@ -8,7 +8,11 @@ public struct CorpusRun: Sendable {
     public var results: [CaseResult]
     public var baseline: Baseline?
 
-    public static func execute(_ cases: [CorpusCase], runner: CaseRunner, jobs: Int, target: String,
+    /// How many times each case ran (`--repeat`); a case whose outcome changed is FLAKY.
+    public var repeatCount = 1
+
+    /// Runs every case `repeatCount` times in a row on one worker (a skipped case runs once).
+    public static func execute(_ cases: [CorpusCase], runner: CaseRunner, jobs: Int, target: String, repeatCount: Int = 1,
                                progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) -> CorpusRun {
         let started = Date()
         let next = Atomic<Int>(0)
@@ -20,7 +24,10 @@ public struct CorpusRun: Sendable {
                 while true {
                     let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < cases.count else { break }
-                    let result = runner.run(cases[index])
+                    let first = runner.run(cases[index])
+                    var all = [first]
+                    while first.verdict != .skip && all.count < repeatCount { all.append(runner.run(cases[index])) }
+                    let result = CaseResult.combining(all)
                     results.withLock { $0[index] = result }
                     progress(result)
                 }
@@ -29,26 +36,39 @@ public struct CorpusRun: Sendable {
         }
         group.wait()
         let ordered = results.withLock { all in cases.indices.compactMap { all[$0] } }
-        return CorpusRun(target: target, started: started, results: ordered, baseline: nil)
+        var run = CorpusRun(target: target, started: started, results: ordered, baseline: nil)
+        run.repeatCount = max(1, repeatCount)
+        return run
     }
 
     public func count(_ verdict: Verdict) -> Int { results.filter { $0.verdict == verdict }.count }
 
-    /// Failures (FAIL, ERROR) not accepted by the baseline (all of them when there is none).
+    /// Failures not accepted by the baseline (all of them when there is none): FAIL, ERROR, and a
+    /// FLAKY case one of whose runs failed or errored (a failure that only shows sometimes is still
+    /// a failure; a FLAKY case that only moved between PASS and WARN counts as a warning).
     public var newFailures: [CaseResult] {
         results.filter { result in
-            (result.verdict == .fail || result.verdict == .error)
-                && !(baseline?.knownFailures.contains(result.testCase.id) ?? false)
+            result.isFailure && !(baseline?.knownFailures.contains(result.testCase.id) ?? false)
         }
+    }
+
+    /// Cases that count as warnings for `--fail-on warn`: WARN, and FLAKY between PASS and WARN.
+    public var warnings: [CaseResult] {
+        results.filter { $0.verdict == .warn || ($0.verdict == .flaky && !$0.isFailure) }
     }
 
     /// Known failures that pass now.
     public var fixed: [String] {
         guard let baseline else { return [] }
-        let failing = Set(results.filter { $0.verdict == .fail }.map(\.testCase.id))
+        let failing = Set(results.filter(\.isFailure).map(\.testCase.id))
         let ran = Set(results.map(\.testCase.id))
         return baseline.knownFailures.filter { ran.contains($0) && !failing.contains($0) }.sorted()
     }
+}
+
+extension CaseResult {
+    /// FAIL, ERROR, or FLAKY with a failing or erroring run.
+    public var isFailure: Bool { [.fail, .error].contains(worstVerdict) }
 }
 
 /// Known failures of a target: one case id a line (`#` comments), so CI can gate on new ones only.

@@ -59,6 +59,7 @@ public enum CurlChecks {
                 result.verdict = verdict
                 if let note { result.notes.append(note) }
             }
+            result.runs = [CaseResult.RunRecord(verdict: result.verdict, observed: result.observed?.description ?? "nothing")]
             results.append(result)
         }
 

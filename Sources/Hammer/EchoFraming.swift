@@ -53,6 +53,14 @@ public enum EchoFramingCheck {
         return found
     }
 
+    /// True when some 2xx answer is an echo that gives a length and no hash (the peers' `ok N`):
+    /// it cannot show whether the target decoded a coding or passed the bytes through.
+    public static func reportsLengthOnly(_ finalResponses: [ResponseMessage]) -> Bool {
+        finalResponses.contains { response in
+            (200..<300).contains(response.status) && EchoedFraming(responseBody: response.body).map { $0.bodySHA256 == nil } == true
+        }
+    }
+
     static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         let ok = bytes.withUnsafeBytes { input in

@@ -42,6 +42,11 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Seed for --fragment random (the same seed gives the same cuts).")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp(
+        "Run each case N times; a case whose outcome changes between runs is FLAKY, with every outcome seen.",
+        discussion: "A FLAKY case one of whose runs failed counts as a failure for the exit status (and for --baseline); one that only moved between PASS and WARN counts as a warning."))
+    var `repeat` = 1
+
     @Option(help: "Cases run at the same time, each on its own connection.")
     var jobs = 16
 
@@ -84,6 +89,7 @@ struct RunCorpus: ParsableCommand {
             throw UsageError(message: "--fragment takes none, bytewise or random")
         }
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
+        guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
         var offered: Set<CorpusCase.Requirement> = []
         for item in (offers ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
@@ -121,7 +127,7 @@ struct RunCorpus: ParsableCommand {
         runner.fragment = fragmentMode
         runner.seed = seed
         let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
-        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label) { progress.completed($0) }
+        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`) { progress.completed($0) }
         if withCurl {
             let checks = CurlChecks.run(host: host, port: port, timeout: timeout, echoPath: uploadPath)
             checks.forEach(progress.completed)
@@ -150,23 +156,26 @@ struct RunCorpus: ParsableCommand {
         if formats.contains("html") { try write("index.html", HTMLReport.render(run)) }
         if formats.contains("md") { try write("summary.md", MarkdownReport.render(run)) }
         if updateBaseline, let baselinePath {
-            let failing = Set(run.results.filter { $0.verdict == .fail }.map(\.testCase.id))
+            let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
         }
 
         print("\(run.results.count) cases against \(label): \(run.count(.pass)) passed, \(run.count(.warn)) warned, "
               + "\(run.count(.fail)) failed, \(run.count(.error)) errors"
-              + (run.count(.skip) > 0 ? ", \(run.count(.skip)) skipped" : ""))
+              + (run.count(.flaky) > 0 ? ", \(run.count(.flaky)) flaky" : "")
+              + (run.count(.skip) > 0 ? ", \(run.count(.skip)) skipped" : "")
+              + (run.repeatCount > 1 ? " (each case run \(run.repeatCount) times)" : ""))
         for failure in run.newFailures {
-            print("  FAIL \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
-                  + "observed \(failure.observed?.description ?? "nothing")"
-                  + (failure.notes.isEmpty ? "" : " (\(failure.notes.joined(separator: "; ")))"))
+            let observed = failure.verdict == .flaky ? "outcomes \(failure.outcomesSeen.joined(separator: ", "))"
+                : "observed \(failure.observed?.description ?? "nothing")"
+            print("  \(failure.verdict.rawValue) \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
+                  + observed + (failure.notes.isEmpty ? "" : " (\(failure.notes.joined(separator: "; ")))"))
         }
         if run.baseline != nil {
             print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
         }
         print("reports: \(folder)" + (formats.contains("html") ? " (open \(folder)/index.html)" : ""))
-        if !run.newFailures.isEmpty || (failOn == "warn" && run.count(.warn) > 0) { throw ExitCode(1) }
+        if !run.newFailures.isEmpty || (failOn == "warn" && !run.warnings.isEmpty) { throw ExitCode(1) }
     }
 
     static func timestamp() -> String {

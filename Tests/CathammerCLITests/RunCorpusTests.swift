@@ -18,16 +18,18 @@ final class RunCorpusTests: XCTestCase {
         try write("limits", "FAILS-HERE", steps: "  - send: 'GET /missing HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n'", pass: "200")
     }
 
-    private func write(_ category: String, _ id: String, steps: String, pass: String, warn: String? = nil, canary: Bool = false,
-                       needs: String? = nil) throws {
+    func write(_ category: String, _ id: String, steps: String, pass: String, warn: String? = nil, canary: Bool = false,
+               needs: String? = nil, level: String = "MUST") throws {
         let folder = corpus.appendingPathComponent(category)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let text = """
             id: \(id)
             title: \(id.lowercased())
             category: \(category)
-            level: MUST
+            level: \(level)
             rfc: RFC 9112 §3.2
+            quote: 'A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field.'
+            risk: 'test risk.'
             why: Test case for the runner.
             steps:
             \(steps)
@@ -41,7 +43,7 @@ final class RunCorpusTests: XCTestCase {
         try Data(text.utf8).write(to: folder.appendingPathComponent("\(id).yaml"))
     }
 
-    private func run(_ extra: [String]) throws -> CathammerBinary.Result {
+    func run(_ extra: [String]) throws -> CathammerBinary.Result {
         try CathammerBinary.run(["run", "corpus", "--corpus", corpus.path, "--out", out.path, "--timeout", "3"]
             + (extra.contains("--libcurl") ? [] : ["--no-libcurl"]) + extra)
     }
@@ -170,7 +172,12 @@ final class RunCorpusTests: XCTestCase {
         let result = try CathammerBinary.run(["report", "--matrix", reference.path, fake.path, "--out", matrixFolder.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let markdown = try String(contentsOf: matrixFolder.appendingPathComponent("matrix.md"), encoding: .utf8)
-        XCTAssertTrue(markdown.contains("| cathammer serve (reference server) | 3 | 1 | 1 | 0 | 0 | 5 |"), markdown)
+        // The leaderboard: fail, flaky, warn, pass, error, skip, then pass/warn/fail/flaky per level.
+        XCTAssertTrue(markdown.contains("| cathammer serve (reference server) | 1 | 0 | 1 | 3 | 0 | 0 | 3/1/1/0 | 0/0/0/0 | 0/0/0/0 | 0/0/0/0 |"), markdown)
+        // Each server's failures, with the sentence each breaks and the risk.
+        XCTAssertTrue(markdown.contains("- **HOST-DUPLICATE** (FAIL, MUST, RFC 9112 §3.2): observed `200"), markdown)
+        XCTAssertTrue(markdown.contains("  > “A server MUST respond with a 400 (Bad Request) status code"), markdown)
+        XCTAssertTrue(markdown.contains("  Risk: test risk."), markdown)
         XCTAssertTrue(markdown.contains("| HOST-DUPLICATE | MUST | PASS | FAIL |"), "the lenient fake accepts a duplicate Host: \(markdown)")
         XCTAssertTrue(try String(contentsOf: matrixFolder.appendingPathComponent("matrix.html"), encoding: .utf8).contains("class=\"FAIL\""))
         XCTAssertEqual(try CathammerBinary.run(["report", "--matrix", "/nonexistent"]).status, 2)
@@ -262,7 +269,7 @@ final class RunCorpusTests: XCTestCase {
         XCTAssertEqual(lint.status, 0)
         XCTAssertTrue(lint.stdout.contains("5 valid cases in 3 categories"), lint.stdout)
         try Data("id: BROKEN\n".utf8).write(to: corpus.appendingPathComponent("host/BROKEN.yaml"))
-        try Data("id: HOST-DUPLICATE\ntitle: x\ncategory: positive\nlevel: MUST\nrfc: RFC 9112 §3.2\nwhy: y\nsteps:\n  - send: 'x'\nexpect:\n  pass: [\"400\"]\n".utf8)
+        try Data("id: HOST-DUPLICATE\ntitle: x\ncategory: positive\nlevel: SHOULD\nrfc: RFC 9112 §3.2\nwhy: y\nsteps:\n  - send: 'x'\nexpect:\n  pass: [\"400\"]\n".utf8)
             .write(to: corpus.appendingPathComponent("positive/HOST-DUPLICATE.yaml"))
         let broken = try CathammerBinary.run(["corpus", "lint", "--corpus", corpus.path])
         XCTAssertEqual(broken.status, 1)

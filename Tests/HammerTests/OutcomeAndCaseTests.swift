@@ -35,6 +35,7 @@ final class CorpusCaseTests: XCTestCase {
         category: content-length
         level: MUST
         rfc: RFC 9110 §8.6
+        quote: 'the recipient MUST treat it as an unrecoverable error'
         references: [CVE-2023-40167]
         why: A sign is not a digit.
         steps:

@@ -1,46 +1,105 @@
 #!/usr/bin/env bash
-# Runs the corpus against each peer server and against the reference server, then writes the
-# matrix to reports/peers.md (and reports/peers/matrix.html). Called by `make peers`.
+# Runs the corpus against every peer server and against the reference server, then writes the
+# leaderboard to reports/peers.md (and reports/peers/matrix.html). Called by `make peers`.
 # Usage: run-peers.sh CATHAMMER_BINARY
+# Environment: REPEAT (3: each case runs 3 times, a changing outcome is FLAKY; 1 for a binary
+# without --repeat), CORPUS (corpus folder), PEERS (space-separated short names to run, default all),
+# PEERS_RUNS (keep the run folders there instead of a temporary folder), NO_WRITE=1 (do not touch
+# reports/peers.md).
 set -euo pipefail
 binary=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-runs=$(mktemp -d /tmp/cathammer-peers.XXXXXX)
-trap 'rm -rf "$runs"' EXIT
+repeat=${REPEAT:-3}
+corpus=${CORPUS:-$root/corpus}
+if [ -n "${PEERS_RUNS:-}" ]; then runs=$PEERS_RUNS; mkdir -p "$runs"; else
+  runs=$(mktemp -d /tmp/cathammer-peers.XXXXXX); fi
+backend_pid=
+cleanup() { [ -n "$backend_pid" ] && kill "$backend_pid" 2>/dev/null; [ -z "${PEERS_RUNS:-}" ] && rm -rf "$runs"; true; }
+trap cleanup EXIT
 cd "$root"
+# Several servers drop privileges to www-data, which must reach their folders in the run folder.
+chmod 755 "$runs"
 
-run() { # name, spawn command with {port}, extra options
-  echo "== $1"
-  "$binary" run corpus --spawn "$2" --name "$1" --out "$runs/${1%% *}" --quiet --format json "${@:3}" || true
+wanted() { [ -z "${PEERS:-}" ] || [[ " $PEERS " == *" $1 "* ]]; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pyversion() { python3 -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || echo "?"; }
+
+# peer SHORT "LABEL" "SPAWN COMMAND with {port}" [extra run options]
+peer() {
+  local short=$1 label=$2 spawn=$3
+  shift 3
+  wanted "$short" || return 0
+  echo "== $label"
+  local options=(--corpus "$corpus" --spawn "$spawn" --name "$label" --out "$runs/$short" --quiet --format json,md)
+  [ "$repeat" -gt 1 ] && options+=(--repeat "$repeat")
+  "$binary" run corpus "${options[@]}" "$@" | head -1 || true
 }
 
-# Each peer gets a private config folder; {port} is filled in by `cathammer run corpus --spawn`.
-mkdir -p "$runs/nginx-prefix"
-sed "s|PREFIX|$runs/nginx-prefix|g" "$here/nginx.conf" > "$runs/nginx-prefix/nginx.conf.in"
-run "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2" --offers catserve-routes
-run "nginx $(nginx -v 2>&1 | sed 's|.*/||')" \
-  "sed 's|PORT|{port}|' '$runs/nginx-prefix/nginx.conf.in' > '$runs/nginx-prefix/nginx.conf' && exec nginx -p '$runs/nginx-prefix' -c '$runs/nginx-prefix/nginx.conf'"
-run "haproxy $(haproxy -v | head -1 | awk '{print $3}')" \
-  "sed 's|PORT|{port}|' '$here/haproxy.cfg' > '$runs/haproxy.cfg' && exec haproxy -f '$runs/haproxy.cfg'"
-# apache2 drops to www-data, which must reach the CGI script in the (otherwise private) run folder.
-chmod 755 "$runs"
-mkdir -p "$runs/apache2-prefix"
-cp "$here/echo.cgi" "$runs/apache2-prefix/"
-sed "s|PREFIX|$runs/apache2-prefix|g" "$here/apache2.conf" > "$runs/apache2-prefix/apache2.conf.in"
-run "apache2 $(apache2 -v | head -1 | sed 's|.*Apache/||; s| .*||')" \
-  "sed 's|PORT|{port}|' '$runs/apache2-prefix/apache2.conf.in' > '$runs/apache2-prefix/apache2.conf' && exec apache2 -f '$runs/apache2-prefix/apache2.conf' -D FOREGROUND"
-run "node $(node --version)" "exec node '$here/node-server.js' {port}"
-run "gunicorn $(python3 -m gunicorn --version | awk '{print $NF}' | tr -d ')')" \
-  "cd '$here' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" \
-  --jobs 2  # gunicorn stops answering under the default 16 concurrent cases; see reports/peers/README.md
+# prefix SHORT CONFIG: a private folder with CONFIG's PREFIX and BACKEND filled in; prints its path.
+prefix() {
+  local dir="$runs/$1-prefix"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  sed "s|PREFIX|$dir|g; s|BACKEND|$backend|g" "$2" > "$dir/$(basename "$2").in"
+  echo "$dir"
+}
+# The spawn command that fills in {port} in the prefixed config and execs the server.
+fill() { echo "sed 's|PORT|{port}|' '$1.in' > '$1'"; }
 
+# The body-reading echo backend behind every proxying peer.
+backend=$(free_port)
+python3 "$here/echo_backend.py" "$backend" &
+backend_pid=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$backend") 2>/dev/null && break; sleep 0.1; done
+
+peer reference "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2" --offers catserve-routes
+
+if wanted nginx; then d=$(prefix nginx "$here/nginx-proxy.conf")
+  peer nginx "nginx $(nginx -v 2>&1 | sed 's|.*/||') (proxy_pass)" \
+    "$(fill "$d/nginx-proxy.conf") && exec nginx -p '$d' -c '$d/nginx-proxy.conf'"; fi
+if wanted haproxy; then d=$(prefix haproxy "$here/haproxy-proxy.cfg")
+  peer haproxy "haproxy $(haproxy -v | head -1 | awk '{print $3}')" \
+    "$(fill "$d/haproxy-proxy.cfg") && exec haproxy -f '$d/haproxy-proxy.cfg'"; fi
+if wanted apache2; then d=$(prefix apache2 "$here/apache2.conf"); cp "$here/echo.cgi" "$d/"
+  peer apache2 "apache2 $(apache2 -v | head -1 | sed 's|.*Apache/||; s| .*||') (CGI)" \
+    "$(fill "$d/apache2.conf") && exec apache2 -f '$d/apache2.conf' -D FOREGROUND"; fi
+if wanted apache2-proxy; then d=$(prefix apache2-proxy "$here/apache2-proxy.conf")
+  peer apache2-proxy "apache2 $(apache2 -v | head -1 | sed 's|.*Apache/||; s| .*||') (mod_proxy)" \
+    "$(fill "$d/apache2-proxy.conf") && exec apache2 -f '$d/apache2-proxy.conf' -D FOREGROUND"; fi
+if wanted lighttpd; then d=$(prefix lighttpd "$here/lighttpd.conf")
+  peer lighttpd "lighttpd $(lighttpd -v | head -1 | sed 's|lighttpd/||; s| .*||')" \
+    "$(fill "$d/lighttpd.conf") && exec lighttpd -D -f '$d/lighttpd.conf'"; fi
+if wanted h2o; then d=$(prefix h2o "$here/h2o.conf")
+  peer h2o "h2o $(h2o --version | head -1 | awk '{print $3}')" "$(fill "$d/h2o.conf") && exec h2o -c '$d/h2o.conf'"; fi
+if wanted caddy; then d=$(prefix caddy "$here/Caddyfile")
+  peer caddy "caddy $(caddy version | awk '{print $1}')" \
+    "$(fill "$d/Caddyfile") && cd '$d' && HOME='$d' XDG_DATA_HOME='$d' XDG_CONFIG_HOME='$d' exec caddy run --config '$d/Caddyfile' --adapter caddyfile"; fi
+peer node "node $(node --version)" "exec node '$here/node-server.js' {port}"
+# gunicorn stops answering under the default 16 concurrent cases; see reports/peers/README.md.
+peer gunicorn "gunicorn $(pyversion gunicorn)" \
+  "cd '$here' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" --jobs 2
+peer uwsgi "uwsgi $(uwsgi --version 2>/dev/null || echo ?) (--http-socket)" \
+  "cd '$here' && exec uwsgi --http-socket 127.0.0.1:{port} --plugin python3 --wsgi-file gunicorn_app.py --callable app --processes 2 --threads 8 --disable-logging" --jobs 4
+peer waitress "waitress $(pyversion waitress)" "cd '$here' && exec python3 -m waitress --listen=127.0.0.1:{port} --threads=16 gunicorn_app:app"
+peer cheroot "cheroot $(pyversion cheroot)" "cd '$here' && exec python3 cheroot_server.py {port}"
+peer uvicorn-h11 "uvicorn $(pyversion uvicorn) (h11 $(pyversion h11))" \
+  "cd '$here' && exec python3 -m uvicorn --http h11 --host 127.0.0.1 --port {port} --no-access-log asgi_app:app"
+peer uvicorn-httptools "uvicorn $(pyversion uvicorn) (httptools $(pyversion httptools))" \
+  "cd '$here' && exec python3 -m uvicorn --http httptools --host 127.0.0.1 --port {port} --no-access-log asgi_app:app"
+peer hypercorn "hypercorn $(pyversion hypercorn)" "cd '$here' && exec python3 -m hypercorn --bind 127.0.0.1:{port} asgi_app:app"
+peer tornado "tornado $(pyversion tornado)" "cd '$here' && exec python3 tornado_server.py {port}"
+peer twisted "twisted $(pyversion twisted)" \
+  "cd '$here' && PYTHONPATH='$here' exec python3 -m twisted web --listen tcp:{port}:interface=127.0.0.1 --wsgi gunicorn_app.app"
+peer aiohttp "aiohttp $(pyversion aiohttp)" "cd '$here' && exec python3 aiohttp_server.py {port}"
+
+[ "${NO_WRITE:-}" = 1 ] && exit 0
 dirs=()
 for dir in "$runs"/*/; do [ -f "$dir/report.json" ] && dirs+=("$dir"); done
 "$binary" report --matrix "${dirs[@]}" --out "$runs/matrix"
 cp "$runs/matrix/matrix.html" "$here/matrix.html"
 {
-  echo "<!-- generated by make peers on $(date -u +%Y-%m-%d); do not edit -->"
+  echo "<!-- generated by make peers on $(date -u +%Y-%m-%d) with --repeat $repeat; do not edit -->"
   cat "$runs/matrix/matrix.md"
 } > "$root/reports/peers.md"
 echo "wrote reports/peers.md and reports/peers/matrix.html"

@@ -63,6 +63,7 @@ public enum FindingWriter {
             "category: \(category)",
             "level: \(rejection?.reason.level ?? "MUST")",
             "rfc: \(rejection?.rfcSection ?? "RFC 9112 §6.3")",
+            "quote: \(quoted(FindingQuote.must(forSection: rejection?.rfcSection ?? "RFC 9112 §9.3")))",
             "references: [\(quoted("cathammer fuzz --seed \(runSeed)")), \(quoted("seed case \(generated.seedID)"))]",
             "why: \(quoted(why))",
             "steps:",

@@ -14,13 +14,13 @@ public enum HTMLReport {
             body{font:14px system-ui,sans-serif;margin:2em;color:#222} table{border-collapse:collapse;width:100%}
             td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
             .PASS{color:#176f2c;font-weight:bold}.WARN{color:#a06000;font-weight:bold}.FAIL{color:#b00020;font-weight:bold}
-            .ERROR{color:#6a1b9a;font-weight:bold}.SKIP{color:#666;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
-            details summary{cursor:pointer} .counts span{margin-right:1.5em}
+            .FLAKY{color:#c2185b;font-weight:bold}.ERROR{color:#6a1b9a;font-weight:bold}.SKIP{color:#666;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
+            details summary{cursor:pointer} .why{font-size:90%;margin-top:4px} blockquote{margin:2px 0 2px 1em;color:#333;font-style:italic} .counts span{margin-right:1.5em}
             </style></head><body>
             <h1>cathammer corpus run</h1><p>Target <code>\(html(run.target))</code></p>
             <p class="counts"><span>total \(run.results.count)</span><span class="PASS">pass \(run.count(.pass))</span>
             <span class="WARN">warn \(run.count(.warn))</span><span class="FAIL">fail \(run.count(.fail))</span>
-            <span class="ERROR">error \(run.count(.error))</span><span class="SKIP">skip \(run.count(.skip))</span></p>
+            <span class="FLAKY">flaky \(run.count(.flaky))</span><span class="ERROR">error \(run.count(.error))</span><span class="SKIP">skip \(run.count(.skip))</span></p>
 
             """
         // Summary by category and by level.
@@ -68,8 +68,34 @@ public enum HTMLReport {
             out += "</details></td><td>\(html(item.category))</td><td>\(html(item.level))</td>"
             out += "<td>\(html(item.pass.map(\.description).joined(separator: " / ")))"
             out += item.warn.isEmpty ? "" : "<br><small>warn: \(html(item.warn.map(\.description).joined(separator: " / ")))</small>"
-            out += "</td><td>\(html(result.observed?.description ?? "–"))</td></tr>\n"
+            out += "</td><td>\(html(observedCell(result)))"
+            out += explanation(result).map { "<div class=\"why\">\($0)</div>" } ?? ""
+            out += "</td></tr>\n"
         }
         return out + "</table></body></html>\n"
+    }
+
+    /// What was observed; for FLAKY every outcome seen across the runs.
+    static func observedCell(_ result: CaseResult) -> String {
+        result.verdict == .flaky ? result.outcomesSeen.joined(separator: " / ") : result.observed?.description ?? "–"
+    }
+
+    /// Shown in the row itself for every verdict that is not a listed PASS: why it got that verdict,
+    /// and for a FAIL the RFC sentence it breaks (quoted, with its section) and the risk, so a reader
+    /// can check the FAIL without opening the RFC.
+    static func explanation(_ result: CaseResult) -> String? {
+        let item = result.testCase
+        var parts: [String] = []
+        if let reason = result.verdictReason { parts.append(escape(reason)) }
+        if result.verdict == .fail || (result.verdict == .flaky && result.isFailure) {
+            if let quote = item.quote { parts.append("<blockquote>“\(escape(quote))”\(quote.contains("(RFC ") ? "" : " (\(escape(item.rfc)))")</blockquote>") }
+            if let risk = item.risk { parts.append("<b>Risk:</b> \(escape(risk))") }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "<br>")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

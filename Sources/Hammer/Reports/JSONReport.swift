@@ -5,7 +5,9 @@ import HTTPWire
 /// Schema: reports/schema/report.schema.json.
 public struct JSONReport: Encodable {
     public struct Summary: Encodable {
-        var total: Int, pass: Int, warn: Int, fail: Int, error: Int, skip: Int
+        var total: Int, pass: Int, warn: Int, fail: Int, flaky: Int, error: Int, skip: Int
+        /// How many times each case ran (`--repeat`).
+        var `repeat`: Int
         var newFailures: [String]
         var fixed: [String]
     }
@@ -35,6 +37,22 @@ public struct JSONReport: Encodable {
         var durationMs: Int
         var notes: [String]
         var knownFailure: Bool
+        /// For FLAKY, the worst verdict among the runs (what the exit status counts).
+        var worstVerdict: String
+        var verdictReason: String?
+        /// Every run in order: one entry, or `--repeat` entries.
+        var runs: [RunEntry]
+        /// The RFC sentence the strict answer rests on, and the risk in one line.
+        var quote: String?
+        var risk: String?
+        var statusMatters: Bool
+        var framing: Bool
+        var decoding: Bool
+    }
+
+    public struct RunEntry: Encodable {
+        var verdict: String
+        var observed: String
     }
 
     var schema = ReportSchema.id
@@ -51,7 +69,7 @@ public struct JSONReport: Encodable {
         target = run.target
         started = ISO8601DateFormatter().string(from: run.started)
         summary = Summary(total: run.results.count, pass: run.count(.pass), warn: run.count(.warn), fail: run.count(.fail),
-                          error: run.count(.error), skip: run.count(.skip), newFailures: run.newFailures.map(\.testCase.id),
+                          flaky: run.count(.flaky), error: run.count(.error), skip: run.count(.skip), repeat: run.repeatCount, newFailures: run.newFailures.map(\.testCase.id),
                           fixed: run.fixed)
         cases = run.results.map { result in
             let item = result.testCase
@@ -66,7 +84,10 @@ public struct JSONReport: Encodable {
                 bytesReceived: result.received.count,
                 responseAnomalies: Array(Set(result.responses.flatMap { $0.anomalies.map(\.rawValue) })).sorted(),
                 durationMs: result.durationMilliseconds, notes: result.notes,
-                knownFailure: run.baseline?.knownFailures.contains(item.id) ?? false)
+                knownFailure: run.baseline?.knownFailures.contains(item.id) ?? false,
+                worstVerdict: result.worstVerdict.rawValue, verdictReason: result.verdictReason,
+                runs: result.runs.map { RunEntry(verdict: $0.verdict.rawValue, observed: $0.observed) },
+                quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding)
         }
     }
 
