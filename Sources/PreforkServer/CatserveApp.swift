@@ -1,4 +1,4 @@
-import COpenSSL
+import CathammerContract
 import Foundation
 import HTTPWire
 
@@ -80,28 +80,8 @@ final class CatserveApp: Application {
     }
 }
 
-/// The parsed view of a request as JSON: the differential oracle. Two servers that frame a request
-/// the same way produce the same view (apart from `worker`).
-struct EchoView: Encodable {
-    struct Field: Encodable {
-        var name: String
-        var value: String?
-        /// Set instead of `value` when the bytes are not printable ASCII.
-        var valueBase64: String?
-    }
-
-    var method: String
-    var target: String
-    var targetForm: String
-    var version: String
-    var authority: String?
-    var headers: [Field]
-    var framing: String
-    var bodyLength: Int
-    var bodySha256: String
-    var trailers: [Field]
-    var keepAlive: Bool
-
+extension EchoView {
+    /// The view of a request as this server parsed it; `/echo` answers with it.
     init(_ request: RequestView) {
         let head = request.head
         func text(_ range: Range<Int>) -> String { String(decoding: request.bytes(range), as: UTF8.self) }
@@ -111,43 +91,23 @@ struct EchoView: Encodable {
                          value: printable ? String(decoding: value, as: UTF8.self) : nil,
                          valueBase64: printable ? nil : Data(value).base64EncodedString())
         }
-        method = text(head.method)
-        target = text(head.target)
-        targetForm = head.targetForm.rawValue
-        version = head.version.description
-        authority = head.authority.map(text)
-        headers = head.fields.map { field(request.bytes($0.name), request.bytes($0.value)) }
+        let framing: String
         switch head.framing {
         case .none: framing = "none"
         case .contentLength: framing = "content-length"
         case .chunked: framing = "chunked"
         }
-        bodyLength = request.body.count
-        bodySha256 = Self.sha256Hex(request.body)
-        trailers = request.trailers.map {
-            field(UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.name]),
-                  UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.value]))
-        }
-        keepAlive = head.keepAlive
+        self.init(
+            method: text(head.method), target: text(head.target), targetForm: head.targetForm.rawValue,
+            version: head.version.description, authority: head.authority.map(text),
+            headers: head.fields.map { field(request.bytes($0.name), request.bytes($0.value)) },
+            framing: framing, bodyLength: request.body.count, bodySHA256: SHA256Hex.of(request.body),
+            trailers: request.trailers.map {
+                field(UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.name]),
+                      UnsafeRawBufferPointer(rebasing: request.trailerBytes[$0.value]))
+            },
+            keepAlive: head.keepAlive)
     }
 
-    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let empty: [UInt8] = []
-        let ok = digest.withUnsafeMutableBufferPointer { out in
-            empty.withUnsafeBytes { fallback in
-                copenssl_sha256(bytes.baseAddress ?? fallback.baseAddress, bytes.count, out.baseAddress) != 0
-            }
-        }
-        precondition(ok, "SHA-256 failed")
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
-
-    func response() -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let json = (try? encoder.encode(self)).map { Array($0) + [0x0A] } ?? Array("{}\n".utf8)
-        return Response(status: 200, contentType: "application/json", body: json)
-    }
+    func response() -> Response { Response(status: 200, contentType: "application/json", body: jsonBody()) }
 }
