@@ -81,10 +81,7 @@ final class ServerProcess {
     var pid: Int32 { process.processIdentifier }
 
     /// Worker pids: the master's children, from /proc.
-    func workerPIDs() -> [Int32] {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
-        return text.split(separator: " ").compactMap { Int32($0) }
-    }
+    func workerPIDs() -> [Int32] { SpawnedTarget.children(of: pid) }
 
     func signal(_ signal: Int32) { kill(pid, signal) }
 
