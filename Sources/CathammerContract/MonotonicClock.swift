@@ -3,6 +3,9 @@ import Glibc
 /// Nanoseconds on CLOCK_MONOTONIC, the one clock of the server's deadlines and the harness's
 /// request times: neither may jump when the wall clock is set.
 public enum MonotonicClock {
+    // Inlinable: a worker reads the clock on every wakeup and every request, and inside the server
+    // module these were inlined; a module boundary should not add a call to that path.
+    @inlinable
     public static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
@@ -10,7 +13,9 @@ public enum MonotonicClock {
     }
 
     /// Negative durations are zero: a deadline in the past is due, never a wrapped-around future.
+    @inlinable
     public static func nanoseconds(milliseconds: Int) -> UInt64 { UInt64(max(0, milliseconds)) &* 1_000_000 }
+    @inlinable
     public static func nanoseconds(seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1_000_000_000) }
 
     /// Whole milliseconds from `start` to now.
