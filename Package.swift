@@ -25,11 +25,14 @@ let package = Package(
         .target(name: "CLinuxShim"),
         // OpenSSL's libcrypto (SHA-256 for /echo), from Debian's libssl-dev.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // What the server and the harness share without importing each other: the stats snapshot and
+        // the /echo view, the monotonic clock, /proc readers, SHA-256 hex, durations as typed.
+        .target(name: "CathammerContract", dependencies: ["COpenSSL"]),
         // The reference pre-fork server: master, workers, event loop, connections, applications.
         .target(
             name: "PreforkServer",
             dependencies: [
-                "HTTPWire", "CLinuxShim", "COpenSSL",
+                "HTTPWire", "CLinuxShim", "CathammerContract",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Release builds skip the run-time exclusivity checks, which were a third of a worker's
@@ -42,7 +45,7 @@ let package = Package(
         .target(
             name: "Hammer",
             dependencies: [
-                "HTTPWire", "CCurl", "COpenSSL", .product(name: "Yams", package: "Yams"),
+                "HTTPWire", "CCurl", "CathammerContract", .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "cathammer",
             dependencies: [
-                "HTTPWire", "PreforkServer", "Hammer",
+                "HTTPWire", "PreforkServer", "Hammer", "CathammerContract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,10 +66,11 @@ let package = Package(
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "CMallocCounter"]),
         .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire", "CMallocCounter"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
+        .testTarget(name: "CathammerContractTests", dependencies: ["CathammerContract"]),
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
         .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),
-        .testTarget(name: "HammerTests", dependencies: ["Hammer", "FakeServers"]),
-        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CMallocCounter"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer", "FakeServers"]),
+        .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
+        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CathammerContract", "CMallocCounter"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer", "CathammerContract", "FakeServers"]),
     ]
 )

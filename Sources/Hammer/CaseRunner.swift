@@ -1,3 +1,4 @@
+import CathammerContract
 @preconcurrency import Glibc
 import HTTPWire
 
@@ -97,9 +98,9 @@ public struct CaseRunner: Sendable {
                               durationMilliseconds: 0,
                               notes: ["needs \(missing.map(\.rawValue).joined(separator: ", ")), which this target was not said to offer (--offers)"])
         }
-        let started = MonotonicTime.now()
+        let started = MonotonicClock.now()
         var result = execute(testCase)
-        result.durationMilliseconds = MonotonicTime.milliseconds(since: started)
+        result.durationMilliseconds = MonotonicClock.milliseconds(since: started)
         return result
     }
 
@@ -223,14 +224,4 @@ public struct CaseRunner: Sendable {
         guard let response = try? HTTPGet.fetch(host: host, port: port, path: "/", timeout: timeout) else { return false }
         return (200..<300).contains(response.status)
     }
-}
-
-enum MonotonicTime {
-    static func now() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
-
-    static func milliseconds(since start: UInt64) -> Int { Int((now() - start) / 1_000_000) }
 }

@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import HTTPWire
 import Yams
@@ -146,10 +147,10 @@ extension CorpusCase {
                 }
                 sendTexts.append(scalar.string)
             case "pause":
-                guard let text = value.string, let milliseconds = Self.milliseconds(text), milliseconds <= 4000 else {
+                guard let text = value.string, let pause = try? DurationText(text), pause.milliseconds <= 4000 else {
                     throw fail("step \(index + 1): pause must be like 200ms or 1s, at most 4s")
                 }
-                steps.append(.pause(milliseconds: milliseconds))
+                steps.append(.pause(milliseconds: Int(pause.milliseconds)))
             case "half_close":
                 guard value.bool == true else { throw fail("step \(index + 1): half_close takes true") }
                 steps.append(.halfClose)
@@ -216,11 +217,5 @@ extension CorpusCase {
         }
         if let risk = loaded.risk, risk.contains("\n") { throw fail("'risk' must be one line") }
         return loaded
-    }
-
-    static func milliseconds(_ text: String) -> Int? {
-        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) { return value }
-        if text.hasSuffix("s"), let value = Double(text.dropLast()) { return Int(value * 1000) }
-        return nil
     }
 }

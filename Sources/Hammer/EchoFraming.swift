@@ -1,4 +1,4 @@
-import COpenSSL
+import CathammerContract
 import Foundation
 import HTTPWire
 
@@ -20,10 +20,8 @@ public struct EchoedFraming: Sendable, Equatable {
 
     public init?(responseBody body: [UInt8]) {
         if body.first == UInt8(ascii: "{") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-                  let length = object["body_length"] as? Int, length >= 0
-            else { return nil }
-            self.init(bodyLength: length, bodySHA256: object["body_sha256"] as? String, framing: object["framing"] as? String)
+            guard let view = try? EchoView.BodyFraming(json: body), view.bodyLength >= 0 else { return nil }
+            self.init(bodyLength: view.bodyLength, bodySHA256: view.bodySHA256, framing: view.framing)
             return
         }
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -43,7 +41,7 @@ public enum EchoFramingCheck {
         for (index, (request, response)) in zip(requests, finalResponses).enumerated()
         where (200..<300).contains(response.status) {
             guard let echoed = EchoedFraming(responseBody: response.body) else { continue }
-            let expectedHash = sha256Hex(request.body)
+            let expectedHash = SHA256Hex.of(request.body)
             if echoed.bodyLength != request.body.count {
                 found.append("framing: request \(index + 1): the target read a body of \(echoed.bodyLength) bytes, the strict parser frames \(request.body.count)")
             } else if let hash = echoed.bodySHA256, hash.lowercased() != expectedHash {
@@ -59,14 +57,5 @@ public enum EchoFramingCheck {
         finalResponses.contains { response in
             (200..<300).contains(response.status) && EchoedFraming(responseBody: response.body).map { $0.bodySHA256 == nil } == true
         }
-    }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let ok = bytes.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { copenssl_sha256(input.baseAddress, input.count, $0.baseAddress) }
-        }
-        precondition(ok != 0, "SHA-256 failed")
-        return digest.map { String(format: "%02x", $0) }.joined()
     }
 }

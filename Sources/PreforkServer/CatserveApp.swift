@@ -1,4 +1,4 @@
-import COpenSSL
+import CathammerContract
 import Foundation
 import HTTPWire
 
@@ -80,28 +80,8 @@ final class CatserveApp: Application {
     }
 }
 
-/// The parsed view of a request as JSON: the differential oracle. Two servers that frame a request
-/// the same way produce the same view (apart from `worker`).
-struct EchoView: Encodable {
-    struct Field: Encodable {
-        var name: String
-        var value: String?
-        /// Set instead of `value` when the bytes are not printable ASCII.
-        var valueBase64: String?
-    }
-
-    var method: String
-    var target: String
-    var targetForm: String
-    var version: String
-    var authority: String?
-    var headers: [Field]
-    var framing: String
-    var bodyLength: Int
-    var bodySha256: String
-    var trailers: [Field]
-    var keepAlive: Bool
-
+extension EchoView {
+    /// The view of a request as this server parsed it; `/echo` answers with it.
     init(_ request: RequestView) {
         func field(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Field {
             let printable = value.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }
@@ -110,40 +90,23 @@ struct EchoView: Encodable {
                          valueBase64: printable ? nil : Data(value).base64EncodedString())
         }
         func fields(_ list: FieldList) -> [Field] { (0..<list.count).map { field(list.name($0), list.value($0)) } }
-        method = String(decoding: request.method, as: UTF8.self)
-        target = String(decoding: request.target, as: UTF8.self)
-        targetForm = request.targetForm.rawValue
-        version = request.version.description
-        authority = request.authority.map { String(decoding: $0, as: UTF8.self) }
-        headers = fields(request.fields)
+        let framing: String
         switch request.framing {
         case .none: framing = "none"
         case .contentLength: framing = "content-length"
         case .chunked: framing = "chunked"
         }
-        bodyLength = request.body.count
-        bodySha256 = Self.sha256Hex(request.body)
-        trailers = fields(request.trailers)
-        keepAlive = request.keepAlive
+        self.init(
+            method: String(decoding: request.method, as: UTF8.self),
+            target: String(decoding: request.target, as: UTF8.self),
+            targetForm: request.targetForm.rawValue,
+            version: request.version.description,
+            authority: request.authority.map { String(decoding: $0, as: UTF8.self) },
+            headers: fields(request.fields),
+            framing: framing, bodyLength: request.body.count, bodySHA256: SHA256Hex.of(request.body),
+            trailers: fields(request.trailers),
+            keepAlive: request.keepAlive)
     }
 
-    static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let empty: [UInt8] = []
-        let ok = digest.withUnsafeMutableBufferPointer { out in
-            empty.withUnsafeBytes { fallback in
-                copenssl_sha256(bytes.baseAddress ?? fallback.baseAddress, bytes.count, out.baseAddress) != 0
-            }
-        }
-        precondition(ok, "SHA-256 failed")
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
-
-    func response() -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let json = (try? encoder.encode(self)).map { Array($0) + [0x0A] } ?? Array("{}\n".utf8)
-        return Response(status: 200, contentType: "application/json", body: json)
-    }
+    func response() -> Response { Response(status: 200, contentType: "application/json", body: jsonBody()) }
 }

@@ -1,3 +1,4 @@
+import CathammerContract
 import CLinuxShim
 @preconcurrency import Glibc
 import Logging
@@ -125,7 +126,7 @@ public final class Master {
             for field in Scoreboard.Field.allCases { values[field] = slot.load(field) }
             // Read at the moment of asking: a worker samples these itself only when it wakes, and the
             // herd's wakeups end inside the kernel without waking anyone's user space.
-            if let live = ProcessStatus.read(pid: Int32(values[.pid] ?? 0)) {
+            if let live = ProcessStatusFile.read(pid: Int32(values[.pid] ?? 0)) {
                 values[.voluntaryContextSwitches] = live.voluntaryContextSwitches
                 values[.rssBytes] = live.residentBytes
             }

@@ -1,3 +1,4 @@
+import CathammerContract
 import CLinuxShim
 @preconcurrency import Glibc
 import Logging
@@ -96,7 +97,7 @@ extension Master {
         case .fastStop: stop(.fast)
         case .addWorker: addWorker()
         case .removeWorker: removeWorker()
-        case .logStats: logger.info("stats: \(snapshot().json().trimmingWhitespace())")
+        case .logStats: logger.info("stats: \(snapshot().jsonText.trimmingWhitespace())")
         case .unknown(let character): logger.warning("master fifo: unknown command '\(character)'")
         }
     }

@@ -1,3 +1,4 @@
+import CathammerContract
 import CLinuxShim
 import Glibc
 import Synchronization
@@ -23,29 +24,6 @@ final class Scoreboard {
         case pid, generation, state, requests, busySince, connections, wakeups, listenerWakeups
         case accepts, emptyAccepts, rejections, voluntaryContextSwitches, rssBytes, startedAt, respawns, slotID
         case lockContended, acceptPauses
-
-        var name: String {
-            switch self {
-            case .pid: return "pid"
-            case .generation: return "generation"
-            case .state: return "state"
-            case .requests: return "requests"
-            case .busySince: return "busy_since_ns"
-            case .connections: return "connections"
-            case .wakeups: return "epoll_wakeups"
-            case .listenerWakeups: return "listener_wakeups"
-            case .accepts: return "accepts"
-            case .emptyAccepts: return "eagain_accepts"
-            case .rejections: return "rejections"
-            case .voluntaryContextSwitches: return "voluntary_context_switches"
-            case .rssBytes: return "rss_bytes"
-            case .startedAt: return "started_at_ns"
-            case .respawns: return "respawns"
-            case .slotID: return "id"
-            case .lockContended: return "accept_lock_contended"
-            case .acceptPauses: return "accept_pauses"
-            }
-        }
     }
 
     /// Room for counters to come without changing the layout.

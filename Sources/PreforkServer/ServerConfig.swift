@@ -1,3 +1,4 @@
+import CathammerContract
 import HTTPWire
 
 /// The effective configuration of `cathammer serve`, from flags and (later) the ini file.

@@ -1,48 +1,9 @@
+import CathammerContract
 import CLinuxShim
 @preconcurrency import Glibc
 import HTTPWire
 
-/// What the stats endpoint reports, gathered by the master from the scoreboard and its own books.
-struct StatsSnapshot {
-    struct WorkerRow {
-        var values: [Scoreboard.Field: Int]
-        var state: WorkerState
-        var busyMilliseconds: Int
-    }
-
-    var masterPID: Int32
-    var listen: String
-    var configuredWorkers: Int
-    var listenQueue: Int
-    var listenBacklog: Int
-    var reloads: Int
-    var failedReloads: Int
-    var recycles: Int
-    var harakiriKills: Int
-    var forcedKills: Int
-    var respawns: Int
-    var uptimeSeconds: Double
-    var workers: [WorkerRow]
-
-    /// JSON for `GET /` (stable key order, so diffs between two snapshots read well).
-    func json() -> String {
-        var out = "{\"master\":{"
-        out += "\"pid\":\(masterPID),\"listen\":\"\(listen)\",\"workers_configured\":\(configuredWorkers),"
-        out += "\"listen_queue\":\(listenQueue),\"listen_backlog\":\(listenBacklog),\"reloads\":\(reloads),"
-        out += "\"failed_reloads\":\(failedReloads),\"recycles\":\(recycles),\"harakiri_kills\":\(harakiriKills),"
-        out += "\"forced_kills\":\(forcedKills),\"respawns\":\(respawns),\"uptime_seconds\":\(Int(uptimeSeconds))},"
-        out += "\"workers\":["
-        out += workers.map { row in
-            var fields = ["\"state\":\"\(row.state.name)\"", "\"busy_ms\":\(row.busyMilliseconds)"]
-            for field in Scoreboard.Field.allCases where field != .state && field != .busySince && field != .startedAt {
-                fields.append("\"\(field.name)\":\(row.values[field] ?? 0)")
-            }
-            return "{" + fields.joined(separator: ",") + "}"
-        }.joined(separator: ",")
-        out += "]}\n"
-        return out
-    }
-
+extension StatsSnapshot {
     /// Prometheus text exposition for `GET /metrics`.
     func prometheus() -> String {
         var out = ""
@@ -50,36 +11,32 @@ struct StatsSnapshot {
             out += "# HELP cathammer_\(name) \(help)\n# TYPE cathammer_\(name) \(type)\n"
             for sample in samples { out += "cathammer_\(name)\(sample.labels) \(sample.value)\n" }
         }
-        metric("listen_queue_length", "gauge", "Connections waiting in the listener's accept queue.", [("", listenQueue)])
-        metric("listen_backlog", "gauge", "The listener's accept queue limit.", [("", listenBacklog)])
-        metric("reloads_total", "counter", "Rolling reloads completed.", [("", reloads)])
-        metric("forced_kills_total", "counter", "Workers killed because they did not stop in time.", [("", forcedKills)])
-        metric("failed_reloads_total", "counter", "Reloads refused or aborted (the old generation kept serving).", [("", failedReloads)])
-        metric("recycles_total", "counter", "Workers replaced for max-requests, lifetime or memory.", [("", recycles)])
-        metric("harakiri_kills_total", "counter", "Workers killed for a request longer than --harakiri.", [("", harakiriKills)])
-        metric("respawns_total", "counter", "Workers replaced after an unexpected exit.", [("", respawns)])
-        metric("workers_configured", "gauge", "Worker processes the master keeps.", [("", configuredWorkers)])
+        metric("listen_queue_length", "gauge", "Connections waiting in the listener's accept queue.", [("", master.listenQueue)])
+        metric("listen_backlog", "gauge", "The listener's accept queue limit.", [("", master.listenBacklog)])
+        metric("reloads_total", "counter", "Rolling reloads completed.", [("", master.reloads)])
+        metric("forced_kills_total", "counter", "Workers killed because they did not stop in time.", [("", master.forcedKills)])
+        metric("failed_reloads_total", "counter", "Reloads refused or aborted (the old generation kept serving).", [("", master.failedReloads)])
+        metric("recycles_total", "counter", "Workers replaced for max-requests, lifetime or memory.", [("", master.recycles)])
+        metric("harakiri_kills_total", "counter", "Workers killed for a request longer than --harakiri.", [("", master.harakiriKills)])
+        metric("respawns_total", "counter", "Workers replaced after an unexpected exit.", [("", master.respawns)])
+        metric("workers_configured", "gauge", "Worker processes the master keeps.", [("", master.workersConfigured)])
         func perWorker(_ name: String, _ type: String, _ help: String, _ value: (WorkerRow) -> Int) {
             metric(name, type, help, workers.map { row in
-                ("{worker=\"\(row.values[.slotID] ?? 0)\",pid=\"\(row.values[.pid] ?? 0)\",generation=\"\(row.values[.generation] ?? 0)\"}", value(row))
+                ("{worker=\"\(row.id)\",pid=\"\(row.pid)\",generation=\"\(row.generation)\"}", value(row))
             })
         }
-        perWorker("worker_requests_total", "counter", "Requests answered.") { $0.values[.requests] ?? 0 }
-        perWorker("worker_connections", "gauge", "Open client connections.") { $0.values[.connections] ?? 0 }
-        perWorker("worker_epoll_wakeups_total", "counter", "Returns from epoll_wait.") { $0.values[.wakeups] ?? 0 }
-        perWorker("worker_listener_wakeups_total", "counter", "Wakeups with the listener ready.") { $0.values[.listenerWakeups] ?? 0 }
-        perWorker("worker_accepts_total", "counter", "Connections accepted.") { $0.values[.accepts] ?? 0 }
-        perWorker("worker_eagain_accepts_total", "counter", "accept() calls that found nothing.") { $0.values[.emptyAccepts] ?? 0 }
-        perWorker("worker_accept_pauses_total", "counter", "Pauses of accept() for want of descriptors.") {
-            $0.values[.acceptPauses] ?? 0
-        }
-        perWorker("worker_rejections_total", "counter", "Requests refused by the strict parser.") { $0.values[.rejections] ?? 0 }
-        perWorker("worker_voluntary_context_switches_total", "counter", "Voluntary context switches (sleeps).") {
-            $0.values[.voluntaryContextSwitches] ?? 0
-        }
-        perWorker("worker_rss_bytes", "gauge", "Resident memory.") { $0.values[.rssBytes] ?? 0 }
+        perWorker("worker_requests_total", "counter", "Requests answered.") { $0.requests }
+        perWorker("worker_connections", "gauge", "Open client connections.") { $0.connections }
+        perWorker("worker_epoll_wakeups_total", "counter", "Returns from epoll_wait.") { $0.epollWakeups }
+        perWorker("worker_listener_wakeups_total", "counter", "Wakeups with the listener ready.") { $0.listenerWakeups }
+        perWorker("worker_accepts_total", "counter", "Connections accepted.") { $0.accepts }
+        perWorker("worker_eagain_accepts_total", "counter", "accept() calls that found nothing.") { $0.eagainAccepts }
+        perWorker("worker_accept_pauses_total", "counter", "Pauses of accept() for want of descriptors.") { $0.acceptPauses }
+        perWorker("worker_rejections_total", "counter", "Requests refused by the strict parser.") { $0.rejections }
+        perWorker("worker_voluntary_context_switches_total", "counter", "Voluntary context switches (sleeps).") { $0.voluntaryContextSwitches }
+        perWorker("worker_rss_bytes", "gauge", "Resident memory.") { $0.rssBytes }
         perWorker("worker_busy_milliseconds", "gauge", "Age of the request in progress (0 when idle).") { $0.busyMilliseconds }
-        perWorker("worker_respawns_total", "counter", "Replacements of this slot's worker.") { $0.values[.respawns] ?? 0 }
+        perWorker("worker_respawns_total", "counter", "Replacements of this slot's worker.") { $0.respawns }
         return out
     }
 }
@@ -129,7 +86,7 @@ final class StatsServer: EventHandler {
         let (status, type, body): (Int, String, String)
         switch (request?.knownMethod, path) {
         case (.get?, "/"), (.get?, "/stats"):
-            (status, type, body) = (200, "application/json", snapshot().json())
+            (status, type, body) = (200, "application/json", snapshot().jsonText)
         case (.get?, "/metrics"):
             (status, type, body) = (200, "text/plain; version=0.0.4", snapshot().prometheus())
         case (nil, _):

@@ -1,3 +1,4 @@
+import CathammerContract
 import CLinuxShim
 @preconcurrency import Glibc
 import HTTPWire

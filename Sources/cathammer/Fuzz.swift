@@ -1,4 +1,5 @@
 import ArgumentParser
+import CathammerContract
 import Foundation
 @preconcurrency import Glibc
 import Hammer
@@ -61,7 +62,7 @@ struct Fuzz: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        guard let seconds = Self.seconds(duration), seconds > 0 else {
+        guard let seconds = try? DurationText.seconds(duration), seconds > 0 else {
             throw UsageError(message: "--duration '\(duration)' is not a duration such as 90s, 10m or 1h")
         }
         guard jobs >= 1, jobs <= 64 else { throw UsageError(message: "--jobs must be between 1 and 64") }
@@ -162,16 +163,6 @@ struct Fuzz: ParsableCommand {
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
         print("reports: \(folder) (open \(folder)/index.html)")
         if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
-    }
-
-    /// "90s", "10m", "1h", "500ms", "30" (seconds).
-    static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value.isFinite else { return nil }
-            return value * factor
-        }
-        return Double(text).flatMap { $0.isFinite ? $0 : nil }
     }
 
     static func format(_ seconds: Double) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CathammerContract
 import Foundation
 @preconcurrency import Glibc
 import Hammer
@@ -105,12 +106,12 @@ struct ReloadCheck: ParsableCommand {
 
     func run() throws {
         let kind = try validatedKind()
-        guard let every = DurationText.seconds(reloadEvery) else { throw UsageError(message: "--reload-every '\(reloadEvery)' is not a duration (200ms, 1s)") }
-        guard let bound = DurationText.seconds(duration), bound > 0 else { throw UsageError(message: "--duration '\(duration)' is not a positive duration") }
-        guard let window = DurationText.seconds(reloadWindow) else { throw UsageError(message: "--reload-window '\(reloadWindow)' is not a duration") }
-        guard let gap = DurationText.millisecondRange(idleGap) else { throw UsageError(message: "--idle-gap '\(idleGap)' is not a duration or a range like 10ms-90ms") }
-        guard let connectSeconds = DurationText.seconds(connectTimeout), connectSeconds > 0,
-              let readSeconds = DurationText.seconds(readTimeout), readSeconds > 0 else {
+        guard let every = try? DurationText.seconds(reloadEvery) else { throw UsageError(message: "--reload-every '\(reloadEvery)' is not a duration (200ms, 1s)") }
+        guard let bound = try? DurationText.seconds(duration), bound > 0 else { throw UsageError(message: "--duration '\(duration)' is not a positive duration") }
+        guard let window = try? DurationText.seconds(reloadWindow) else { throw UsageError(message: "--reload-window '\(reloadWindow)' is not a duration") }
+        guard let gap = try? DurationText.millisecondRange(idleGap) else { throw UsageError(message: "--idle-gap '\(idleGap)' is not a duration or a range like 10ms-90ms") }
+        guard let connectSeconds = try? DurationText.seconds(connectTimeout), connectSeconds > 0,
+              let readSeconds = try? DurationText.seconds(readTimeout), readSeconds > 0 else {
             throw UsageError(message: "--connect-timeout and --read-timeout must be positive durations")
         }
         guard reloads >= 0, concurrency >= 1, concurrency <= 4096, workers >= 1, workers <= 512, maxRequests >= 1 else {
@@ -233,7 +234,7 @@ struct ReloadCheck: ParsableCommand {
             FileHandle.standardError.write(Data("cathammer: reload failed: \(error.description)\n".utf8))
             throw ExitCode(3)
         }
-        let elapsed = Double(LoadClock.now() - load.log.start) / 1e9
+        let elapsed = Double(MonotonicClock.now() - load.log.start) / 1e9
         // Settle: retiring workers finish; then the books are final.
         if let statsPort { _ = ReferenceStats.waitFor(port: statsPort, timeout: 5) { $0.workers.allSatisfy { $0.state == "ready" } } }
         let statsAfter = statsPort.flatMap { ReferenceStats.fetch(port: $0) }

@@ -16,7 +16,7 @@ final class FaultFailStartTests: XCTestCase {
 
         try Data("[cathammer]\nprocesses = 2\nfault-fail-start = true\n".utf8).write(to: ini)
         server.signal(SIGHUP)
-        XCTAssertTrue(ServerProcess.eventually { fetchStatsMaster(port: statsPort)["failed_reloads"] as? Int == 1 }, "the roll aborts")
+        XCTAssertTrue(ServerProcess.eventually { fetchStatsMaster(port: statsPort)?.failedReloads == 1 }, "the roll aborts")
         XCTAssertEqual(Set(server.workerPIDs()), before, "the old generation is untouched")
         XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
 
@@ -24,7 +24,7 @@ final class FaultFailStartTests: XCTestCase {
         server.signal(SIGHUP)
         XCTAssertTrue(ServerProcess.eventually(timeout: 30) {
             let rows = fetchStatsWorkers(port: statsPort)
-            return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 3 && $0["state"] as? String == "ready" }
+            return rows.count == 2 && rows.allSatisfy { $0.generation == 3 && $0.state == "ready" }
         }, "the next good reload rolls generation 3 in")
         XCTAssertTrue(Set(server.workerPIDs()).isDisjoint(with: before))
     }

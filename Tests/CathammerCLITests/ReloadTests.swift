@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import Glibc
 import Hammer
@@ -5,16 +6,14 @@ import XCTest
 
 /// SIGHUP rolls a new generation in without losing a single request.
 final class ReloadTests: XCTestCase {
-    private func workers(_ statsPort: UInt16) -> [[String: Any]] { fetchStatsWorkers(port: statsPort) }
-    private func master(_ statsPort: UInt16) -> [String: Any] { fetchStatsMaster(port: statsPort) }
+    private func workers(_ statsPort: UInt16) -> [StatsSnapshot.WorkerRow] { fetchStatsWorkers(port: statsPort) }
+    private func master(_ statsPort: UInt16) -> StatsSnapshot.Master? { fetchStatsMaster(port: statsPort) }
 
     /// Waits until exactly `count` READY workers of `generation` serve and nothing else is left.
     private func settled(_ statsPort: UInt16, count: Int, generation: Int) -> Bool {
         ServerProcess.eventually(timeout: 30) {
             let rows = workers(statsPort)
-            return rows.count == count && rows.allSatisfy {
-                $0["generation"] as? Int == generation && $0["state"] as? String == "ready"
-            }
+            return rows.count == count && rows.allSatisfy { $0.generation == generation && $0.state == "ready" }
         }
     }
 
@@ -35,9 +34,9 @@ final class ReloadTests: XCTestCase {
         var generation = 0
         XCTAssertTrue(ServerProcess.eventually(timeout: 30) {
             let rows = workers(statsPort)
-            guard rows.count == 2, let current = rows.first?["generation"] as? Int,
-                  rows.allSatisfy({ $0["generation"] as? Int == current && $0["state"] as? String == "ready" }),
-                  master(statsPort)["reloads"] as? Int == current - 1
+            guard rows.count == 2, let current = rows.first?.generation,
+                  rows.allSatisfy({ $0.generation == current && $0.state == "ready" }),
+                  master(statsPort)?.reloads == current - 1
             else { return false }
             generation = current
             return true
@@ -52,8 +51,8 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(failed, 0, "every request answered through the reloads: \(counts)")
 
         XCTAssertTrue(Set(server.workerPIDs()).isDisjoint(with: firstWorkers), "every worker was replaced")
-        XCTAssertEqual(master(statsPort)["pid"] as? Int, Int(server.pid), "the master stays the same process")
-        XCTAssertEqual(master(statsPort)["forced_kills"] as? Int, 0)
+        XCTAssertEqual(master(statsPort)?.pid, Int(server.pid), "the master stays the same process")
+        XCTAssertEqual(master(statsPort)?.forcedKills, 0)
         XCTAssertGreaterThan(load.workersSeen.count, 4, "responses came from several generations")
         print("reload storm: \(reloads) rolls for 20 HUPs, \(total) requests, \(failed) failed: \(counts)")
     }
@@ -69,7 +68,7 @@ final class ReloadTests: XCTestCase {
 
         try Data("[cathammer]\nprocesses = zero\n".utf8).write(to: ini)
         server.signal(SIGHUP)
-        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)["failed_reloads"] as? Int == 1 },
+        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)?.failedReloads == 1 },
                       "the bad file was read and the reload refused")
         XCTAssertEqual(Set(server.workerPIDs()), before, "a refused reload touches no worker")
         XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
@@ -78,8 +77,8 @@ final class ReloadTests: XCTestCase {
         try Data("[cathammer]\nprocesses = 3\n".utf8).write(to: ini)
         server.signal(SIGHUP)
         XCTAssertTrue(settled(statsPort, count: 3, generation: 2), "N → N+1 across a reload")
-        XCTAssertEqual(master(statsPort)["reloads"] as? Int, 1)
-        XCTAssertEqual(master(statsPort)["failed_reloads"] as? Int, 1)
+        XCTAssertEqual(master(statsPort)?.reloads, 1)
+        XCTAssertEqual(master(statsPort)?.failedReloads, 1)
         try Data("[cathammer]\nprocesses = 1\n".utf8).write(to: ini)
         server.signal(SIGHUP)
         XCTAssertTrue(settled(statsPort, count: 1, generation: 3), "N → 1 across a reload")
@@ -94,13 +93,13 @@ final class ReloadTests: XCTestCase {
         let load = LoadLoop(port: server.port)
         load.start(clients: 2)
         server.signal(SIGHUP)
-        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)["failed_reloads"] as? Int == 1 },
+        XCTAssertTrue(ServerProcess.eventually { self.master(statsPort)?.failedReloads == 1 },
                       "the roll is aborted and counted")
         usleep(300_000)
         let counts = load.stop()
         XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
         XCTAssertEqual(Set(server.workerPIDs()), before, "the old generation keeps serving, untouched")
-        XCTAssertEqual(master(statsPort)["reloads"] as? Int, 0)
+        XCTAssertEqual(master(statsPort)?.reloads, 0)
         // The next generation (3) starts fine: the server is not stuck after an aborted roll.
         server.signal(SIGHUP)
         XCTAssertTrue(settled(statsPort, count: 2, generation: 3))
@@ -128,7 +127,7 @@ final class ReloadTests: XCTestCase {
         long.send("GET /sleep?ms=5000 HTTP/1.1\r\nHost: a\r\n\r\n")
         XCTAssertTrue(impatient.someWorkerIsBusy(statsPort: impatientStats), "the worker holds the request when the reload starts")
         impatient.signal(SIGHUP)
-        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { master(impatientStats)["forced_kills"] as? Int == 1 },
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.master(impatientStats)?.forcedKills == 1 },
                       "the worker still busy after the mercy is killed, and the kill is counted")
         XCTAssertTrue(long.readAll(timeout: 10).statuses.isEmpty, "its request is lost: that is what a forced kill means")
     }
@@ -136,17 +135,14 @@ final class ReloadTests: XCTestCase {
 
 /// SIGUSR2: the master re-executes its binary in place and adopts its workers.
 final class ReexecTests: XCTestCase {
-    private func snapshot(_ statsPort: UInt16) -> [String: Any] { fetchStats(port: statsPort) }
 
     func testFiveReexecsUnderLoadKeepThePidAndLoseNothing() throws {
         let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0", "--retire-idle-grace", "1"])
         let statsPort = try XCTUnwrap(server.statsPort)
         func settled(_ generation: Int) -> Bool {
             ServerProcess.eventually(timeout: 30) {
-                let workers = self.snapshot(statsPort)["workers"] as? [[String: Any]] ?? []
-                return workers.count == 2 && workers.allSatisfy {
-                    $0["generation"] as? Int == generation && $0["state"] as? String == "ready"
-                }
+                let workers = fetchStatsWorkers(port: statsPort)
+                return workers.count == 2 && workers.allSatisfy { $0.generation == generation && $0.state == "ready" }
             }
         }
         XCTAssertTrue(settled(1))
@@ -160,10 +156,10 @@ final class ReexecTests: XCTestCase {
         }
         let counts = load.stop()
         XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
-        let master = snapshot(statsPort)["master"] as? [String: Any] ?? [:]
-        XCTAssertEqual(master["pid"] as? Int, Int(server.pid), "same pid: the master re-executed in place")
-        XCTAssertEqual(master["reloads"] as? Int, 5, "the books survive the re-exec")
-        XCTAssertEqual(master["forced_kills"] as? Int, 0)
+        let master = fetchStatsMaster(port: statsPort)
+        XCTAssertEqual(master?.pid, Int(server.pid), "same pid: the master re-executed in place")
+        XCTAssertEqual(master?.reloads, 5, "the books survive the re-exec")
+        XCTAssertEqual(master?.forcedKills, 0)
         print("re-exec: 5 re-execs, \(counts)")
         server.signal(SIGTERM)
         XCTAssertEqual(server.waitForExit(), 0)

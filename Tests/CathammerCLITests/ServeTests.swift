@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import Glibc
 import XCTest
@@ -98,16 +99,16 @@ final class ServeTests: XCTestCase {
                                           "POST /echo?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Odd: caf\u{e9}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
         XCTAssertEqual(echo.statuses, [200])
         let json = try XCTUnwrap(echo.text.components(separatedBy: "\r\n\r\n").last)
-        let view = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        XCTAssertEqual(view["method"] as? String, "POST")
-        XCTAssertEqual(view["target"] as? String, "/echo?x=1")
-        XCTAssertEqual(view["authority"] as? String, "example.com")
-        XCTAssertEqual(view["body_length"] as? Int, 5)
-        XCTAssertEqual(view["body_sha256"] as? String, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
-        XCTAssertEqual(view["framing"] as? String, "content-length")
-        let headers = try XCTUnwrap(view["headers"] as? [[String: String]])
-        XCTAssertEqual(headers.map { $0["name"] }, ["Host", "X-Odd", "Content-Length", "Connection"])
-        XCTAssertEqual(headers[1]["value_base64"], "Y2Fmw6k=", "non-printable values are base64")
+        let view = try EchoView(json: Array(json.utf8))
+        XCTAssertEqual(view.method, "POST")
+        XCTAssertEqual(view.target, "/echo?x=1")
+        XCTAssertEqual(view.authority, "example.com")
+        XCTAssertEqual(view.bodyLength, 5)
+        XCTAssertEqual(view.bodySHA256, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        XCTAssertEqual(view.framing, "content-length")
+        XCTAssertEqual(view.headers.map(\.name), ["Host", "X-Odd", "Content-Length", "Connection"])
+        XCTAssertEqual(view.headers[1], EchoView.Field(name: "X-Odd", value: nil, valueBase64: "Y2Fmw6k="),
+                       "non-printable values are base64")
 
         let started = Date()
         let slept = try RawClient.exchange(port: server.port, "GET /sleep?ms=300 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")

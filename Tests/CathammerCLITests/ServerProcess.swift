@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import Glibc
 import Hammer
@@ -80,10 +81,7 @@ final class ServerProcess {
     var pid: Int32 { process.processIdentifier }
 
     /// Worker pids: the master's children, from /proc.
-    func workerPIDs() -> [Int32] {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
-        return text.split(separator: " ").compactMap { Int32($0) }
-    }
+    func workerPIDs() -> [Int32] { SpawnedTarget.children(of: pid) }
 
     func signal(_ signal: Int32) { kill(pid, signal) }
 
@@ -107,7 +105,7 @@ final class ServerProcess {
 
     /// Waits until some worker reports a request in progress (its `busy_ms` clock runs).
     func someWorkerIsBusy(statsPort: UInt16) -> Bool {
-        Self.eventually { fetchStatsWorkers(port: statsPort).contains { ($0["busy_ms"] as? Int ?? 0) > 0 } }
+        Self.eventually { fetchStatsWorkers(port: statsPort).contains { $0.busyMilliseconds > 0 } }
     }
 
     /// Polls until `condition` holds or the bound passes.
@@ -145,16 +143,14 @@ struct ServerStartFailure: Error, CustomStringConvertible {
     }
 }
 
-/// The JSON of a stats endpoint (`--stats`); empty when it does not answer.
-func fetchStats(port: UInt16) -> [String: Any] {
-    guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/"),
-          let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-    else { return [:] }
-    return object
+/// What a stats endpoint (`--stats`) serves; nil when it does not answer.
+func fetchStats(port: UInt16) -> StatsSnapshot? {
+    guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/") else { return nil }
+    return try? StatsSnapshot(json: response.body)
 }
 
-func fetchStatsWorkers(port: UInt16) -> [[String: Any]] { fetchStats(port: port)["workers"] as? [[String: Any]] ?? [] }
-func fetchStatsMaster(port: UInt16) -> [String: Any] { fetchStats(port: port)["master"] as? [String: Any] ?? [:] }
+func fetchStatsWorkers(port: UInt16) -> [StatsSnapshot.WorkerRow] { fetchStats(port: port)?.workers ?? [] }
+func fetchStatsMaster(port: UInt16) -> StatsSnapshot.Master? { fetchStats(port: port)?.master }
 
 /// The tests' face of Hammer's byte-exact client (the one the corpus runner uses): text in, replies
 /// with the statuses they contain. A reset after the response counts as a close, not an error.

@@ -36,7 +36,8 @@ final class StatsTests: XCTestCase {
             XCTAssertEqual(worker["state"] as? String, "ready")
             XCTAssertEqual(worker["generation"] as? Int, 1)
             for key in ["id", "requests", "connections", "epoll_wakeups", "listener_wakeups", "accepts", "eagain_accepts",
-                        "accept_pauses", "rejections", "voluntary_context_switches", "rss_bytes", "busy_ms", "respawns"] {
+                        "accept_pauses", "accept_lock_contended", "rejections", "voluntary_context_switches", "rss_bytes",
+                        "busy_ms", "respawns"] {
                 XCTAssertNotNil(worker[key] as? Int, key)
             }
             XCTAssertGreaterThan(worker["rss_bytes"] as? Int ?? 0, 1_000_000)

@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import Glibc
 import Hammer
@@ -5,14 +6,12 @@ import XCTest
 
 /// Workers replaced while serving: max-requests, lifetime, memory, harakiri, SIGTTIN / SIGTTOU.
 final class WorkerLifecycleTests: XCTestCase {
-    private func stats(_ port: UInt16) -> [String: Any] { fetchStats(port: port) }
-
-    private func masterValue(_ port: UInt16, _ key: String) -> Int {
-        (stats(port)["master"] as? [String: Any])?[key] as? Int ?? -1
+    private func masterValue(_ port: UInt16, _ key: KeyPath<StatsSnapshot.Master, Int>) -> Int {
+        fetchStatsMaster(port: port)?[keyPath: key] ?? -1
     }
 
     private func readyWorkers(_ port: UInt16) -> Int {
-        ((stats(port)["workers"] as? [[String: Any]]) ?? []).filter { $0["state"] as? String == "ready" }.count
+        fetchStatsWorkers(port: port).filter { $0.state == "ready" }.count
     }
 
     func testMaxRequestsRecyclesWorkersWithoutLosingARequest() throws {
@@ -23,12 +22,12 @@ final class WorkerLifecycleTests: XCTestCase {
         let first = Set(server.workerPIDs())
         let load = LoadLoop(port: server.port)
         load.start(clients: 3)
-        XCTAssertTrue(ServerProcess.eventually(timeout: 30) { self.masterValue(statsPort, "recycles") >= 10 })
+        XCTAssertTrue(ServerProcess.eventually(timeout: 30) { self.masterValue(statsPort, \.recycles) >= 10 })
         let counts = load.stop()
         XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "\(counts)")
         XCTAssertFalse(Set(server.workerPIDs()).isSubset(of: first), "workers were replaced")
-        XCTAssertEqual(masterValue(statsPort, "forced_kills"), 0)
-        print("max-requests 5: \(masterValue(statsPort, "recycles")) recycles, \(counts)")
+        XCTAssertEqual(masterValue(statsPort, \.forcedKills), 0)
+        print("max-requests 5: \(masterValue(statsPort, \.recycles)) recycles, \(counts)")
     }
 
     func testHarakiriKillsAStuckWorkerAndCountsIt() throws {
@@ -39,7 +38,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let stuck = try RawClient(port: server.port)
         defer { stuck.close() }
         stuck.send("GET /sleep?ms=5000 HTTP/1.1\r\nHost: a\r\n\r\n")
-        XCTAssertTrue(ServerProcess.eventually(timeout: 10) { self.masterValue(statsPort, "harakiri_kills") == 1 })
+        XCTAssertTrue(ServerProcess.eventually(timeout: 10) { self.masterValue(statsPort, \.harakiriKills) == 1 })
         XCTAssertTrue(stuck.readAll(timeout: 5).closed, "the stuck request's connection dies with its worker")
         XCTAssertTrue(ServerProcess.eventually { !server.workerPIDs().contains(victim) && self.readyWorkers(statsPort) == 1 },
                       "and a new worker takes the slot")
@@ -49,12 +48,12 @@ final class WorkerLifecycleTests: XCTestCase {
     func testLifetimeAndMemoryLimitsRecycle() throws {
         let old = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--max-worker-lifetime", "1"])
         let oldStats = try XCTUnwrap(old.statsPort)
-        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(oldStats, "recycles") >= 1 })
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(oldStats, \.recycles) >= 1 })
         XCTAssertEqual(try RawClient.exchange(port: old.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
 
         let fat = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--reload-on-rss", "1"])
         let fatStats = try XCTUnwrap(fat.statsPort)
-        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(fatStats, "recycles") >= 1 },
+        XCTAssertTrue(ServerProcess.eventually(timeout: 15) { self.masterValue(fatStats, \.recycles) >= 1 },
                       "every worker is above 1 MiB")
     }
 
@@ -88,8 +87,8 @@ final class MasterFIFOTests: XCTestCase {
             handle.write(Data(text.utf8))
             try handle.close()
         }
-        func workers() -> [[String: Any]] { fetchStatsWorkers(port: statsPort) }
-        XCTAssertTrue(ServerProcess.eventually { workers().filter { $0["state"] as? String == "ready" }.count == 2 })
+        func workers() -> [StatsSnapshot.WorkerRow] { fetchStatsWorkers(port: statsPort) }
+        XCTAssertTrue(ServerProcess.eventually { workers().filter { $0.state == "ready" }.count == 2 })
         try send("+\n")
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 3 })
         try send("-")
@@ -97,15 +96,15 @@ final class MasterFIFOTests: XCTestCase {
         try send("r")
         XCTAssertTrue(ServerProcess.eventually {
             let rows = workers()
-            return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 2 && $0["state"] as? String == "ready" }
+            return rows.count == 2 && rows.allSatisfy { $0.generation == 2 && $0.state == "ready" }
         }, "r rolls a new generation in")
         let masterPID = server.pid
         try send("R")
         XCTAssertTrue(ServerProcess.eventually {
             let rows = workers()
-            return rows.count == 2 && rows.allSatisfy { $0["generation"] as? Int == 3 && $0["state"] as? String == "ready" }
+            return rows.count == 2 && rows.allSatisfy { $0.generation == 3 && $0.state == "ready" }
         }, "R re-executes the master, which rolls generation 3 in")
-        XCTAssertEqual(fetchStatsMaster(port: statsPort)["pid"] as? Int, Int(masterPID))
+        XCTAssertEqual(fetchStatsMaster(port: statsPort)?.pid, Int(masterPID))
         try send("s x")
         try send("q")
         XCTAssertEqual(server.waitForExit(), 0)

@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 import Glibc
 import Hammer
@@ -28,11 +29,8 @@ final class WorkerProcessTests: XCTestCase {
             let extra = targets.filter { $0.key > 5 }.values.sorted()
             XCTAssertEqual(extra, ["anon_inode:[eventpoll]", "anon_inode:[signalfd]"], "no fd leaks from the master: \(targets)")
 
-            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-            func mask(_ name: String) -> UInt64 {
-                let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
-                return UInt64(line.split(separator: "\t").last ?? "", radix: 16) ?? .max
-            }
+            let status = try XCTUnwrap(ProcessStatusFile.read(pid: pid))
+            func mask(_ name: String) -> UInt64 { status.signalMask(name) ?? .max }
             // Blocked: only SIGINT, SIGQUIT, SIGTERM (read through the worker's signalfd), none of the master's.
             XCTAssertEqual(mask("SigBlk"), 1 << (SIGINT - 1) | 1 << (SIGQUIT - 1) | 1 << (SIGTERM - 1))
             // Standard signals only: the C library reserves signals 32 and 33 for itself.
@@ -99,7 +97,7 @@ final class WorkerProcessTests: XCTestCase {
         defer { clients.forEach { $0.close() } }
         for _ in 0..<20 { clients.append(try RawClient(port: server.port)) }
         XCTAssertTrue(ServerProcess.eventually {
-            (fetchStatsWorkers(port: statsPort).first?["accept_pauses"] as? Int ?? 0) > 0
+            (fetchStatsWorkers(port: statsPort).first?.acceptPauses ?? 0) > 0
         }, "the worker ran out of descriptors and paused accepting")
         let before = Self.cpuTicks(worker)
         usleep(1_000_000)

@@ -1,3 +1,4 @@
+import CathammerContract
 import HTTPWire
 import Foundation
 
@@ -91,7 +92,7 @@ public enum FindingClassifier {
                 return finding(.framing, "body-length",
                                "the target read a body of \(echo.bodyLength) bytes in request \(index + 1); the strict parser reads \(request.body.count)", aboutValid: true)
             }
-            if let sha = echo.bodySHA256, sha != EchoFramingCheck.sha256Hex(request.body) {
+            if let sha = echo.bodySHA256, sha != SHA256Hex.of(request.body) {
                 return finding(.framing, "body-bytes", "the target read other body bytes in request \(index + 1) than the strict parser", aboutValid: true)
             }
             if let framing = echo.framing, framing != frameName(request.framing) {

@@ -1,4 +1,4 @@
-import Foundation
+import CathammerContract
 
 /// What /proc shows of any process from outside: its voluntary context switches (sleeps, i.e.
 /// wakeups). For servers without a stats endpoint.
@@ -12,13 +12,8 @@ public struct ProcessCounters: Sendable, Equatable {
     }
 
     public static func read(pid: Int32) -> ProcessCounters? {
-        guard let status = ProcFile.read("/proc/\(pid)/status") else { return nil }
-        return ProcessCounters(pid: pid, voluntaryContextSwitches: field(status, "voluntary_ctxt_switches:"))
-    }
-
-    static func field(_ text: String, _ name: String) -> Int {
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
-        return Int(line.dropFirst(name.count).filter { !$0.isWhitespace }) ?? 0
+        guard let status = ProcessStatusFile.read(pid: pid) else { return nil }
+        return ProcessCounters(pid: pid, voluntaryContextSwitches: status.voluntaryContextSwitches)
     }
 
     /// A process and all its descendants (nginx, gunicorn: master and workers).

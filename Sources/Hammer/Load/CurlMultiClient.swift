@@ -1,3 +1,4 @@
+import CathammerContract
 import CCurl
 @preconcurrency import Glibc
 
@@ -65,7 +66,7 @@ final class CurlMultiClient: @unchecked Sendable {
         var exhausted = false
         var generator = SystemRandomNumberGenerator()
         while !(exhausted && running.isEmpty) {
-            let now = LoadClock.now()
+            let now = MonotonicClock.now()
             var waitUntil = now + 20_000_000
             if !exhausted {
                 var waiting: [Transfer] = []
@@ -102,10 +103,10 @@ final class CurlMultiClient: @unchecked Sendable {
                 curl_multi_remove_handle(multi, easy)
                 finish(transfer, code: code, opened: &opened)
                 let gap = profile.idleGapMilliseconds.upperBound > 0 ? Int.random(in: profile.idleGapMilliseconds, using: &generator) : 0
-                transfer.nextStart = LoadClock.now() + UInt64(gap) * 1_000_000
+                transfer.nextStart = MonotonicClock.now() + UInt64(gap) * 1_000_000
                 idle.append(transfer)
             }
-            let timeout = Int32(max(1, min(20, (waitUntil > LoadClock.now() ? waitUntil - LoadClock.now() : 0) / 1_000_000)))
+            let timeout = Int32(max(1, min(20, (waitUntil > MonotonicClock.now() ? waitUntil - MonotonicClock.now() : 0) / 1_000_000)))
             if running.isEmpty {
                 if !exhausted { usleep(UInt32(timeout) * 1000) }
             } else {
@@ -179,7 +180,7 @@ final class CurlMultiClient: @unchecked Sendable {
                                               reused: reused, retried: transfer.retried, connected: connectTime > 0)
         log.add(RequestRecord(id: transfer.id, kind: .curl, method: transfer.method, outcome: outcome, detail: detail,
                               status: status, startNanoseconds: log.relative(transfer.started),
-                              endNanoseconds: log.relative(LoadClock.now()), connectionAgeNanoseconds: age,
+                              endNanoseconds: log.relative(MonotonicClock.now()), connectionAgeNanoseconds: age,
                               connectionRequests: 0, retried: transfer.retried))
     }
 

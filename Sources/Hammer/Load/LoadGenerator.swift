@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 
 /// Runs the clients of a `LoadProfile` against a target on their own threads until the budget is
@@ -10,7 +11,7 @@ public final class LoadGenerator: @unchecked Sendable {
     private let finished = DispatchGroup()
     private var threads: [Thread] = []
 
-    public init(profile: LoadProfile, target: LoadTarget, start: UInt64 = LoadClock.now()) {
+    public init(profile: LoadProfile, target: LoadTarget, start: UInt64 = MonotonicClock.now()) {
         self.profile = profile
         self.target = target
         log = RequestLog(start: start)

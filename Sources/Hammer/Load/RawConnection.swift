@@ -1,3 +1,4 @@
+import CathammerContract
 @preconcurrency import Glibc
 import HTTPWire
 
@@ -48,7 +49,7 @@ final class RawConnection {
         }
         // Blocking from here on: reads and writes are bounded by poll timeouts.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        return .success(RawConnection(fd: fd, openedAt: LoadClock.now()))
+        return .success(RawConnection(fd: fd, openedAt: MonotonicClock.now()))
     }
 
     struct ConnectFailure: Error {

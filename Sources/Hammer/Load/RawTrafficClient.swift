@@ -1,3 +1,4 @@
+import CathammerContract
 @preconcurrency import Glibc
 import HTTPWire
 
@@ -57,11 +58,11 @@ final class RawTrafficClient: @unchecked Sendable {
     /// Sends `count` requests (more than one only when pipelining) and records each.
     private func exchange(count: Int) {
         let ids = (0..<count).map { _ in log.newID() }
-        let started = LoadClock.now()
+        let started = MonotonicClock.now()
         func record(_ index: Int, _ outcome: OutcomeClass, _ detail: String, status: Int = 0, age: UInt64 = 0, previous: Int = 0) {
             log.add(RequestRecord(id: ids[index], kind: kind, method: kind == .post || kind == .slowBody ? "POST" : "GET",
                                   outcome: outcome, detail: detail, status: status, startNanoseconds: log.relative(started),
-                                  endNanoseconds: log.relative(LoadClock.now()), connectionAgeNanoseconds: age,
+                                  endNanoseconds: log.relative(MonotonicClock.now()), connectionAgeNanoseconds: age,
                                   connectionRequests: previous))
         }
         let reused = connection != nil

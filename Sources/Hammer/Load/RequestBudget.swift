@@ -1,3 +1,4 @@
+import CathammerContract
 import Synchronization
 
 /// Hands out the right to send a request: at most `maxRequests`, none after `deadline` or `stop()`,
@@ -32,7 +33,7 @@ public final class RequestBudget: Sendable {
     /// No request will be granted any more: stopped, past the deadline, or the count is reached.
     public var exhausted: Bool {
         state.withLock { state in
-            state.stopped || LoadClock.now() >= deadline || (maxRequests.map { state.issued >= $0 } ?? false)
+            state.stopped || MonotonicClock.now() >= deadline || (maxRequests.map { state.issued >= $0 } ?? false)
         }
     }
 
@@ -54,10 +55,10 @@ public final class RequestBudget: Sendable {
     /// Waits until requests may be sent; nil once the budget is spent.
     public func take(_ count: Int = 1) -> Int? {
         while true {
-            switch request(count, now: LoadClock.now()) {
+            switch request(count, now: MonotonicClock.now()) {
             case .granted(let first): return first
             case .exhausted: return nil
-            case .notYet(let due): LoadClock.sleep(until: due) { self.stopped }
+            case .notYet(let due): MonotonicClock.sleep(until: due) { self.stopped }
             }
         }
     }

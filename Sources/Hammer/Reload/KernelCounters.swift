@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 
 /// TCP counters of the current network namespace (/proc/net/snmp, /proc/net/netstat). Inside a

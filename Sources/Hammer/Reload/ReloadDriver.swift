@@ -1,3 +1,4 @@
+import CathammerContract
 import Foundation
 @preconcurrency import Glibc
 
@@ -38,11 +39,11 @@ public final class ReloadDriver {
     public func reload(index: Int, log: RequestLog) throws(Failure) -> ReloadEvent {
         let before = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         if fired == 0 { baseWorkers = before?.configuredWorkers ?? 0 }
-        let start = LoadClock.now()
+        let start = MonotonicClock.now()
         let note = try fire(index: index, before: before)
         fired += 1
         let (settled, detail) = waitSettled(index: index, before: before, start: start)
-        return ReloadEvent(index: index, kind: kind, startNanoseconds: log.relative(start), endNanoseconds: log.relative(LoadClock.now()),
+        return ReloadEvent(index: index, kind: kind, startNanoseconds: log.relative(start), endNanoseconds: log.relative(MonotonicClock.now()),
                            settled: settled, note: [note, detail].filter { !$0.isEmpty }.joined(separator: "; "))
     }
 
@@ -125,7 +126,7 @@ public final class ReloadDriver {
 
     private func waitSettled(index: Int, before: ReferenceStats?, start: UInt64) -> (Bool, String) {
         guard let statsPort, let before else {
-            LoadClock.sleep(until: start + UInt64(window * 1e9))
+            MonotonicClock.sleep(until: start + UInt64(window * 1e9))
             return (true, "")
         }
         switch kind {
@@ -150,7 +151,7 @@ public final class ReloadDriver {
             }
             return (settled, "\(after?.readyWorkers.count ?? 0) workers")
         case .command, .maxRequests:
-            LoadClock.sleep(until: start + UInt64(window * 1e9))
+            MonotonicClock.sleep(until: start + UInt64(window * 1e9))
             return (true, "")
         }
     }
@@ -162,11 +163,11 @@ public final class ReloadDriver {
         guard let statsPort, var last = ReferenceStats.fetch(port: statsPort) else { return [] }
         let first = last.recycles
         var events: [ReloadEvent] = []
-        var lastPoll = LoadClock.now()
-        while LoadClock.now() < deadline && last.recycles - first < count && !budgetExhausted() {
+        var lastPoll = MonotonicClock.now()
+        while MonotonicClock.now() < deadline && last.recycles - first < count && !budgetExhausted() {
             usleep(20_000)
             guard let now = ReferenceStats.fetch(port: statsPort) else { continue }
-            let time = LoadClock.now()
+            let time = MonotonicClock.now()
             for _ in 0..<max(0, now.recycles - last.recycles) {
                 events.append(ReloadEvent(index: events.count, kind: .maxRequests, startNanoseconds: log.relative(lastPoll),
                                           endNanoseconds: log.relative(time), settled: true,

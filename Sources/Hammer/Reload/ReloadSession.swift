@@ -1,3 +1,5 @@
+import CathammerContract
+
 /// Runs the load and fires the reloads on schedule: warm-up, then one reload every `every`
 /// seconds (or as soon as the previous one settled, if that took longer), then a tail of load.
 public struct ReloadSchedule: Sendable {
@@ -22,19 +24,19 @@ public enum ReloadSession {
             load.wait(timeout: 60)
         }
         let budget = load.budget
-        let begin = LoadClock.now()
-        LoadClock.sleep(until: begin + UInt64(schedule.warmup * 1e9)) { budget.exhausted }
+        let begin = MonotonicClock.now()
+        MonotonicClock.sleep(until: begin + UInt64(schedule.warmup * 1e9)) { budget.exhausted }
         var events: [ReloadEvent] = []
         if schedule.reloads == 0 {
             // A baseline: the same load without reloads, for as long as the budget lasts.
-            LoadClock.sleep(until: budget.deadline) { budget.exhausted }
+            MonotonicClock.sleep(until: budget.deadline) { budget.exhausted }
         } else if driver.kind == .maxRequests {
             events = driver.watchRecycles(count: schedule.reloads, until: budget.deadline, log: load.log) { budget.exhausted }
             events.forEach(progress)
         } else {
-            let first = LoadClock.now()
+            let first = MonotonicClock.now()
             for index in 0..<schedule.reloads {
-                LoadClock.sleep(until: first + UInt64(Double(index) * schedule.every * 1e9)) { budget.exhausted }
+                MonotonicClock.sleep(until: first + UInt64(Double(index) * schedule.every * 1e9)) { budget.exhausted }
                 // Reloads without load prove nothing: stop when the load has ended.
                 guard !budget.exhausted else { break }
                 let event = try driver.reload(index: index, log: load.log)
@@ -42,7 +44,7 @@ public enum ReloadSession {
                 progress(event)
             }
         }
-        LoadClock.sleep(until: LoadClock.now() + UInt64(schedule.tail * 1e9)) { budget.exhausted }
+        MonotonicClock.sleep(until: MonotonicClock.now() + UInt64(schedule.tail * 1e9)) { budget.exhausted }
         return ReloadTimeline(events: events)
     }
 }

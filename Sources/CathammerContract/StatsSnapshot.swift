@@ -1,0 +1,147 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What the reference server's stats endpoint (`cathammer serve --stats`) answers at `GET /`: the
+/// master's books and one row per worker slot. The server writes it, `cathammer top`, reload-check,
+/// herd-check and the tests read it; this type is the contract between them.
+public struct StatsSnapshot: Codable, Equatable, Sendable {
+    public var master: Master
+    public var workers: [WorkerRow]
+
+    public init(master: Master, workers: [WorkerRow]) {
+        self.master = master
+        self.workers = workers
+    }
+
+    /// The body of `GET /`: compact JSON in the fixed key order, then a newline.
+    public var jsonText: String {
+        "{\"master\":" + master.jsonText + ",\"workers\":[" + workers.map(\.jsonText).joined(separator: ",") + "]}\n"
+    }
+
+    /// Decodes a `GET /` body. A row or book missing a counter reads it as zero.
+    public init(json: [UInt8]) throws {
+        self = try JSONDecoder().decode(StatsSnapshot.self, from: Data(json))
+    }
+
+    private enum CodingKeys: String, CodingKey { case master, workers }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        master = try container.decode(Master.self, forKey: .master)
+        workers = try container.decodeIfPresent([WorkerRow].self, forKey: .workers) ?? []
+    }
+}
+
+extension StatsSnapshot {
+    public struct Master: Codable, Equatable, Sendable, JSONObjectLayout {
+        public var pid = 0
+        /// `HOST:PORT` as a client would write it (`[::1]:8000`).
+        public var listen = ""
+        public var workersConfigured = 0
+        /// Connections waiting in the listener's accept queue, and the queue's limit.
+        public var listenQueue = 0
+        public var listenBacklog = 0
+        public var reloads = 0
+        /// Reloads refused or aborted; the old generation kept serving.
+        public var failedReloads = 0
+        public var recycles = 0
+        public var harakiriKills = 0
+        /// Workers killed because they did not stop within the reload mercy.
+        public var forcedKills = 0
+        public var respawns = 0
+        public var uptimeSeconds = 0
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            self.init()
+            try decodeLayout(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws { try encodeLayout(to: encoder) }
+
+        static var layout: [(key: String, field: JSONLayoutField<Master>)] {
+            [("pid", .integer(\.pid)), ("listen", .text(\.listen)), ("workers_configured", .integer(\.workersConfigured)),
+             ("listen_queue", .integer(\.listenQueue)), ("listen_backlog", .integer(\.listenBacklog)),
+             ("reloads", .integer(\.reloads)), ("failed_reloads", .integer(\.failedReloads)),
+             ("recycles", .integer(\.recycles)), ("harakiri_kills", .integer(\.harakiriKills)),
+             ("forced_kills", .integer(\.forcedKills)), ("respawns", .integer(\.respawns)),
+             ("uptime_seconds", .integer(\.uptimeSeconds))]
+        }
+    }
+
+    /// One worker's scoreboard slot. Counters start at zero for each new worker, except `respawns`,
+    /// which counts the replacements of this slot's worker.
+    public struct WorkerRow: Codable, Equatable, Sendable, JSONObjectLayout {
+        /// `empty`, `starting`, `ready`, `retiring` or `exited`.
+        public var state = ""
+        /// Age of the request in progress; 0 when idle.
+        public var busyMilliseconds = 0
+        public var pid = 0
+        public var generation = 0
+        public var requests = 0
+        public var connections = 0
+        /// Returns from epoll_wait, and those with the listener ready.
+        public var epollWakeups = 0
+        public var listenerWakeups = 0
+        public var accepts = 0
+        /// accept() calls that found nothing: a herd that lost the race.
+        public var eagainAccepts = 0
+        /// Requests refused by the strict parser.
+        public var rejections = 0
+        public var voluntaryContextSwitches = 0
+        public var rssBytes = 0
+        public var respawns = 0
+        /// The slot's number, stable across the workers that take it.
+        public var id = 0
+        public var acceptLockContended = 0
+        /// Pauses of accept() for want of descriptors.
+        public var acceptPauses = 0
+
+        public init() {}
+
+        public init(state: String = "", busyMilliseconds: Int = 0, pid: Int = 0, generation: Int = 0, requests: Int = 0,
+                    connections: Int = 0, epollWakeups: Int = 0, listenerWakeups: Int = 0, accepts: Int = 0,
+                    eagainAccepts: Int = 0, rejections: Int = 0, voluntaryContextSwitches: Int = 0, rssBytes: Int = 0,
+                    respawns: Int = 0, id: Int = 0, acceptLockContended: Int = 0, acceptPauses: Int = 0) {
+            self.state = state
+            self.busyMilliseconds = busyMilliseconds
+            self.pid = pid
+            self.generation = generation
+            self.requests = requests
+            self.connections = connections
+            self.epollWakeups = epollWakeups
+            self.listenerWakeups = listenerWakeups
+            self.accepts = accepts
+            self.eagainAccepts = eagainAccepts
+            self.rejections = rejections
+            self.voluntaryContextSwitches = voluntaryContextSwitches
+            self.rssBytes = rssBytes
+            self.respawns = respawns
+            self.id = id
+            self.acceptLockContended = acceptLockContended
+            self.acceptPauses = acceptPauses
+        }
+
+        public init(from decoder: any Decoder) throws {
+            self.init()
+            try decodeLayout(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws { try encodeLayout(to: encoder) }
+
+        static var layout: [(key: String, field: JSONLayoutField<WorkerRow>)] {
+            [("state", .text(\.state)), ("busy_ms", .integer(\.busyMilliseconds)), ("pid", .integer(\.pid)),
+             ("generation", .integer(\.generation)), ("requests", .integer(\.requests)),
+             ("connections", .integer(\.connections)), ("epoll_wakeups", .integer(\.epollWakeups)),
+             ("listener_wakeups", .integer(\.listenerWakeups)), ("accepts", .integer(\.accepts)),
+             ("eagain_accepts", .integer(\.eagainAccepts)), ("rejections", .integer(\.rejections)),
+             ("voluntary_context_switches", .integer(\.voluntaryContextSwitches)), ("rss_bytes", .integer(\.rssBytes)),
+             ("respawns", .integer(\.respawns)), ("id", .integer(\.id)),
+             ("accept_lock_contended", .integer(\.acceptLockContended)), ("accept_pauses", .integer(\.acceptPauses))]
+        }
+    }
+}

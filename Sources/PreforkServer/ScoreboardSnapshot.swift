@@ -1,0 +1,58 @@
+import CathammerContract
+
+/// The master's books and its workers' scoreboard slots, as the stats contract's snapshot.
+extension StatsSnapshot {
+    init(masterPID: Int32, listen: String, configuredWorkers: Int, listenQueue: Int, listenBacklog: Int, reloads: Int,
+         failedReloads: Int, recycles: Int, harakiriKills: Int, forcedKills: Int, respawns: Int, uptimeSeconds: Double,
+         workers: [WorkerRow]) {
+        var master = Master()
+        master.pid = Int(masterPID)
+        master.listen = listen
+        master.workersConfigured = configuredWorkers
+        master.listenQueue = listenQueue
+        master.listenBacklog = listenBacklog
+        master.reloads = reloads
+        master.failedReloads = failedReloads
+        master.recycles = recycles
+        master.harakiriKills = harakiriKills
+        master.forcedKills = forcedKills
+        master.respawns = respawns
+        master.uptimeSeconds = Int(uptimeSeconds)
+        self.init(master: master, workers: workers)
+    }
+}
+
+extension StatsSnapshot.WorkerRow {
+    init(values: [Scoreboard.Field: Int], state: WorkerState, busyMilliseconds: Int) {
+        self.init()
+        self.state = state.name
+        self.busyMilliseconds = busyMilliseconds
+        for field in Scoreboard.Field.allCases {
+            guard let counter = Self.counter(field) else { continue }
+            self[keyPath: counter] = values[field] ?? 0
+        }
+    }
+
+    /// Exhaustive, so a new scoreboard field cannot be left out of the stats without a decision.
+    static func counter(_ field: Scoreboard.Field) -> WritableKeyPath<Self, Int>? {
+        switch field {
+        // Served as `state` and `busy_ms`; the start time only makes sense on the master's clock.
+        case .state, .busySince, .startedAt: return nil
+        case .pid: return \.pid
+        case .generation: return \.generation
+        case .requests: return \.requests
+        case .connections: return \.connections
+        case .wakeups: return \.epollWakeups
+        case .listenerWakeups: return \.listenerWakeups
+        case .accepts: return \.accepts
+        case .emptyAccepts: return \.eagainAccepts
+        case .rejections: return \.rejections
+        case .voluntaryContextSwitches: return \.voluntaryContextSwitches
+        case .rssBytes: return \.rssBytes
+        case .respawns: return \.respawns
+        case .slotID: return \.id
+        case .lockContended: return \.acceptLockContended
+        case .acceptPauses: return \.acceptPauses
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import CathammerContract
+
+final class StatsSnapshotTests: XCTestCase {
+    private func fixed() -> StatsSnapshot {
+        var master = StatsSnapshot.Master()
+        master.pid = 3045
+        master.listen = "127.0.0.1:18731"
+        master.workersConfigured = 2
+        master.listenBacklog = 1024
+        master.reloads = 1
+        master.uptimeSeconds = 3
+        let first = StatsSnapshot.WorkerRow(state: "ready", busyMilliseconds: 7, pid: 3048, generation: 1, requests: 2,
+                                            epollWakeups: 6, listenerWakeups: 2, accepts: 2, eagainAccepts: 2,
+                                            voluntaryContextSwitches: 5, rssBytes: 33_972_224, id: 1)
+        let second = StatsSnapshot.WorkerRow(state: "retiring", pid: 3049, generation: 1, connections: 4, rejections: 9,
+                                             voluntaryContextSwitches: 1, rssBytes: 29_974_528, respawns: 3, id: 2,
+                                             acceptLockContended: 8, acceptPauses: 11)
+        return StatsSnapshot(master: master, workers: [first, second])
+    }
+
+    /// The keys and their order as the master has always served them (not sorted: people diff
+    /// two snapshots by eye), every counter including `accept_pauses`.
+    func testExactJSONText() {
+        let expected = #"{"master":{"pid":3045,"listen":"127.0.0.1:18731","workers_configured":2,"listen_queue":0,"listen_backlog":1024,"reloads":1,"failed_reloads":0,"recycles":0,"harakiri_kills":0,"forced_kills":0,"respawns":0,"uptime_seconds":3},"workers":[{"state":"ready","busy_ms":7,"pid":3048,"generation":1,"requests":2,"connections":0,"epoll_wakeups":6,"listener_wakeups":2,"accepts":2,"eagain_accepts":2,"rejections":0,"voluntary_context_switches":5,"rss_bytes":33972224,"respawns":0,"id":1,"accept_lock_contended":0,"accept_pauses":0},{"state":"retiring","busy_ms":0,"pid":3049,"generation":1,"requests":0,"connections":4,"epoll_wakeups":0,"listener_wakeups":0,"accepts":0,"eagain_accepts":0,"rejections":9,"voluntary_context_switches":1,"rss_bytes":29974528,"respawns":3,"id":2,"accept_lock_contended":8,"accept_pauses":11}]}"#
+        XCTAssertEqual(fixed().jsonText, expected + "\n")
+    }
+
+    func testEncodeDecodeRoundTrip() throws {
+        let snapshot = fixed()
+        XCTAssertEqual(try StatsSnapshot(json: Array(snapshot.jsonText.utf8)), snapshot)
+        let encoded = try JSONEncoder().encode(snapshot)
+        XCTAssertEqual(try JSONDecoder().decode(StatsSnapshot.self, from: encoded), snapshot)
+        // Sorted, the Codable keys are the served keys: one list of keys behind both writers.
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let viaEncoder = try JSONSerialization.jsonObject(with: try sorted.encode(snapshot)) as? NSDictionary
+        let viaText = try JSONSerialization.jsonObject(with: Data(snapshot.jsonText.utf8)) as? NSDictionary
+        XCTAssertEqual(viaEncoder, viaText)
+    }
+
+    /// A sample the master served before this type existed decodes and re-encodes to the same bytes.
+    func testServedSampleSurvivesARoundTrip() throws {
+        let served = #"{"master":{"pid":3045,"listen":"127.0.0.1:18731","workers_configured":2,"listen_queue":0,"listen_backlog":1024,"reloads":0,"failed_reloads":0,"recycles":0,"harakiri_kills":0,"forced_kills":0,"respawns":0,"uptime_seconds":3},"workers":[{"state":"ready","busy_ms":0,"pid":3048,"generation":1,"requests":2,"connections":0,"epoll_wakeups":6,"listener_wakeups":2,"accepts":2,"eagain_accepts":2,"rejections":0,"voluntary_context_switches":5,"rss_bytes":33972224,"respawns":0,"id":1,"accept_lock_contended":0,"accept_pauses":0},{"state":"ready","busy_ms":0,"pid":3049,"generation":1,"requests":0,"connections":0,"epoll_wakeups":0,"listener_wakeups":0,"accepts":0,"eagain_accepts":0,"rejections":0,"voluntary_context_switches":1,"rss_bytes":29974528,"respawns":0,"id":2,"accept_lock_contended":0,"accept_pauses":0}]}"# + "\n"
+        XCTAssertEqual(try StatsSnapshot(json: Array(served.utf8)).jsonText, served)
+    }
+
+    /// A server a counter older (no `accept_pauses`) or with books this build does not know.
+    func testMissingAndUnknownKeys() throws {
+        let older = #"{"master":{"reloads":3,"shiny_new":1},"workers":[{"pid":11,"state":"ready"}]}"#
+        let snapshot = try StatsSnapshot(json: Array(older.utf8))
+        XCTAssertEqual(snapshot.master.reloads, 3)
+        XCTAssertEqual(snapshot.master.listen, "")
+        XCTAssertEqual(snapshot.workers, [StatsSnapshot.WorkerRow(state: "ready", pid: 11)])
+        XCTAssertEqual(try StatsSnapshot(json: Array(#"{"master":{}}"#.utf8)).workers, [])
+        XCTAssertThrowsError(try StatsSnapshot(json: Array(#"{"workers":[]}"#.utf8)), "no master, no snapshot")
+        XCTAssertThrowsError(try StatsSnapshot(json: Array("not json".utf8)))
+        XCTAssertThrowsError(try StatsSnapshot(json: Array(#"{"master":{"pid":"one"}}"#.utf8)), "a counter that is not a number")
+    }
+
+    func testStringsAreEscapedAsJSONEncoderDoes() throws {
+        var master = StatsSnapshot.Master()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        for scalar in (0..<0x80).compactMap(Unicode.Scalar.init) + ["é", "🐈", "\u{2028}"] {
+            master.listen = "a\(scalar)b"
+            let ours = JSONText.quoted(master.listen)
+            XCTAssertEqual(ours, String(decoding: try encoder.encode(master.listen), as: UTF8.self), "U+\(String(scalar.value, radix: 16))")
+            XCTAssertEqual(try StatsSnapshot(json: Array(StatsSnapshot(master: master, workers: []).jsonText.utf8)).master.listen,
+                           master.listen)
+        }
+    }
+}
