@@ -174,14 +174,14 @@ final class RetireTests: XCTestCase {
         let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--keepalive-timeout", "120",
                                         "--retire-idle-grace", "120", "--reload-mercy", "6"])
         let statsPort = try XCTUnwrap(server.statsPort)
-        XCTAssertTrue(ServerProcess.eventually { fetchStatsWorkers(port: statsPort).first?["state"] as? String == "ready" })
+        XCTAssertTrue(ServerProcess.eventually { fetchStatsWorkers(port: statsPort).first?.state == "ready" })
         let idle = try RawClient(port: server.port)
         defer { idle.close() }
         idle.send("GET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n")
         XCTAssertEqual(idle.readAvailable().statuses, [200], "answered, and the connection stays open")
         server.signal(SIGHUP)
         XCTAssertTrue(ServerProcess.eventually {
-            let states = fetchStatsWorkers(port: statsPort).map { "\($0["generation"] as? Int ?? 0) \($0["state"] as? String ?? "")" }
+            let states = fetchStatsWorkers(port: statsPort).map { "\($0.generation) \($0.state)" }
             return states.sorted() == ["1 retiring", "2 ready"]
         }, "the old worker retires and holds the idle connection for the grace")
         server.signal(SIGTERM)
