@@ -4,7 +4,8 @@ by itself (nginx `return`, haproxy `http-request return`) can answer before it h
 which made body cases fail for the configuration rather than for the parser.
 
 Reads each request's body to its end (Content-Length, or chunked as a proxy may stream it), answers
-`ok N` (N = body bytes read) and keeps the connection for the proxy's next request.
+`ok N` (N = body bytes read; after a 100 Continue when the request expects one) and keeps the
+connection for the proxy's next request.
 Usage: echo_backend.py PORT"""
 import socket
 import socketserver
@@ -47,6 +48,11 @@ class Handler(socketserver.StreamRequestHandler):
                             break
                         continue
                     head.append(line.rstrip(b"\r\n"))
+                if any(line.lower().replace(b" ", b"").startswith(b"expect:100-continue") for line in head[1:]):
+                    # A proxy that forwards the expectation (apache2 mod_proxy does) waits for this
+                    # before it sends the body; an origin that never sends it deadlocks the chain.
+                    self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    self.wfile.flush()
                 length = self.body_length(head)
                 body = b"ok %d\n" % length
                 self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
