@@ -19,6 +19,9 @@ public struct ByteClass: OptionSet, Sendable {
     /// qdtext of quoted-string (RFC 9110 §5.6.4), without the backslash and quote.
     public static let quotedText = ByteClass(rawValue: 1 << 7)
 
+    /// Whether `byte` is a tchar; for the callers that test a byte at a time rather than keeping `table`.
+    @inline(__always) public static func isToken(_ byte: UInt8) -> Bool { table[Int(byte)].contains(.token) }
+
     /// Allocated once and never freed: parsers keep the raw pointer so lookups carry no bounds checks.
     nonisolated(unsafe) public static let table: UnsafePointer<ByteClass> = {
         let table = UnsafeMutablePointer<ByteClass>.allocate(capacity: 256)
@@ -51,47 +54,5 @@ public struct ByteClass: OptionSet, Sendable {
             classes.insert(.quotedText)
         }
         return classes
-    }
-}
-
-public enum ASCII {
-    public static let tab: UInt8 = 0x09
-    public static let lf: UInt8 = 0x0A
-    public static let cr: UInt8 = 0x0D
-    public static let space: UInt8 = 0x20
-    public static let quote: UInt8 = 0x22
-    public static let percent: UInt8 = 0x25
-    public static let comma: UInt8 = 0x2C
-    public static let slash: UInt8 = 0x2F
-    public static let colon: UInt8 = 0x3A
-    public static let semicolon: UInt8 = 0x3B
-    public static let equals: UInt8 = 0x3D
-    public static let questionMark: UInt8 = 0x3F
-    public static let at: UInt8 = 0x40
-    public static let leftBracket: UInt8 = 0x5B
-    public static let backslash: UInt8 = 0x5C
-    public static let rightBracket: UInt8 = 0x5D
-    public static let underscore: UInt8 = 0x5F
-    public static let asterisk: UInt8 = 0x2A
-    public static let hyphen: UInt8 = 0x2D
-
-    @inline(__always) public static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
-
-    /// Value of a hex digit; the caller has checked `.hexDigit`.
-    @inline(__always) public static func hexValue(_ byte: UInt8) -> Int {
-        byte <= 0x39 ? Int(byte &- 0x30) : Int((byte | 0x20) &- 0x61 &+ 10)
-    }
-
-    /// Case-insensitive comparison of bytes against a lowercase ASCII literal.
-    @inline(__always)
-    public static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = lowercase.utf8Start
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            let folded = byte &- 0x41 < 26 ? byte | 0x20 : byte
-            if folded != expected[index] { return false }
-        }
-        return true
     }
 }

@@ -40,17 +40,3 @@ public struct ParsedRequest: Sendable, Equatable {
         headLength = head.length
     }
 }
-
-public struct HeaderField: Sendable, Equatable, Hashable {
-    public var name: [UInt8]
-    public var value: [UInt8]
-
-    public init(name: [UInt8], value: [UInt8]) {
-        self.name = name
-        self.value = value
-    }
-
-    public init(_ name: String, _ value: String) {
-        self.init(name: Array(name.utf8), value: Array(value.utf8))
-    }
-}

@@ -3,31 +3,6 @@
 // Everything is kept as received bytes: the conformance harness must be able to report exactly
 // what a server sent, so decoding into `String` only happens in the conveniences.
 
-/// One field line of a response head or trailer section.
-public struct ResponseField: Sendable, Hashable {
-    /// The field name as received (trailing whitespace before the colon removed).
-    public var name: [UInt8]
-    /// The field value with leading and trailing OWS removed; obs-folds are joined with one SP.
-    public var value: [UInt8]
-
-    public init(name: [UInt8], value: [UInt8]) {
-        self.name = name
-        self.value = value
-    }
-
-    public init(_ name: String, _ value: String) {
-        self.init(name: Array(name.utf8), value: Array(value.utf8))
-    }
-
-    public var nameString: String { String(decoding: name, as: UTF8.self) }
-    public var valueString: String { String(decoding: value, as: UTF8.self) }
-
-    /// Field names are case-insensitive (RFC 9110 §5.1); only ASCII letters fold.
-    public func hasName(_ candidate: some StringProtocol) -> Bool {
-        ResponseBytes.caseInsensitiveEquals(name, candidate.utf8)
-    }
-}
-
 /// How the end of a response was determined (RFC 9112 §6.3).
 public enum ResponseFraming: Sendable, Hashable {
     /// No content: response to HEAD, 1xx, 204, 304.
@@ -111,11 +86,11 @@ public struct ResponseMessage: Sendable, Equatable {
     /// -1 when the status line was unparseable.
     public var status: Int
     public var reason: [UInt8]
-    public var fields: [ResponseField]
+    public var fields: [HeaderField]
     public var framing: ResponseFraming
     /// The content with chunked framing removed (other codings are left applied).
     public var body: [UInt8]
-    public var trailers: [ResponseField]
+    public var trailers: [HeaderField]
     /// A 1xx other than 101: another response follows for the same request.
     public var isInterim: Bool
     /// False when EOF arrived before the framing said the message ended.
@@ -129,10 +104,10 @@ public struct ResponseMessage: Sendable, Equatable {
         version: String = "",
         status: Int = -1,
         reason: [UInt8] = [],
-        fields: [ResponseField] = [],
+        fields: [HeaderField] = [],
         framing: ResponseFraming = .closeDelimited,
         body: [UInt8] = [],
-        trailers: [ResponseField] = [],
+        trailers: [HeaderField] = [],
         isInterim: Bool = false,
         complete: Bool = false,
         byteRange: Range<Int> = 0..<0,
@@ -174,8 +149,8 @@ public struct ResponseMessage: Sendable, Equatable {
     /// Whether a Connection field lists the "close" option (RFC 9112 §9.6).
     public var connectionClose: Bool {
         headers(named: "connection").contains { value in
-            ResponseBytes.listElements(value).contains {
-                ResponseBytes.caseInsensitiveEquals($0, "close".utf8)
+            ResponseHeadSyntax.listElements(value).contains {
+                ASCII.caseInsensitiveEquals($0, "close".utf8)
             }
         }
     }
@@ -184,55 +159,5 @@ public struct ResponseMessage: Sendable, Equatable {
 
     mutating func record(_ anomaly: ResponseAnomaly) {
         if !anomalies.contains(anomaly) { anomalies.append(anomaly) }
-    }
-}
-
-// MARK: - Byte helpers shared by the response parser
-
-/// Namespaced so nothing collides with the request side of the module.
-enum ResponseBytes {
-    static let tab: UInt8 = 0x09
-    static let lf: UInt8 = 0x0A
-    static let cr: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let comma: UInt8 = 0x2C
-    static let colon: UInt8 = 0x3A
-    static let semicolon: UInt8 = 0x3B
-
-    static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
-    static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-    }
-
-    /// token characters (RFC 9110 §5.6.2).
-    static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"),
-             UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default: return false
-        }
-    }
-
-    static func caseInsensitiveEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
-        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { lowercased($0) == lowercased($1) }
-    }
-
-    static func trimmingWhitespace(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, isWhitespace(first) { slice.removeFirst() }
-        while let last = slice.last, isWhitespace(last) { slice.removeLast() }
-        return slice
-    }
-
-    /// Elements of a comma-separated list (RFC 9110 §5.6.1), trimmed. Empty elements are kept so
-    /// callers can decide whether they are acceptable.
-    static func listElements(_ value: [UInt8]) -> [ArraySlice<UInt8>] {
-        value[...].split(separator: comma, omittingEmptySubsequences: false).map(trimmingWhitespace)
     }
 }

@@ -50,6 +50,4 @@ public struct Corpus: Sendable {
                 && (levels.isEmpty || levels.contains(item.level))
         }
     }
-
-    public var categories: [String] { Array(Set(cases.map(\.category))).sorted() }
 }

@@ -36,11 +36,6 @@ struct RollingReload: Equatable {
         self.oldWorkers = oldWorkers
     }
 
-    var isActive: Bool {
-        if case .waitingForReady = phase { return true }
-        return phase == .idle
-    }
-
     mutating func start() -> [Step] { advance() }
 
     mutating func spawned(slot: Int, pid: Int32) {

@@ -121,7 +121,7 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertEqual(response.version, "HTTP/1.1")
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.reasonString, "OK")
-        XCTAssertEqual(response.fields, [ResponseField("Content-Length", "5"), ResponseField("Server", "x")])
+        XCTAssertEqual(response.fields, [HeaderField("Content-Length", "5"), HeaderField("Server", "x")])
         XCTAssertEqual(response.framing, .contentLength(5))
         XCTAssertEqual(response.body, bytes("hello"))
         XCTAssertTrue(response.complete)
@@ -160,7 +160,7 @@ final class ResponseParserTests: XCTestCase {
         let response = parser.responses[0]
         XCTAssertEqual(response.framing, .chunked)
         XCTAssertEqual(response.body, bytes("hello world0123456789"))
-        XCTAssertEqual(response.trailers, [ResponseField("X-Checksum", "abc"), ResponseField("X-Other", "two words")])
+        XCTAssertEqual(response.trailers, [HeaderField("X-Checksum", "abc"), HeaderField("X-Other", "two words")])
         XCTAssertTrue(response.complete)
         XCTAssertEqual(response.anomalies, [])
         XCTAssertEqual(parser.pendingBytes, 0)
@@ -373,7 +373,7 @@ final class ResponseParserTests: XCTestCase {
             parser.responses.map(\.framing), [.none, .contentLength(5), .chunked, .none, .none, .none]
         )
         XCTAssertEqual(parser.responses.map(\.body), [[], bytes("hello"), bytes("abcdef"), [], [], []])
-        XCTAssertEqual(parser.responses[2].trailers, [ResponseField("X-Sum", "42")])
+        XCTAssertEqual(parser.responses[2].trailers, [HeaderField("X-Sum", "42")])
         XCTAssertTrue(parser.responses.allSatisfy { $0.complete && $0.anomalies.isEmpty })
         XCTAssertEqual(parser.responses.map(\.byteRange.count), parts.map(\.utf8.count))
         XCTAssertTrue(parser.responses[5].connectionClose)
@@ -390,12 +390,12 @@ final class ResponseParserTests: XCTestCase {
         )
         XCTAssertEqual(parser.responses.map(\.body), [bytes("ok"), bytes("hi")])
         XCTAssertEqual(parser.responses.map(\.anomalies), [[.bareLF], [.bareLF]])
-        XCTAssertEqual(parser.responses[0].fields, [ResponseField("Content-Length", "2")])
+        XCTAssertEqual(parser.responses[0].fields, [HeaderField("Content-Length", "2")])
     }
 
     func testBareCarriageReturnInFieldValue() {
         let parser = parse("HTTP/1.1 200 OK\r\nX-A: one\rtwo\r\nContent-Length: 0\r\n\r\n")
-        XCTAssertEqual(parser.responses[0].fields[0], ResponseField(name: bytes("X-A"), value: bytes("one\rtwo")))
+        XCTAssertEqual(parser.responses[0].fields[0], HeaderField(name: bytes("X-A"), value: bytes("one\rtwo")))
         XCTAssertEqual(parser.responses[0].framing, .contentLength(0))
         XCTAssertEqual(parser.responses[0].anomalies, [.bareCR])
     }
@@ -415,8 +415,8 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertEqual(
             response.fields,
             [
-                ResponseField("X-Folded", "first second third"), ResponseField("X-Empty", "later"),
-                ResponseField("Content-Length", "0"),
+                HeaderField("X-Folded", "first second third"), HeaderField("X-Empty", "later"),
+                HeaderField("Content-Length", "0"),
             ]
         )
         XCTAssertEqual(response.anomalies, [.obsFold])
@@ -432,13 +432,13 @@ final class ResponseParserTests: XCTestCase {
     func testWhitespaceBeforeColonStillFrames() {
         let parser = parse("HTTP/1.1 200 OK\r\nContent-Length : 3\r\n\r\nabcHTTP/1.1 204 No Content\r\n\r\n")
         XCTAssertEqual(parser.responses.map(\.status), [200, 204])
-        XCTAssertEqual(parser.responses[0].fields, [ResponseField("Content-Length", "3")])
+        XCTAssertEqual(parser.responses[0].fields, [HeaderField("Content-Length", "3")])
         XCTAssertEqual(parser.responses[0].anomalies, [.whitespaceBeforeColon])
     }
 
     func testLineWithoutColonIsDropped() {
         let parser = parse("HTTP/1.1 200 OK\r\nNoColonHere\r\n continued\r\nContent-Length: 0\r\n\r\n")
-        XCTAssertEqual(parser.responses[0].fields, [ResponseField("Content-Length", "0")])
+        XCTAssertEqual(parser.responses[0].fields, [HeaderField("Content-Length", "0")])
         XCTAssertEqual(parser.responses[0].anomalies, [.missingColon, .obsFold])
     }
 
@@ -454,7 +454,7 @@ final class ResponseParserTests: XCTestCase {
 
     func testWhitespaceLineAfterStatusLineIsDropped() {
         let parser = parse("HTTP/1.1 200 OK\r\n Content-Length: 100\r\n\tmore\r\nContent-Length: 1\r\n\r\nx")
-        XCTAssertEqual(parser.responses[0].fields, [ResponseField("Content-Length", "1")])
+        XCTAssertEqual(parser.responses[0].fields, [HeaderField("Content-Length", "1")])
         XCTAssertEqual(parser.responses[0].body, bytes("x"))
         XCTAssertEqual(parser.responses[0].anomalies, [.whitespaceAfterStatusLine, .obsFold])
     }
@@ -632,7 +632,7 @@ final class ResponseParserTests: XCTestCase {
 
     func testTrailerSectionWithFoldAndLimit() {
         let folded = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n folded\r\nA: b\r\n\r\n")
-        XCTAssertEqual(folded.responses[0].trailers, [ResponseField("A", "b")])
+        XCTAssertEqual(folded.responses[0].trailers, [HeaderField("A", "b")])
         XCTAssertEqual(folded.responses[0].anomalies, [.obsFold])
 
         let large = parse(
@@ -673,7 +673,7 @@ final class ResponseParserTests: XCTestCase {
             "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 500 Internal\r\nContent-Length: 4\r\nX-Part"
         )
         XCTAssertEqual(parser.responses.map(\.status), [200, 500])
-        XCTAssertEqual(parser.responses[1].fields, [ResponseField("Content-Length", "4")])
+        XCTAssertEqual(parser.responses[1].fields, [HeaderField("Content-Length", "4")])
         XCTAssertFalse(parser.responses[1].complete)
         XCTAssertEqual(parser.responses[1].anomalies, [.truncated])
         XCTAssertEqual(parser.pendingBytes, 0)

@@ -8,7 +8,7 @@ final class FuzzOracleTests: XCTestCase {
     func observation(_ statuses: [Int], _ ending: ConnectionEnding, bodies: [String] = [], connection: String? = nil) -> Observation {
         let responses = statuses.enumerated().map { index, status in
             ResponseMessage(version: "HTTP/1.1", status: status,
-                            fields: connection.map { [ResponseField(name: Array("Connection".utf8), value: Array($0.utf8))] } ?? [],
+                            fields: connection.map { [HeaderField(name: Array("Connection".utf8), value: Array($0.utf8))] } ?? [],
                             body: index < bodies.count ? Array(bodies[index].utf8) : [], complete: true)
         }
         return Observation(responses: responses, ending: ending, connectFailed: false, received: [])

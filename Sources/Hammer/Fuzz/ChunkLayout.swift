@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// Where the chunks of chunked bodies are, read leniently so that already-mutated bodies still
 /// offer something to mutate: a chunk is a hex size line, its data, and the CRLF after it.
 struct ChunkLayout {
@@ -26,7 +28,7 @@ struct ChunkLayout {
         var chunks: [Chunk] = []
         var position = range.lowerBound
         while position < range.upperBound {
-            guard let lineEnd = bytes[position..<range.upperBound].firstIndex(of: WireByte.lf) else { break }
+            guard let lineEnd = bytes[position..<range.upperBound].firstIndex(of: ASCII.lf) else { break }
             let digits = bytes[position..<lineEnd].prefix { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x66) }
             guard !digits.isEmpty, digits.count <= 8, let size = Int(String(decoding: digits, as: UTF8.self), radix: 16) else { break }
             let sizeRange = position..<(position + digits.count)
@@ -94,7 +96,7 @@ enum ChunkMutators {
             let replacement: [UInt8] = random.pick([[0x0A], [0x0D], [0x0D, 0x0D], [0x58, 0x58], [], [0x0D, 0x0A, 0x0D, 0x0A], [0x0A, 0x0A]])
             if chunk.isLast || random.chance(percent: 50) {
                 let lineEnd = chunk.line.upperBound
-                let hasCR = lineEnd - 2 >= chunk.line.lowerBound && input.bytes[lineEnd - 2] == WireByte.cr
+                let hasCR = lineEnd - 2 >= chunk.line.lowerBound && input.bytes[lineEnd - 2] == ASCII.cr
                 input.replace((hasCR ? lineEnd - 2 : lineEnd - 1)..<lineEnd, with: replacement)
             } else {
                 input.replace(chunk.dataEnd, with: replacement)
@@ -112,7 +114,7 @@ enum ChunkMutators {
             default:
                 // Without the CRLF that ends the trailer section.
                 let end = last.line.upperBound
-                guard end + 2 <= input.bytes.count, input.bytes[end] == WireByte.cr, input.bytes[end + 1] == WireByte.lf else { return false }
+                guard end + 2 <= input.bytes.count, input.bytes[end] == ASCII.cr, input.bytes[end + 1] == ASCII.lf else { return false }
                 input.replace(end..<(end + 2), with: [])
             }
             return true

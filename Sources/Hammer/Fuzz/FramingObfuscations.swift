@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// Framing field lines as request-smuggling scanners send them (PortSwigger DesyncBox, defparam
 /// smuggler, smugglex; see shared/notes/conformance.md §1.1). Each is a whole field line with CRLF,
@@ -47,6 +48,6 @@ enum FramingObfuscations {
     static func line(_ template: String, length: Int) -> [UInt8] {
         // Scalars below 0x100 stand for one byte each (\u{85} is the byte 0x85, not UTF-8).
         let text = template.replacingOccurrences(of: "{n}", with: String(length))
-        return text.unicodeScalars.compactMap { $0.value < 0x100 ? UInt8($0.value) : nil } + WireByte.crlf
+        return text.unicodeScalars.compactMap { $0.value < 0x100 ? UInt8($0.value) : nil } + ASCII.crlf
     }
 }

@@ -113,14 +113,14 @@ struct StreamLayout {
             var start = range.lowerBound
             var index = start
             while index < headEnd {
-                if bytes[index] == WireByte.lf {
+                if bytes[index] == ASCII.lf {
                     lines.append(start..<(index + 1))
                     start = index + 1
                 }
                 index += 1
             }
             if start < headEnd { lines.append(start..<headEnd) }
-            let blank = { (line: Range<Int>) in bytes[line].allSatisfy { $0 == WireByte.cr || $0 == WireByte.lf } }
+            let blank = { (line: Range<Int>) in bytes[line].allSatisfy { $0 == ASCII.cr || $0 == ASCII.lf } }
             let fieldLines = lines.dropFirst().filter { !blank($0) }
             messages.append(Message(range: range, head: range.lowerBound..<headEnd, lines: lines, fieldLines: Array(fieldLines)))
         }
@@ -130,9 +130,9 @@ struct StreamLayout {
     static func headEnd(_ bytes: [UInt8], in range: Range<Int>) -> Int {
         var index = range.lowerBound
         while index < range.upperBound {
-            if bytes[index] == WireByte.lf {
-                if index + 1 < range.upperBound && bytes[index + 1] == WireByte.lf { return index + 2 }
-                if index + 2 < range.upperBound && bytes[index + 1] == WireByte.cr && bytes[index + 2] == WireByte.lf {
+            if bytes[index] == ASCII.lf {
+                if index + 1 < range.upperBound && bytes[index + 1] == ASCII.lf { return index + 2 }
+                if index + 2 < range.upperBound && bytes[index + 1] == ASCII.cr && bytes[index + 2] == ASCII.lf {
                     return index + 3
                 }
             }
@@ -140,14 +140,4 @@ struct StreamLayout {
         }
         return range.upperBound
     }
-}
-
-enum WireByte {
-    static let cr: UInt8 = 0x0D
-    static let lf: UInt8 = 0x0A
-    static let sp: UInt8 = 0x20
-    static let tab: UInt8 = 0x09
-    static let colon: UInt8 = 0x3A
-    static let semicolon: UInt8 = 0x3B
-    static let crlf: [UInt8] = [0x0D, 0x0A]
 }

@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// Changes to the field lines of one request head.
 enum HeaderMutators {
     static func message(_ input: FuzzInput, _ random: inout SeededRandom) -> StreamLayout.Message? {
@@ -19,7 +21,7 @@ enum HeaderMutators {
 
     /// The colon of a field line, if it has one.
     static func colon(_ input: FuzzInput, in line: Range<Int>) -> Int? {
-        input.bytes[line].firstIndex(of: WireByte.colon)
+        input.bytes[line].firstIndex(of: ASCII.colon)
     }
 
     /// The length a Content-Length line should announce: the bytes after the head, usually.
@@ -87,15 +89,15 @@ enum HeaderMutators {
         Mutator("header.whitespace", weight: 2) { input, random, _ in
             // Whitespace before or after the colon, at the end of the value, or before the name.
             guard let line = fieldLine(input, &random), let colon = colon(input, in: line) else { return false }
-            let space: [UInt8] = [random.pick([WireByte.sp, WireByte.tab, 0x0B, 0x0C, 0x00, WireByte.cr])]
-            let valueEnd = input.bytes[line].lastIndex { $0 != WireByte.cr && $0 != WireByte.lf }.map { $0 + 1 } ?? line.upperBound
+            let space: [UInt8] = [random.pick([ASCII.space, ASCII.tab, 0x0B, 0x0C, 0x00, ASCII.cr])]
+            let valueEnd = input.bytes[line].lastIndex { $0 != ASCII.cr && $0 != ASCII.lf }.map { $0 + 1 } ?? line.upperBound
             let at = random.pick([colon, colon + 1, valueEnd, line.lowerBound])
             input.insert(space, at: at)
             return true
         },
         Mutator("header.obs-fold") { input, random, _ in
             guard let line = fieldLine(input, &random), let colon = colon(input, in: line) else { return false }
-            let valueStart = input.bytes[(colon + 1)..<line.upperBound].firstIndex { $0 != WireByte.sp && $0 != WireByte.tab } ?? colon + 1
+            let valueStart = input.bytes[(colon + 1)..<line.upperBound].firstIndex { $0 != ASCII.space && $0 != ASCII.tab } ?? colon + 1
             let fold: [UInt8] = random.pick([[0x0D, 0x0A, 0x20], [0x0D, 0x0A, 0x09], [0x0A, 0x20], [0x0D, 0x0A, 0x20, 0x20]])
             input.insert(fold, at: random.chance(percent: 50) ? valueStart : colon + 1)
             return true
@@ -104,8 +106,8 @@ enum HeaderMutators {
             // The CRLF of a head line becomes LF, CR, CR CR, or LF CR.
             guard let message = message(input, &random), !message.lines.isEmpty else { return false }
             let line = random.pick(message.lines)
-            guard input.bytes[line].last == WireByte.lf else { return false }
-            let hasCR = line.count >= 2 && input.bytes[line.upperBound - 2] == WireByte.cr
+            guard input.bytes[line].last == ASCII.lf else { return false }
+            let hasCR = line.count >= 2 && input.bytes[line.upperBound - 2] == ASCII.cr
             let ending = (hasCR ? line.upperBound - 2 : line.upperBound - 1)..<line.upperBound
             input.replace(ending, with: random.pick([[0x0A], [0x0D], [0x0D, 0x0D, 0x0A], [0x0A, 0x0D], [0x0D, 0x20, 0x0A]]))
             return true

@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// Delta debugging (Zeller's ddmin, complement removal) over a stream: first whole lines, then
 /// single bytes, then the cuts between writes, keeping only changes after which `stillFails` holds.
 /// `stillFails` is called at most `budget` times.
@@ -75,7 +77,7 @@ public struct Minimizer {
     static func lineUnits(_ bytes: [UInt8]) -> [Range<Int>] {
         var units: [Range<Int>] = []
         var start = 0
-        for (index, byte) in bytes.enumerated() where byte == WireByte.lf {
+        for (index, byte) in bytes.enumerated() where byte == ASCII.lf {
             units.append(start..<(index + 1))
             start = index + 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// Changes to the sequence of requests on the connection and to how it is cut into writes.
 enum StreamMutators {
@@ -62,7 +63,7 @@ enum StreamMutators {
             var encoded: [UInt8] = []
             while !data.isEmpty {
                 let size = min(data.count, 1 + random.below(max(1, data.count)))
-                encoded += Array(String(size, radix: 16).utf8) + WireByte.crlf + data.prefix(size) + WireByte.crlf
+                encoded += Array(String(size, radix: 16).utf8) + ASCII.crlf + data.prefix(size) + ASCII.crlf
                 data.removeFirst(size)
             }
             input.replace(first.line.lowerBound..<last.line.lowerBound, with: encoded)

@@ -309,7 +309,7 @@ extension ResponseStreamParser {
             return
         }
         var partialLine = bytes(scan.lineStart..<end)
-        if partialLine.last == ResponseBytes.cr {
+        if partialLine.last == ASCII.cr {
             partialLine.removeLast()
         }
         if partialLine.isEmpty || isGarbage(startingWith: partialLine) {
@@ -390,12 +390,12 @@ extension ResponseStreamParser {
     private mutating func parseChunkDataEnd() -> Bool {
         guard cursor < receivedCount else { return false }
         switch byte(at: cursor) {
-        case ResponseBytes.lf:
+        case ASCII.lf:
             message.record(.bareLF)
             cursor += 1
-        case ResponseBytes.cr:
+        case ASCII.cr:
             guard cursor + 1 < receivedCount else { return false }
-            guard byte(at: cursor + 1) == ResponseBytes.lf else {
+            guard byte(at: cursor + 1) == ASCII.lf else {
                 abandonChunkedFraming()
                 return true
             }
@@ -455,12 +455,12 @@ extension ResponseStreamParser {
 
     private func indexOfLineFeed(from start: Int, before end: Int) -> Int? {
         guard start < end else { return nil }
-        return bytes(start..<end).firstIndex(of: ResponseBytes.lf).map { $0 + bufferBase }
+        return bytes(start..<end).firstIndex(of: ASCII.lf).map { $0 + bufferBase }
     }
 
     /// The end of a line's content: before the CR of a CRLF, or at a bare LF.
     private func endOfLineContent(lineStart: Int, lineFeed: Int) -> Int {
-        lineFeed > lineStart && byte(at: lineFeed - 1) == ResponseBytes.cr ? lineFeed - 1 : lineFeed
+        lineFeed > lineStart && byte(at: lineFeed - 1) == ASCII.cr ? lineFeed - 1 : lineFeed
     }
 
     private func offsetLimit(from start: Int) -> Int {
@@ -478,270 +478,5 @@ extension ResponseStreamParser {
             return
         }
         bufferBase = cursor
-    }
-}
-
-// MARK: - Framing (RFC 9112 §6.3)
-
-extension ResponseMessage {
-    /// Applies the §6.3 rules in order. Anomalies about the framing fields are noted even when an
-    /// earlier rule decides, because the harness reports what the server sent.
-    mutating func applyFramingRules(requestMethod: String) {
-        let transferEncodingFields = fields.filter { $0.hasName("transfer-encoding") }
-        let contentLengthFields = fields.filter { $0.hasName("content-length") }
-        let hasTransferEncoding = !transferEncodingFields.isEmpty
-        let hasContentLength = !contentLengthFields.isEmpty
-        let isConnectSuccess = requestMethod == "CONNECT" && (200...299).contains(status)
-
-        if hasTransferEncoding && hasContentLength {
-            record(.contentLengthWithTransferEncoding)
-        }
-        if (100...199).contains(status) || status == 204 || isConnectSuccess {
-            if hasTransferEncoding { record(.forbiddenTransferEncoding) }
-            if hasContentLength { record(.forbiddenContentLength) }
-        }
-        if hasTransferEncoding && version == "HTTP/1.0" {
-            record(.transferEncodingInHTTP10)
-        }
-        let codings = ResponseHeadSyntax.transferCodings(transferEncodingFields, anomalies: &anomalies)
-        let contentLength = ResponseHeadSyntax.contentLength(contentLengthFields, anomalies: &anomalies)
-
-        if status == 101 {
-            framing = .tunnel
-        } else if requestMethod == "HEAD" || (100...199).contains(status) || status == 204 || status == 304 {
-            framing = .none
-        } else if isConnectSuccess {
-            framing = .tunnel
-        } else if hasTransferEncoding {
-            if codings.last == "chunked" {
-                framing = .chunked
-            } else {
-                record(.transferEncodingNotChunked)
-                framing = .closeDelimited
-            }
-        } else if let contentLength {
-            framing = .contentLength(contentLength)
-        } else {
-            framing = .closeDelimited  // no Content-Length, or an invalid one (rule 5)
-        }
-    }
-}
-
-extension Array where Element == ResponseAnomaly {
-    mutating func record(_ anomaly: ResponseAnomaly) {
-        if !contains(anomaly) { append(anomaly) }
-    }
-}
-
-// MARK: - Syntax
-
-/// Stateless parsing of the pieces of a response head.
-enum ResponseHeadSyntax {
-    static let httpVersionPrefix = Array("HTTP/".utf8)
-
-    struct StatusLine {
-        var version: String
-        var status: Int
-        var reason: [UInt8]
-    }
-
-    enum FieldSection {
-        case head, trailers
-    }
-
-    /// What a whitespace-preceded (obs-fold) line continues.
-    private enum FoldTarget {
-        case sectionStart
-        case field(Int)
-        case dropped
-    }
-
-    /// Content ranges of the LF-terminated lines in `block` (a CR before the LF excluded).
-    static func lines(in block: ArraySlice<UInt8>, anomalies: inout [ResponseAnomaly]) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        var lineStart = block.startIndex
-        while let lineFeed = block[lineStart...].firstIndex(of: ResponseBytes.lf) {
-            var lineEnd = lineFeed
-            if lineEnd > lineStart && block[lineEnd - 1] == ResponseBytes.cr {
-                lineEnd -= 1
-            } else {
-                anomalies.record(.bareLF)
-            }
-            if block[lineStart..<lineEnd].contains(ResponseBytes.cr) {
-                anomalies.record(.bareCR)
-            }
-            lines.append(lineStart..<lineEnd)
-            lineStart = lineFeed + 1
-        }
-        return lines
-    }
-
-    /// status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4), read
-    /// leniently: nil only when there is no "HTTP/" version followed by a numeric code.
-    static func parseStatusLine(_ line: ArraySlice<UInt8>, anomalies: inout [ResponseAnomaly]) -> StatusLine? {
-        guard line.starts(with: httpVersionPrefix),
-              let versionEnd = line.firstIndex(where: ResponseBytes.isWhitespace)
-        else { return nil }
-        let version = line[..<versionEnd]
-        if !(version.elementsEqual("HTTP/1.1".utf8) || version.elementsEqual("HTTP/1.0".utf8)) {
-            anomalies.record(.unknownVersion)
-        }
-        guard let codeStart = line[versionEnd...].firstIndex(where: { !ResponseBytes.isWhitespace($0) }) else {
-            return nil
-        }
-        if codeStart - versionEnd != 1 || line[versionEnd] != ResponseBytes.space {
-            anomalies.record(.statusLineWhitespace)
-        }
-        let codeEnd = line[codeStart...].firstIndex(where: ResponseBytes.isWhitespace) ?? line.endIndex
-        let code = line[codeStart..<codeEnd]
-        guard code.count <= 9, code.allSatisfy(ResponseBytes.isDigit) else { return nil }
-        let status = code.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        if code.count != 3 || !(100...599).contains(status) {
-            anomalies.record(.invalidStatusCode)
-        }
-        var reason: ArraySlice<UInt8> = []
-        if codeEnd == line.endIndex {
-            anomalies.record(.statusLineWhitespace)  // the SP before an empty reason is required
-        } else {
-            if line[codeEnd] != ResponseBytes.space {
-                anomalies.record(.statusLineWhitespace)
-            }
-            reason = line[(codeEnd + 1)...]
-        }
-        return StatusLine(version: String(decoding: version, as: UTF8.self), status: status, reason: Array(reason))
-    }
-
-    /// Field lines (RFC 9112 §5), tolerating obs-fold, whitespace before the colon and lines that
-    /// are not fields at all.
-    static func parseFields(
-        _ lines: some Sequence<Range<Int>>,
-        of block: ArraySlice<UInt8>,
-        section: FieldSection,
-        anomalies: inout [ResponseAnomaly]
-    ) -> [ResponseField] {
-        var fields: [ResponseField] = []
-        var foldTarget = FoldTarget.sectionStart
-        for range in lines {
-            let line = block[range]
-            guard let first = line.first else { continue }
-            if ResponseBytes.isWhitespace(first) {
-                switch foldTarget {
-                case .sectionStart:
-                    // RFC 9112 §2.2: such lines are consumed without further processing.
-                    anomalies.record(section == .head ? .whitespaceAfterStatusLine : .obsFold)
-                    foldTarget = .dropped
-                case .dropped:
-                    anomalies.record(.obsFold)
-                case .field(let index):
-                    anomalies.record(.obsFold)
-                    let continuation = ResponseBytes.trimmingWhitespace(line)
-                    checkFieldValue(continuation, anomalies: &anomalies)
-                    if !continuation.isEmpty {
-                        if !fields[index].value.isEmpty {
-                            fields[index].value.append(ResponseBytes.space)
-                        }
-                        fields[index].value.append(contentsOf: continuation)
-                    }
-                }
-                continue
-            }
-            guard let colon = line.firstIndex(of: ResponseBytes.colon) else {
-                anomalies.record(.missingColon)
-                foldTarget = .dropped
-                continue
-            }
-            var name = line[..<colon]
-            if let last = name.last, ResponseBytes.isWhitespace(last) {
-                anomalies.record(.whitespaceBeforeColon)
-                // RFC 9112 §5.1 has proxies strip it, so the field still counts for framing.
-                while let last = name.last, ResponseBytes.isWhitespace(last) { name.removeLast() }
-            }
-            if name.isEmpty || !name.allSatisfy(ResponseBytes.isTokenCharacter) {
-                anomalies.record(.invalidFieldName)
-            }
-            let value = ResponseBytes.trimmingWhitespace(line[(colon + 1)...])
-            checkFieldValue(value, anomalies: &anomalies)
-            fields.append(ResponseField(name: Array(name), value: Array(value)))
-            foldTarget = .field(fields.count - 1)
-        }
-        return fields
-    }
-
-    /// CR is left to `lines(in:)`, which reports it as a bare CR.
-    private static func checkFieldValue(_ value: ArraySlice<UInt8>, anomalies: inout [ResponseAnomaly]) {
-        if value.contains(where: { ($0 < 0x20 && $0 != ResponseBytes.tab && $0 != ResponseBytes.cr) || $0 == 0x7F }) {
-            anomalies.record(.invalidFieldValue)
-        }
-    }
-
-    /// The lowercased coding names of all Transfer-Encoding fields, in order.
-    static func transferCodings(_ fields: [ResponseField], anomalies: inout [ResponseAnomaly]) -> [String] {
-        let registered: Set<String> = ["chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress"]
-        let codings = fields
-            .flatMap { ResponseBytes.listElements($0.value) }
-            .filter { !$0.isEmpty }  // RFC 9110 §5.6.1: empty list elements are ignored
-            .map { element in
-                let name = ResponseBytes.trimmingWhitespace(element.prefix { $0 != ResponseBytes.semicolon })
-                return String(decoding: name.map(ResponseBytes.lowercased), as: UTF8.self)
-            }
-        if codings.contains(where: { !registered.contains($0) }) {
-            anomalies.record(.unknownTransferCoding)
-        }
-        if codings.filter({ $0 == "chunked" }).count > 1 {
-            anomalies.record(.repeatedChunked)
-        }
-        return codings
-    }
-
-    /// The Content-Length value, or nil when absent or invalid. Identical repeats, in separate
-    /// fields or as a list, are accepted as RFC 9110 §8.6 allows.
-    static func contentLength(_ fields: [ResponseField], anomalies: inout [ResponseAnomaly]) -> Int? {
-        let elements = fields.flatMap { ResponseBytes.listElements($0.value) }
-        guard !elements.isEmpty else { return nil }
-        var length: Int?
-        for element in elements {
-            let significant = element.drop { $0 == UInt8(ascii: "0") }
-            guard !element.isEmpty, significant.count <= 18, element.allSatisfy(ResponseBytes.isDigit) else {
-                anomalies.record(.invalidContentLength)
-                return nil
-            }
-            let value = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-            if let length, length != value {
-                anomalies.record(.invalidContentLength)
-                return nil
-            }
-            length = value
-        }
-        if elements.count > 1 {
-            anomalies.record(.duplicateContentLength)
-        }
-        return length
-    }
-
-    /// chunk-size [ chunk-ext ] (RFC 9112 §7.1); nil when the line is not one.
-    static func parseChunkSize(_ line: ArraySlice<UInt8>, anomalies: inout [ResponseAnomaly]) -> Int? {
-        if line.contains(ResponseBytes.cr) {
-            anomalies.record(.bareCR)
-        }
-        let digits = line.prefix { hexValue($0) != nil }
-        let significant = digits.drop { $0 == UInt8(ascii: "0") }
-        guard !digits.isEmpty, significant.count <= 15 else { return nil }
-        let rest = line[digits.endIndex...]
-        let afterWhitespace = rest.drop(while: ResponseBytes.isWhitespace)
-        if let first = afterWhitespace.first {
-            guard first == ResponseBytes.semicolon else { return nil }
-        } else if !rest.isEmpty {
-            anomalies.record(.chunkSizeWhitespace)
-        }
-        return significant.reduce(0) { $0 << 4 | hexValue($1)! }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 }
