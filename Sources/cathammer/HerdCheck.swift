@@ -11,7 +11,7 @@ struct HerdCheck: ParsableCommand {
             For the reference server: every --modes × --workers × load (serial; concurrency = workers/2, \
             = workers, = 2×workers), a fresh server each time, one request per new connection. Wakeups \
             per connection come from the workers' voluntary context switches (EAGAIN alone undercounts \
-            the herd). With --target-cmd: what /proc shows from outside. As root where `unshare -n` \
+            the herd). With --spawn: what /proc shows from outside. As root where `unshare -n` \
             works, it runs in a private network namespace (where reuseport can get tcp_migrate_req = 1). \
             Exit status: 0 measured (every request answered), 1 requests failed, 2 usage errors, 3 the target did not start.
             """)
@@ -25,10 +25,12 @@ struct HerdCheck: ParsableCommand {
     @Option(help: "Connections (one request each) per cell.")
     var connections = 1000
 
-    @Option(help: "Another server: a shell command ({port} is replaced); measured from outside.")
-    var targetCmd: String?
+    // --spawn is the name every command uses for "start this server"; --target-cmd stays as an alias.
+    @Option(name: [.customLong("spawn"), .customLong("target-cmd")],
+            help: "Another server: a shell command ({port} is replaced); measured from outside. Alias: --target-cmd.")
+    var spawn: String?
 
-    @Option(help: "With --target-cmd: client concurrencies, comma-separated.")
+    @Option(help: "With --spawn: client concurrencies, comma-separated.")
     var loads = "1,2,4,8"
 
     @Option(help: "The path requested.")
@@ -74,8 +76,8 @@ struct HerdCheck: ParsableCommand {
                   + "busiest \(String(format: "%.2f", cell.busiestShare)), \(cell.latency.text), failed \(cell.failedRequests)")
         }
         do {
-            if let targetCmd {
-                let target = try SpawnedTarget(command: targetCmd)
+            if let spawn {
+                let target = try SpawnedTarget(command: spawn)
                 defer { target.stop() }
                 usleep(300_000)
                 for concurrency in loadList {
@@ -122,8 +124,8 @@ struct HerdCheck: ParsableCommand {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
             throw ExitCode(3)
         }
-        let label = report.name ?? (targetCmd ?? "cathammer serve (reference server)")
-        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: targetCmd == nil, namespace: namespace)
+        let label = report.name ?? (spawn ?? "cathammer serve (reference server)")
+        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace)
         let folder = try report.write(
             check: "herd", label: label,
             json: { try HerdJSONReport(run: result, version: Cathammer.configuration.version).encoded() },

@@ -9,7 +9,7 @@ struct ReloadCheck: ParsableCommand {
         commandName: "reload-check",
         abstract: "Reload a server again and again under load and prove that not one request is lost.",
         discussion: """
-            With no --target-cmd or --target, the reference server is started on a free loopback port. \
+            With no --spawn or --target, the reference server is started on a free loopback port. \
             Every request carries X-Cathammer-Id and ends in one class: ok, refused, connect_timeout, \
             eof_fresh, eof_reused, truncated, write_error, 5xx, read_timeout. Run as root where `unshare -n` \
             works, the server and the load run in a private network namespace and the kernel's OutRsts, \
@@ -26,8 +26,10 @@ struct ReloadCheck: ParsableCommand {
     @Option(help: "How many reloads (for max-requests: recycles to wait for); 0 runs the load alone for --duration, a baseline.")
     var reloads = 10
 
-    @Option(help: "Start another server with this shell command ({port} is replaced) instead of the reference server.")
-    var targetCmd: String?
+    // --spawn is the name every command uses for "start this server"; --target-cmd stays as an alias.
+    @Option(name: [.customLong("spawn"), .customLong("target-cmd")],
+            help: "Start another server with this shell command ({port} is replaced) instead of the reference server. Alias: --target-cmd.")
+    var spawn: String?
 
     @Option(help: "Test a server that already runs: HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
     var target: String?
@@ -120,10 +122,10 @@ struct ReloadCheck: ParsableCommand {
         if let rate, !(rate > 0) { throw UsageError(message: "--rate must be positive") }
         if let requests, requests < 1 { throw UsageError(message: "--requests must be positive") }
         _ = try report.formats()
-        guard targetCmd == nil || target == nil else { throw UsageError(message: "--target-cmd and --target exclude each other") }
-        let reference = targetCmd == nil && target == nil
+        guard spawn == nil || target == nil else { throw UsageError(message: "--spawn and --target exclude each other") }
+        let reference = spawn == nil && target == nil
         if kind.needsReferenceServer && !reference {
-            throw UsageError(message: "--reload \(kind.rawValue) needs the reference server (no --target-cmd or --target)")
+            throw UsageError(message: "--reload \(kind.rawValue) needs the reference server (no --spawn or --target)")
         }
         if target != nil && pid == nil && kind != .command {
             throw UsageError(message: "--target needs --reload-cmd, or --pid with --reload-signal or --reload")
@@ -160,8 +162,8 @@ struct ReloadCheck: ParsableCommand {
         var iniPath: String?
         let goodIni = "[cathammer]\nprocesses = \(workers)\n"
         let command: String
-        if let targetCmd {
-            command = targetCmd
+        if let spawn {
+            command = spawn
         } else if target != nil {
             command = ""
         } else {
@@ -216,7 +218,7 @@ struct ReloadCheck: ParsableCommand {
         driver.window = window
         defer { driver.restore() }
 
-        let label = report.name ?? (reference ? "cathammer serve (reference server)" : (targetCmd ?? target!))
+        let label = report.name ?? (reference ? "cathammer serve (reference server)" : (spawn ?? target!))
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()

@@ -55,7 +55,7 @@ final class HerdCheckTests: XCTestCase {
     }
 
     func testAnotherServerIsMeasuredFromOutside() throws {
-        let (result, cells, _) = try cells(["--target-cmd", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 2 --accept plain",
+        let (result, cells, _) = try cells(["--spawn", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 2 --accept plain",
                                             "--loads", "1,4", "--connections", "200"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertEqual(cells.map { $0["load"] as? String }, ["serial", "c=4"])

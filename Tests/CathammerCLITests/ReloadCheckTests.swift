@@ -69,6 +69,7 @@ final class ReloadCheckTests: XCTestCase {
     }
 
     /// The check can fail: a server that closes its listener, SIGKILLs its workers and binds again.
+    /// (It starts the server with --target-cmd, the old name of --spawn, so the alias stays tested.)
     func testAReloadThatClosesTheListenerAndKillsWorkersIsReportedAsDrops() throws {
         let script = Self.repository.appendingPathComponent("reports/reload/bad-reload-server.py").path
         let (result, report) = try reloadCheck(["--target-cmd", "python3 '\(script)' {port} 2 0.15", "--reload-signal", "HUP",
@@ -144,12 +145,12 @@ final class ReloadCheckTests: XCTestCase {
         }
     }
 
-    /// Another server: started with --target-cmd, reloaded with --reload-cmd; no stats, fixed windows.
+    /// Another server: started with --spawn, reloaded with --reload-cmd; no stats, fixed windows.
     func testAnotherServerWithAReloadCommand() throws {
         let fifo = out.deletingLastPathComponent().appendingPathComponent("cathammer-fifo-\(getpid())-\(UUID().uuidString)").path
         defer { unlink(fifo) }
         let (result, report) = try reloadCheck([
-            "--target-cmd", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 2 --master-fifo \(fifo)",
+            "--spawn", "'\(CathammerBinary.url.path)' serve --http 127.0.0.1:{port} -p 2 --master-fifo \(fifo)",
             "--reload-cmd", "echo r > \(fifo)", "--reloads", "3", "--reload-every", "500ms", "--reload-window", "300ms",
             "--concurrency", "6", "--name", "reference via FIFO"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

@@ -30,17 +30,17 @@ check "cathammer serve: worker count N±1" ref-worker-count --reload worker-coun
 check "cathammer serve: new workers fail to boot" ref-bad-config --reload bad-config --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
 check "cathammer serve: SIGKILL a worker (control)" ref-kill-worker --reload kill-worker --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
 check "close listener + rebind, SIGKILL workers (control)" bad-server \
-  --target-cmd "exec python3 '$here/bad-reload-server.py' {port} 2 0.1" --reload-signal HUP --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
+  --spawn "exec python3 '$here/bad-reload-server.py' {port} 2 0.1" --reload-signal HUP --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
 
 mkdir -p "$work/nginx"
 sed "s|PREFIX|$work/nginx|g" "$peers/nginx.conf" > "$work/nginx/nginx.conf.in"
 nginx_cmd="nginx -p '$work/nginx' -c '$work/nginx/nginx.conf'"
 check "nginx $(nginx -v 2>&1 | sed 's|.*/||'): nginx -s reload" nginx-reload \
-  --target-cmd "sed 's|PORT|{port}|' '$work/nginx/nginx.conf.in' > '$work/nginx/nginx.conf' && exec $nginx_cmd" \
+  --spawn "sed 's|PORT|{port}|' '$work/nginx/nginx.conf.in' > '$work/nginx/nginx.conf' && exec $nginx_cmd" \
   --reload-cmd "$nginx_cmd -s reload" --reloads "$(n 60)" --reload-every 200ms --reload-window 200ms "${load[@]}"
 
 check "gunicorn $(python3 -m gunicorn --version | awk '{print $NF}' | tr -d ')') gthread: SIGHUP" gunicorn-hup \
-  --target-cmd "cd '$peers' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" \
+  --spawn "cd '$peers' && exec python3 -m gunicorn -w 2 -k gthread --threads 16 -b 127.0.0.1:{port} gunicorn_app:app" \
   --reload-signal HUP --reloads "$(n 30)" --reload-every 500ms --reload-window 500ms "${load[@]}"
 
 python3 "$here/reload-table.py" "$runs" > "$root/reports/reload.md"
