@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "CLinuxShim"),
         // OpenSSL's libcrypto (SHA-256 for /echo), from Debian's libssl-dev.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Debian's OpenSSL 3 (libssl) for TLS in both halves: macro wrappers and the callbacks kept in C
+        // (ALPN selection, session-ticket keys, connection events).
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // What the server and the harness share without importing each other: the stats snapshot and
         // the /echo view, the monotonic clock, /proc readers, SHA-256 hex, durations as typed.
         .target(name: "CathammerContract", dependencies: ["COpenSSL"]),
@@ -32,7 +35,7 @@ let package = Package(
         .target(
             name: "PreforkServer",
             dependencies: [
-                "HTTPWire", "CLinuxShim", "CathammerContract",
+                "HTTPWire", "CLinuxShim", "CathammerContract", "CTLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Release builds skip the run-time exclusivity checks, which were a third of a worker's
@@ -45,7 +48,7 @@ let package = Package(
         .target(
             name: "Hammer",
             dependencies: [
-                "HTTPWire", "CCurl", "CathammerContract", .product(name: "Yams", package: "Yams"),
+                "HTTPWire", "CCurl", "CathammerContract", "CTLS", .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
