@@ -90,17 +90,12 @@ public struct FuzzReport: Encodable {
         try ReportSchema.encode(Envelope(version: version, target: target, started: started, fuzz: self))
     }
 
-    static func html(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
     var countsLine: String {
         FindingClass.allCases.map { "\($0.rawValue) \(findingsByClass[$0.rawValue] ?? 0)" }.joined(separator: ", ")
     }
 
     public func renderHTML() -> String {
-        let h = Self.html
+        let h = MarkupEscape.text
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer fuzz: \(h(target))</title>
             <style>

@@ -26,9 +26,6 @@ public enum ReloadKind: String, CaseIterable, Codable, Sendable {
         default: return false
         }
     }
-
-    /// Kinds whose failures are the expected result of the drill: SIGKILL loses what the worker had.
-    public var losesRequestsByDesign: Bool { self == .killWorker }
 }
 
 /// One reload: when it was fired, when the server had settled, what happened.

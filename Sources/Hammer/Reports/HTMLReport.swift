@@ -4,10 +4,7 @@ import HTTPWire
 /// request bytes, expected and observed outcome, the response excerpt, the RFC section and why.
 public enum HTMLReport {
     public static func render(_ run: CorpusRun) -> String {
-        func html(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let html = MarkupEscape.text
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer: \(html(run.target))</title>
             <style>
@@ -85,6 +82,7 @@ public enum HTMLReport {
     /// can check the FAIL without opening the RFC.
     static func explanation(_ result: CaseResult) -> String? {
         let item = result.testCase
+        let escape = MarkupEscape.text
         var parts: [String] = []
         if let reason = result.verdictReason { parts.append(escape(reason)) }
         if result.verdict == .fail || (result.verdict == .flaky && result.isFailure) {
@@ -92,10 +90,4 @@ public enum HTMLReport {
             if let risk = item.risk { parts.append("<b>Risk:</b> \(escape(risk))") }
         }
         return parts.isEmpty ? nil : parts.joined(separator: "<br>")
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-}
+    }}

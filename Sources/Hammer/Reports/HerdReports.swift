@@ -61,9 +61,9 @@ public enum HerdJUnitReport {
         out += "  <testsuite name=\"herd\" tests=\"\(run.cells.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         for cell in run.cells {
             let name = "\(cell.mode) workers=\(cell.workers) \(cell.load)"
-            out += "    <testcase classname=\"cathammer.herd.\(JUnitReport.escape(cell.mode))\" name=\"\(JUnitReport.escape(name))\">\n"
+            out += "    <testcase classname=\"cathammer.herd.\(MarkupEscape.text(cell.mode))\" name=\"\(MarkupEscape.text(name))\">\n"
             if cell.failedRequests > 0 { out += "      <failure message=\"\(cell.failedRequests) of \(cell.connections) requests failed\"/>\n" }
-            out += "      <system-out>wakeups/conn \(String(format: "%.2f", cell.wakeupsPerConnection)), busiest share \(String(format: "%.2f", cell.busiestShare)), \(JUnitReport.escape(cell.latency.text))</system-out>\n"
+            out += "      <system-out>wakeups/conn \(String(format: "%.2f", cell.wakeupsPerConnection)), busiest share \(String(format: "%.2f", cell.busiestShare)), \(MarkupEscape.text(cell.latency.text))</system-out>\n"
             out += "    </testcase>\n"
         }
         return out + "  </testsuite>\n</testsuites>\n"
@@ -76,7 +76,7 @@ public enum HerdHTMLReport {
     static let colors = ["#d00000", "#1f6feb", "#2da44e", "#8250df", "#f4a300", "#57606a"]
 
     public static func render(_ run: HerdRun) -> String {
-        let html = SVGChart.escape
+        let html = MarkupEscape.text
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer herd-check: \(html(run.target))</title>
             <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222} table{border-collapse:collapse}

@@ -2,6 +2,7 @@
 /// errors; WARN passes with a system-out note; known failures from the baseline are skipped.
 public enum JUnitReport {
     public static func render(_ run: CorpusRun) -> String {
+        let escape = MarkupEscape.text
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         let failing = run.results.filter { $0.verdict == .fail || ($0.verdict == .flaky && $0.worstVerdict == .fail) }.count
         let erring = run.results.filter { $0.verdict == .error || ($0.verdict == .flaky && $0.worstVerdict == .error) }.count
@@ -53,22 +54,5 @@ public enum JUnitReport {
             out += "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 cannot carry most control characters at all.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "\\x\(String(scalar.value, radix: 16))" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }

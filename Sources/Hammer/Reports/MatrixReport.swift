@@ -128,10 +128,7 @@ public struct MatrixReport {
     }
 
     public func html() -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
+        let escape = MarkupEscape.text
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer matrix</title><style>
             body{font:14px system-ui,sans-serif;margin:2em} table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:3px 8px}

@@ -5,7 +5,7 @@ import Foundation
 /// failed request.
 public enum ReloadHTMLReport {
     public static func render(_ run: ReloadRun) -> String {
-        let html = SVGChart.escape
+        let html = MarkupEscape.text
         let verdict = run.verdict.passed ? "PASS" : "FAIL"
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer reload-check: \(html(run.target))</title>

@@ -2,7 +2,7 @@
 /// one for forced kills, and one per failed request so CI shows each with its id.
 public enum ReloadJUnitReport {
     public static func render(_ run: ReloadRun) -> String {
-        let escape = JUnitReport.escape
+        let escape = MarkupEscape.text
         var cases: [String] = []
         for outcome in OutcomeClass.allCases where outcome != .ok {
             let failing = run.verdict.failures.filter { $0.outcome == outcome }

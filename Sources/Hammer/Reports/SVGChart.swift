@@ -22,11 +22,6 @@ public enum SVGChart {
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
     /// A time series: `line` as a polyline, `bars` as bars from the axis, `bands` shaded behind.
     /// x values are seconds; one value per step of `step` seconds.
     public static func timeSeries(title: String, step: Double, line: Series, bars: Series, bands: [Band],
@@ -38,15 +33,15 @@ public enum SVGChart {
         let peak = max(1, (line.values + bars.values).max() ?? 1)
         func x(_ seconds: Double) -> Double { left + seconds / span * plotWidth }
         func y(_ value: Double) -> Double { top + plotHeight - value / peak * plotHeight }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
-        out += "<text x=\"\(left)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(escape(title))</text>"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(MarkupEscape.text(title))\">"
+        out += "<text x=\"\(left)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(MarkupEscape.text(title))</text>"
         for band in bands {
             let from = x(band.from), to = max(x(band.to), from + 1)
-            out += "<rect x=\"\(number(from))\" y=\"\(top)\" width=\"\(number(to - from))\" height=\"\(plotHeight)\" fill=\"#f4a30033\"><title>\(escape(band.label))</title></rect>"
+            out += "<rect x=\"\(number(from))\" y=\"\(top)\" width=\"\(number(to - from))\" height=\"\(plotHeight)\" fill=\"#f4a30033\"><title>\(MarkupEscape.text(band.label))</title></rect>"
         }
         for (index, value) in bars.values.enumerated() where value > 0 {
             let from = x(Double(index) * step)
-            out += "<rect x=\"\(number(from))\" y=\"\(number(y(value)))\" width=\"\(number(max(2, plotWidth / Double(count))))\" height=\"\(number(top + plotHeight - y(value)))\" fill=\"\(bars.color)\"><title>\(Int(value)) \(escape(bars.name)) at \(number(Double(index) * step)) s</title></rect>"
+            out += "<rect x=\"\(number(from))\" y=\"\(number(y(value)))\" width=\"\(number(max(2, plotWidth / Double(count))))\" height=\"\(number(top + plotHeight - y(value)))\" fill=\"\(bars.color)\"><title>\(Int(value)) \(MarkupEscape.text(bars.name)) at \(number(Double(index) * step)) s</title></rect>"
         }
         let points = line.values.enumerated().map { "\(number(x((Double($0.offset) + 0.5) * step))),\(number(y($0.element)))" }.joined(separator: " ")
         out += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.5\" points=\"\(points)\"/>"
@@ -73,14 +68,14 @@ public enum SVGChart {
             if !logScale { return value / peak * plotWidth }
             return max(1, (log10(value) - log10(floor)) / max(1e-9, log10(peak) - log10(floor)) * plotWidth)
         }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
-        out += "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(escape(title))\(logScale ? " (log scale)" : "")</text>"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(MarkupEscape.text(title))\">"
+        out += "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(MarkupEscape.text(title))\(logScale ? " (log scale)" : "")</text>"
         var yPosition = top
         for (groupIndex, group) in groups.enumerated() {
-            out += "<text x=\"\(left - 6)\" y=\"\(number(yPosition + Double(series.count) * rowHeight / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(escape(group))</text>"
+            out += "<text x=\"\(left - 6)\" y=\"\(number(yPosition + Double(series.count) * rowHeight / 2 + 4))\" font-size=\"12\" text-anchor=\"end\">\(MarkupEscape.text(group))</text>"
             for item in series {
                 let value = groupIndex < item.values.count ? item.values[groupIndex] : 0
-                out += "<rect x=\"\(left)\" y=\"\(number(yPosition))\" width=\"\(number(length(value)))\" height=\"\(rowHeight - 2)\" fill=\"\(item.color)\"><title>\(escape(item.name)): \(number(value)) \(unit)</title></rect>"
+                out += "<rect x=\"\(left)\" y=\"\(number(yPosition))\" width=\"\(number(length(value)))\" height=\"\(rowHeight - 2)\" fill=\"\(item.color)\"><title>\(MarkupEscape.text(item.name)): \(number(value)) \(unit)</title></rect>"
                 out += "<text x=\"\(number(left + length(value) + 4))\" y=\"\(number(yPosition + rowHeight - 4))\" font-size=\"10\">\(String(format: value < 10 ? "%.2f" : "%.1f", value))</text>"
                 yPosition += rowHeight
             }
@@ -100,7 +95,7 @@ public enum SVGChart {
         var position = x
         for (name, color) in items {
             out += "<rect x=\"\(number(position))\" y=\"\(number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-            out += "<text x=\"\(number(position + 14))\" y=\"\(number(y))\" font-size=\"11\">\(escape(name))</text>"
+            out += "<text x=\"\(number(position + 14))\" y=\"\(number(y))\" font-size=\"11\">\(MarkupEscape.text(name))</text>"
             position += 24 + Double(name.count) * 6.5
         }
         return out
