@@ -46,7 +46,7 @@ public struct CorpusCase: Sendable, Equatable {
     /// where the next request would be read from the wrong place.
     public static let framingCategories: Set<String> = ["chunked", "content-length", "transfer-encoding", "desync"]
 
-    public static let levels = ["MUST", "SHOULD", "MAY", "POLICY"]
+    public static let levels = CorpusLevel.allCases.map(\.rawValue)
 
     /// A property of the target some cases depend on beyond HTTP itself.
     public enum Requirement: String, Sendable, CaseIterable {

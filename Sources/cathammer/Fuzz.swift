@@ -37,8 +37,8 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Where findings are written, one folder per target.")
     var findings = "fuzz/findings"
 
-    @Option(help: "Finding classes that make the exit status 1, comma-separated (crash, desync, framing, lenient, over-strict, hang; or none).")
-    var failOn = "desync,crash"
+    @Option(help: "Finding classes that make the exit status 1, comma-separated, or none.")
+    var failOn = FuzzFailOn([.desync, .crash])
 
     @Option(help: "The corpus the seeds come from.")
     var corpus = "corpus"
@@ -69,13 +69,7 @@ struct Fuzz: ParsableCommand {
         guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
-        var failClasses: Set<FindingClass> = []
-        for item in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "none" {
-            guard let kind = FindingClass(rawValue: item) else {
-                throw UsageError(message: "--fail-on: '\(item)' is not one of \(FindingClass.allCases.map(\.rawValue).joined(separator: ", ")), none")
-            }
-            failClasses.insert(kind)
-        }
+        let failClasses = Set(failOn.classes)
         let (loaded, problems) = Corpus.load(directory: corpus)
         guard problems.isEmpty else {
             for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 @preconcurrency import Glibc
 import Hammer
+import PreforkServer
 
 struct HerdCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,8 @@ struct HerdCheck: ParsableCommand {
             Exit status: 0 measured (every request answered), 1 requests failed, 2 usage errors, 3 the target did not start.
             """)
 
-    @Option(help: "Accept modes, comma-separated: plain, exclusive, lock, reuseport.")
-    var modes = "plain,exclusive,lock,reuseport"
+    @Option(help: "Accept modes, comma-separated.")
+    var modes = CommaSeparated<AcceptMode>([.plain, .exclusive, .lock, .reuseport])
 
     @Option(help: "Worker counts, comma-separated.")
     var workers = "1,2,4,8"
@@ -36,8 +37,8 @@ struct HerdCheck: ParsableCommand {
     @Option(help: "The path requested.")
     var path: String?
 
-    @Option(help: "Private network namespace: auto, on, off.")
-    var netns = "auto"
+    @Option(help: "Private network namespace.")
+    var netns = NamespaceOption.Setting.auto
 
     @OptionGroup var report: ReportOptions
 
@@ -53,11 +54,7 @@ struct HerdCheck: ParsableCommand {
     }
 
     func run() throws {
-        let modeList = modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["plain", "exclusive", "lock", "reuseport"]
-        if let unknown = modeList.first(where: { !known.contains($0) }) {
-            throw UsageError(message: "--modes: '\(unknown)' is not an accept mode; available: \(known.joined(separator: ", "))")
-        }
+        let modeList = modes.values.map(\.rawValue)
         let workerCounts = try Self.numbers(workers, "--workers", max: 64)
         let loadList = try Self.numbers(loads, "--loads", max: 1024)
         guard connections >= 1 && connections <= 1_000_000 else { throw UsageError(message: "--connections must be 1...1000000") }

@@ -18,7 +18,7 @@ struct ReloadCheck: ParsableCommand {
             """)
 
     @Option(help: "hup, reexec, fifo, max-requests, kill-worker, worker-count, bad-config (reference server); with --reload-cmd or --reload-signal the kind is set by those.")
-    var reload = "hup"
+    var reload = ReloadKind.hup
 
     @Option(help: "Fire a reload this often (e.g. 200ms, 1s); a reload that takes longer delays the next.")
     var reloadEvery = "500ms"
@@ -58,8 +58,8 @@ struct ReloadCheck: ParsableCommand {
     @Option(help: "Concurrent clients.")
     var concurrency = 16
 
-    @Option(help: "Traffic kinds, handed to clients in turn: keepalive, fresh, post, pipelined, slow-body, curl.")
-    var mix = "keepalive,fresh,post,keepalive,pipelined,curl,slow-body,fresh"
+    @Option(help: "Traffic kinds, comma-separated, handed to clients in turn.")
+    var mix = CommaSeparated<TrafficKind>([.keepAlive, .fresh, .post, .keepAlive, .pipelined, .curl, .slowBody, .fresh])
 
     @Option(help: "GET paths, used in turn (repeatable). Default: /cats/1, /cats/7, /sleep?ms=10 for the reference server, / otherwise.")
     var path: [String] = []
@@ -88,8 +88,8 @@ struct ReloadCheck: ParsableCommand {
     @Flag(help: "Do not fail on reused-connection closes of idempotent requests a client may retry (RFC 9110 §9.2.2); they are still reported.")
     var allowIdempotentRetry = false
 
-    @Option(help: "Private network namespace for kernel counters: auto, on, off.")
-    var netns = "auto"
+    @Option(help: "Private network namespace for kernel counters.")
+    var netns = NamespaceOption.Setting.auto
 
     @OptionGroup var report: ReportOptions
 
@@ -100,10 +100,7 @@ struct ReloadCheck: ParsableCommand {
         if reloadCmd != nil && reloadSignal != nil { throw UsageError(message: "--reload-cmd and --reload-signal exclude each other") }
         if reloadCmd != nil { return .command }
         if reloadSignal != nil { return .signal }
-        guard let kind = ReloadKind(rawValue: reload), kind != .command, kind != .signal else {
-            throw UsageError(message: "--reload '\(reload)' is unknown; available: hup, reexec, fifo, max-requests, kill-worker, worker-count, bad-config")
-        }
-        return kind
+        return reload
     }
 
     func run() throws {
@@ -136,11 +133,8 @@ struct ReloadCheck: ParsableCommand {
             signalNumber = number
         }
         var profile = LoadProfile()
-        do {
-            profile.kinds = try LoadProfile.parseMix(mix)
-        } catch {
-            throw UsageError(message: "--mix: \(error.description)")
-        }
+        guard !mix.values.isEmpty else { throw UsageError(message: "--mix needs at least one traffic kind") }
+        profile.kinds = mix.values
         profile.concurrency = concurrency
         profile.rate = rate
         profile.duration = bound

@@ -10,15 +10,12 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Report folder (default reports/runs/<time>-<check>-<target>).")
     var out: String?
 
-    @Option(help: "Report formats, comma-separated: json,junit,html,md.")
-    var format = "json,junit,html,md"
+    @Option(help: "Report formats, comma-separated.")
+    var format = CommaSeparated(ReportFormat.allCases)
 
-    func formats() throws -> Set<String> {
-        let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
-            throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
-        }
-        return formats
+    func formats() throws -> CommaSeparated<ReportFormat> {
+        guard !format.values.isEmpty else { throw UsageError(message: "--format needs at least one format") }
+        return format
     }
 
     /// Writes the asked-for formats to `--out` or reports/runs/<time>-<check>-<label>; returns the folder.
@@ -28,10 +25,10 @@ struct ReportOptions: ParsableArguments {
         let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-\(check)-\(FolderName.slug(label))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = URL(fileURLWithPath: folder)
-        if formats.contains("json") { try json().write(to: base.appendingPathComponent("report.json")) }
-        if formats.contains("junit") { try Data(junit().utf8).write(to: base.appendingPathComponent("junit.xml")) }
-        if formats.contains("md") { try Data(markdown().utf8).write(to: base.appendingPathComponent("summary.md")) }
-        if formats.contains("html") { try Data(html().utf8).write(to: base.appendingPathComponent("index.html")) }
+        if formats.contains(.json) { try json().write(to: base.appendingPathComponent("report.json")) }
+        if formats.contains(.junit) { try Data(junit().utf8).write(to: base.appendingPathComponent("junit.xml")) }
+        if formats.contains(.md) { try Data(markdown().utf8).write(to: base.appendingPathComponent("summary.md")) }
+        if formats.contains(.html) { try Data(html().utf8).write(to: base.appendingPathComponent("index.html")) }
         return folder
     }
 }

@@ -30,14 +30,14 @@ struct RunCorpus: ParsableCommand {
     @Option(name: .customLong("case"), help: "Only these case ids (repeatable).")
     var cases: [String] = []
 
-    @Option(help: "Only these levels: MUST, SHOULD, MAY, POLICY (repeatable).")
-    var level: [String] = []
+    @Option(help: "Only these levels (repeatable).")
+    var level: [CorpusLevel] = []
 
     @Option(help: "Seconds to wait for a response.")
     var timeout = 5.0
 
-    @Option(help: "How each step's bytes are cut into writes: none, bytewise, random.")
-    var fragment = FragmentMode.none.rawValue
+    @Option(help: "How each step's bytes are cut into writes.")
+    var fragment = FragmentMode.none
 
     @Option(help: "Seed for --fragment random (the same seed gives the same cuts).")
     var seed: UInt64 = 0
@@ -53,8 +53,8 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Report folder (default reports/runs/<time>).")
     var out: String?
 
-    @Option(help: "Report formats, comma-separated: json,junit,html,md.")
-    var format = "json,junit,html,md"
+    @Option(help: "Report formats, comma-separated.")
+    var format = CommaSeparated(ReportFormat.allCases)
 
     @Option(help: "Known failures, one case id a line: they do not fail the run.")
     var baseline: String?
@@ -63,7 +63,7 @@ struct RunCorpus: ParsableCommand {
     var updateBaseline = false
 
     @Option(help: "What fails the run: fail, or warn (warnings too).")
-    var failOn = "fail"
+    var failOn = CorpusFailOn.fail
 
     @Flag(help: "No progress lines, only the summary.")
     var quiet = false
@@ -75,40 +75,25 @@ struct RunCorpus: ParsableCommand {
     var uploadPath = "/echo"
 
     @Option(help: ArgumentHelp(
-        "What the target offers beyond HTTP, comma-separated: catserve-routes (404 on unknown paths, 405 on PUT /).",
+        "What the target offers beyond HTTP, comma-separated (catserve-routes: 404 on unknown paths, 405 on PUT /).",
         discussion: "Cases that need something the target does not offer are skipped. The reference server, started when there is no --target or --spawn, offers catserve-routes."))
-    var offers: String?
+    var offers = CommaSeparated<CorpusCase.Requirement>([])
 
     func run() throws {
-        let formats = Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        guard formats.isSubset(of: ["json", "junit", "html", "md"]), !formats.isEmpty else {
-            throw UsageError(message: "--format takes json, junit, html and md, comma-separated")
-        }
-        guard failOn == "fail" || failOn == "warn" else { throw UsageError(message: "--fail-on takes fail or warn") }
-        guard let fragmentMode = FragmentMode(rawValue: fragment) else {
-            throw UsageError(message: "--fragment takes none, bytewise or random")
-        }
+        guard !format.values.isEmpty else { throw UsageError(message: "--format needs at least one format") }
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
-        var offered: Set<CorpusCase.Requirement> = []
-        for item in (offers ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
-            guard let requirement = CorpusCase.Requirement(rawValue: item) else {
-                throw UsageError(message: "--offers '\(item)' is unknown; available: \(CorpusCase.Requirement.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            offered.insert(requirement)
-        }
-        let unknownLevels = level.filter { !CorpusCase.levels.contains($0) }
-        guard unknownLevels.isEmpty else { throw UsageError(message: "--level '\(unknownLevels[0])' is not MUST, SHOULD, MAY or POLICY") }
+        let levels = level.map(\.rawValue)
 
         let (loaded, problems) = Corpus.load(directory: corpus)
         guard problems.isEmpty else {
             for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
         }
-        let selected = loaded.selecting(categories: category, ids: cases, levels: level)
+        let selected = loaded.selecting(categories: category, ids: cases, levels: levels)
         let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
-            && (level.isEmpty || level.contains("MUST"))
+            && (level.isEmpty || level.contains(.must))
         guard !selected.isEmpty || withCurl else { throw UsageError(message: "no case matches the selection") }
 
         let opened = try server.open(referenceLabel: "cathammer serve (reference server)")
@@ -123,8 +108,8 @@ struct RunCorpus: ParsableCommand {
         }
 
         var runner = CaseRunner(host: host, port: port, timeout: timeout)
-        runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : offered
-        runner.fragment = fragmentMode
+        runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
+        runner.fragment = fragment
         runner.seed = seed
         let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
         var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`) { progress.completed($0) }
@@ -148,13 +133,13 @@ struct RunCorpus: ParsableCommand {
         func write(_ name: String, _ text: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
         }
-        if formats.contains("json") {
+        if format.contains(.json) {
             try JSONReport(run: run, version: Cathammer.configuration.version).encoded()
                 .write(to: URL(fileURLWithPath: folder).appendingPathComponent("report.json"))
         }
-        if formats.contains("junit") { try write("junit.xml", JUnitReport.render(run)) }
-        if formats.contains("html") { try write("index.html", HTMLReport.render(run)) }
-        if formats.contains("md") { try write("summary.md", MarkdownReport.render(run)) }
+        if format.contains(.junit) { try write("junit.xml", JUnitReport.render(run)) }
+        if format.contains(.html) { try write("index.html", HTMLReport.render(run)) }
+        if format.contains(.md) { try write("summary.md", MarkdownReport.render(run)) }
         if updateBaseline, let baselinePath {
             let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
@@ -174,8 +159,8 @@ struct RunCorpus: ParsableCommand {
         if run.baseline != nil {
             print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
         }
-        print("reports: \(folder)" + (formats.contains("html") ? " (open \(folder)/index.html)" : ""))
-        if !run.newFailures.isEmpty || (failOn == "warn" && !run.warnings.isEmpty) { throw ExitCode(1) }
+        print("reports: \(folder)" + (format.contains(.html) ? " (open \(folder)/index.html)" : ""))
+        if !run.newFailures.isEmpty || (failOn == .warn && !run.warnings.isEmpty) { throw ExitCode(1) }
     }
 
     static func timestamp() -> String {
@@ -184,6 +169,14 @@ struct RunCorpus: ParsableCommand {
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
     }
+}
+
+/// `run corpus --fail-on`: what makes the exit status 1.
+enum CorpusFailOn: String, CaseIterable, ExpressibleByArgument {
+    /// New failures.
+    case fail
+    /// New failures and new warnings.
+    case warn
 }
 
 struct CorpusCommand: ParsableCommand {

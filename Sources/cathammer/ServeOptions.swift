@@ -16,8 +16,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "listen() backlog; refused when larger than net.core.somaxconn.")
     var listen = 1024
 
-    @Option(help: "The application: catserve.")
-    var app = "catserve"
+    @Option(help: "The application.")
+    var app = ApplicationName.catserve
 
     @Option(help: "Seconds a client has to send a whole request head (then 408).")
     var headerTimeout = 10.0
@@ -82,8 +82,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Recycle a worker whose resident memory exceeds this many MiB (0: never).")
     var reloadOnRss = 0
 
-    @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default), plain (the herd baseline), lock (a robust shared mutex around accept).")
-    var accept = AcceptMode.exclusive.rawValue
+    @Option(help: "How workers wait for connections: exclusive (EPOLLEXCLUSIVE, the default), plain (the herd baseline), lock (a robust shared mutex around accept), reuseport.")
+    var accept = AcceptMode.exclusive
 
     @Option(help: "A named pipe for one-character master commands: r reload, R re-exec, q stop, Q fast stop, + / - workers, s stats.")
     var masterFifo: String?
@@ -133,9 +133,6 @@ struct ServeOptions: ParsableArguments {
         try seconds(writeTimeout, "--write-timeout")
         try seconds(reloadMercy, "--reload-mercy")
         try seconds(retireIdleGrace, "--retire-idle-grace")
-        guard ServerConfig.applications.contains(app) else {
-            throw UsageError(message: "--app '\(app)' is unknown; available: \(ServerConfig.applications.joined(separator: ", "))")
-        }
         var limits = ParserLimits.defaults
         limits.maxRequestLine = limitRequestLine
         limits.maxFieldLine = limitFieldLine
@@ -152,7 +149,7 @@ struct ServeOptions: ParsableArguments {
             address: address, processes: processes, backlog: listen, headerTimeout: headerTimeout,
             bodyTimeout: bodyTimeout, keepAliveTimeout: keepaliveTimeout, writeTimeout: writeTimeout,
             maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
-            limits: limits, app: app)
+            limits: limits, app: app.name)
         config.staticMappings = mappings
         config.accessLog = accessLog
         config.memoryReport = memoryReport
@@ -166,10 +163,7 @@ struct ServeOptions: ParsableArguments {
         config.reloadOnRSS = reloadOnRss
         config.masterFIFO = masterFifo
         config.faultFailStart = faultFailStart
-        guard let mode = AcceptMode(rawValue: accept) else {
-            throw UsageError(message: "--accept '\(accept)' is unknown; available: \(AcceptMode.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        config.acceptMode = mode
+        config.acceptMode = accept
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

@@ -27,6 +27,8 @@ final class IniConfigTests: XCTestCase {
             ("[cathammer]\n\n\nprocesses = 0\n", ":4: bad value for 'processes'"),
             ("[cathammer]\nheader-timeout = -1\n", ":2: bad value for 'header-timeout'"),
             ("[cathammer]\nstatic-map = /x=/nonexistent/cathammer\n", ":2: bad value for 'static-map'"),
+            ("[cathammer]\naccept = stampede\n", ":2: bad value for 'accept': The value 'stampede' is invalid for '--accept <accept>'. Please provide one of 'exclusive', 'plain', 'lock' or 'reuseport'."),
+            ("[cathammer]\napp = dogserve\n", ":2: bad value for 'app'"),
             ("[cathammer]\nini = other.ini\n", ":2: key 'ini' is not allowed"),
             ("[cathammer]\nprocesses\n", ":2: expected 'key = value'"),
             ("[nothing]\n", ":1: no [cathammer] section"),

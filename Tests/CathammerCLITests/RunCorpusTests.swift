@@ -226,7 +226,7 @@ final class RunCorpusTests: XCTestCase {
 
         let bad = try run(["--offers", "php"])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.stderr.contains("--offers 'php' is unknown; available: catserve-routes"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("The value 'php' is invalid for '--offers <offers>'. Please provide one of 'catserve-routes'"), bad.stderr)
     }
 
     /// The right status is not enough on an echo target: a server that ignores Transfer-Encoding and

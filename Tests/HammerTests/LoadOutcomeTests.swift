@@ -137,8 +137,6 @@ final class LoadPiecesTests: XCTestCase {
     }
 
     func testMix() throws {
-        XCTAssertEqual(try LoadProfile.parseMix("keepalive, fresh,curl"), [.keepAlive, .fresh, .curl])
-        XCTAssertThrowsError(try LoadProfile.parseMix("keepalive,warp"))
         var profile = LoadProfile()
         profile.kinds = [.keepAlive, .curl]
         profile.concurrency = 5

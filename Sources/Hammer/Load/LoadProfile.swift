@@ -21,22 +21,4 @@ public struct LoadProfile: Sendable {
     public var readTimeoutMilliseconds: Int32 = 10_000
 
     public init() {}
-
-    public struct UnknownKind: Error, CustomStringConvertible {
-        public var name: String
-        public var description: String {
-            "'\(name)' is not a traffic kind; available: \(TrafficKind.allCases.map(\.rawValue).joined(separator: ", "))"
-        }
-    }
-
-    /// Parses `--mix keepalive,fresh,post,pipelined,slow-body,curl`.
-    public static func parseMix(_ text: String) throws(UnknownKind) -> [TrafficKind] {
-        var kinds: [TrafficKind] = []
-        for name in text.split(separator: ",").map({ $0.filter { $0 != " " } }) where !name.isEmpty {
-            guard let kind = TrafficKind(rawValue: name) else { throw UnknownKind(name: name) }
-            kinds.append(kind)
-        }
-        guard !kinds.isEmpty else { throw UnknownKind(name: text) }
-        return kinds
-    }
 }

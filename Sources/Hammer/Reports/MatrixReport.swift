@@ -69,8 +69,6 @@ public struct MatrixReport {
 
     func passCount(_ run: Run) -> Int { run.verdicts.values.filter { $0 == "PASS" }.count }
 
-    static let levels = ["MUST", "SHOULD", "MAY", "POLICY"]
-
     /// Cases that count as failures: FAIL, ERROR, and FLAKY with a failing run.
     func failures(_ run: Run) -> [String] {
         run.verdicts.keys.filter { id in ["FAIL", "ERROR"].contains(run.worst[id] ?? run.verdicts[id] ?? "") }.sorted()
@@ -80,14 +78,14 @@ public struct MatrixReport {
     /// counts for each level; then each server's failures with the sentence each one breaks.
     public func leaderboard() -> String {
         var out = "| server | fail | flaky | warn | pass | error | skip | "
-            + Self.levels.map { "\($0) p/w/f/fl" }.joined(separator: " | ") + " |\n"
-        out += "|---|---:|---:|---:|---:|---:|---:|" + Self.levels.map { _ in "---|" }.joined() + "\n"
+            + CorpusCase.levels.map { "\($0) p/w/f/fl" }.joined(separator: " | ") + " |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|" + CorpusCase.levels.map { _ in "---|" }.joined() + "\n"
         for run in runs.sorted(by: { (failures($0).count, $0.target) < (failures($1).count, $1.target) }) {
             func count(_ verdict: String, level: String? = nil) -> Int {
                 run.verdicts.filter { id, value in value == verdict && (level == nil || run.cases[id]?.level == level) }.count
             }
             out += "| \(run.target) | \(count("FAIL")) | \(count("FLAKY")) | \(count("WARN")) | \(count("PASS")) | \(count("ERROR")) | \(count("SKIP")) | "
-            out += Self.levels.map { level in
+            out += CorpusCase.levels.map { level in
                 ["PASS", "WARN", "FAIL", "FLAKY"].map { String(count($0, level: level)) }.joined(separator: "/")
             }.joined(separator: " | ") + " |\n"
         }

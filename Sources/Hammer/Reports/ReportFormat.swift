@@ -1,0 +1,13 @@
+/// The report files a run can write, each under a fixed name in the run's folder.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case json, junit, html, md
+
+    public var fileName: String {
+        switch self {
+        case .json: return "report.json"
+        case .junit: return "junit.xml"
+        case .html: return "index.html"
+        case .md: return "summary.md"
+        }
+    }
+}
