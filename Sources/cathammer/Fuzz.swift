@@ -142,9 +142,9 @@ struct Fuzz: ParsableCommand {
         let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
                                 host: host, port: port, files: files)
         let base = URL(fileURLWithPath: folder)
-        try report.encoded().write(to: base.appendingPathComponent("report.json"))
-        try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent("index.html"))
-        try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent("summary.md"))
+        try report.encoded().write(to: base.appendingPathComponent(ReportFormat.json.fileName))
+        try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent(ReportFormat.html.fileName))
+        try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent(ReportFormat.md.fileName))
 
         let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
         print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,

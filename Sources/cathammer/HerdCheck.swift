@@ -40,6 +40,9 @@ struct HerdCheck: ParsableCommand {
     @Option(help: "Private network namespace.")
     var netns = NamespaceOption.Setting.auto
 
+    @Option(help: "The target's name in reports.")
+    var name: String?
+
     @OptionGroup var report: ReportOptions
 
     @Flag(help: "No line per cell.")
@@ -121,7 +124,7 @@ struct HerdCheck: ParsableCommand {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
             throw ExitCode(3)
         }
-        let label = report.name ?? (spawn ?? "cathammer serve (reference server)")
+        let label = name ?? (spawn ?? "cathammer serve (reference server)")
         let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace)
         let folder = try report.write(
             check: "herd", label: label,

@@ -91,6 +91,9 @@ struct ReloadCheck: ParsableCommand {
     @Option(help: "Private network namespace for kernel counters.")
     var netns = NamespaceOption.Setting.auto
 
+    @Option(help: "The target's name in reports.")
+    var name: String?
+
     @OptionGroup var report: ReportOptions
 
     @Flag(help: "No line per reload.")
@@ -212,7 +215,7 @@ struct ReloadCheck: ParsableCommand {
         driver.window = window
         defer { driver.restore() }
 
-        let label = report.name ?? (reference ? "cathammer serve (reference server)" : (spawn ?? target!))
+        let label = name ?? (reference ? "cathammer serve (reference server)" : (spawn ?? target!))
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()

@@ -50,11 +50,7 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Cases run at the same time, each on its own connection.")
     var jobs = 16
 
-    @Option(help: "Report folder (default reports/runs/<time>).")
-    var out: String?
-
-    @Option(help: "Report formats, comma-separated.")
-    var format = CommaSeparated(ReportFormat.allCases)
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Known failures, one case id a line: they do not fail the run.")
     var baseline: String?
@@ -80,7 +76,7 @@ struct RunCorpus: ParsableCommand {
     var offers = CommaSeparated<CorpusCase.Requirement>([])
 
     func run() throws {
-        guard !format.values.isEmpty else { throw UsageError(message: "--format needs at least one format") }
+        let format = try report.formats()
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
@@ -128,18 +124,13 @@ struct RunCorpus: ParsableCommand {
         }
         spawned?.stop()
 
-        let folder = out ?? "reports/runs/\(Self.timestamp())-\(FolderName.slug(label))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func write(_ name: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
-        }
-        if format.contains(.json) {
-            try JSONReport(run: run, version: Cathammer.configuration.version).encoded()
-                .write(to: URL(fileURLWithPath: folder).appendingPathComponent("report.json"))
-        }
-        if format.contains(.junit) { try write("junit.xml", JUnitReport.render(run)) }
-        if format.contains(.html) { try write("index.html", HTMLReport.render(run)) }
-        if format.contains(.md) { try write("summary.md", MarkdownReport.render(run)) }
+        let finished = run
+        let folder = try report.write(
+            check: nil, label: label,
+            json: { try JSONReport(run: finished, version: Cathammer.configuration.version).encoded() },
+            junit: { JUnitReport.render(finished) },
+            markdown: { MarkdownReport.render(finished) },
+            html: { HTMLReport.render(finished) })
         if updateBaseline, let baselinePath {
             let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
