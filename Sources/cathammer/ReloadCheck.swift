@@ -99,15 +99,30 @@ struct ReloadCheck: ParsableCommand {
     @Flag(help: "No line per reload.")
     var quiet = false
 
-    func validatedKind() throws -> ReloadKind {
-        if reloadCmd != nil && reloadSignal != nil { throw UsageError(message: "--reload-cmd and --reload-signal exclude each other") }
-        if reloadCmd != nil { return .command }
-        if reloadSignal != nil { return .signal }
-        return reload
+    func plan() throws -> ReloadPlan {
+        var flags = ReloadPlan.Flags()
+        flags.reload = reload
+        flags.reloadCommand = reloadCmd
+        flags.reloadSignal = reloadSignal
+        flags.spawn = spawn
+        flags.target = target
+        flags.pid = pid
+        flags.workers = workers
+        flags.maxRequests = maxRequests
+        flags.serverArguments = serverArg
+        flags.paths = path
+        flags.postPath = postPath
+        flags.name = name
+        do {
+            return try ReloadPlan(flags)
+        } catch {
+            throw UsageError(message: error.description)
+        }
     }
 
     func run() throws {
-        let kind = try validatedKind()
+        let plan = try plan()
+        let kind = plan.kind
         guard let every = try? DurationText.seconds(reloadEvery) else { throw UsageError(message: "--reload-every '\(reloadEvery)' is not a duration (200ms, 1s)") }
         guard let bound = try? DurationText.seconds(duration), bound > 0 else { throw UsageError(message: "--duration '\(duration)' is not a positive duration") }
         guard let window = try? DurationText.seconds(reloadWindow) else { throw UsageError(message: "--reload-window '\(reloadWindow)' is not a duration") }
@@ -122,19 +137,6 @@ struct ReloadCheck: ParsableCommand {
         if let rate, !(rate > 0) { throw UsageError(message: "--rate must be positive") }
         if let requests, requests < 1 { throw UsageError(message: "--requests must be positive") }
         _ = try report.formats()
-        guard spawn == nil || target == nil else { throw UsageError(message: "--spawn and --target exclude each other") }
-        let reference = spawn == nil && target == nil
-        if kind.needsReferenceServer && !reference {
-            throw UsageError(message: "--reload \(kind.rawValue) needs the reference server (no --spawn or --target)")
-        }
-        if target != nil && pid == nil && kind != .command {
-            throw UsageError(message: "--target needs --reload-cmd, or --pid with --reload-signal or --reload")
-        }
-        var signalNumber = SIGHUP
-        if let reloadSignal {
-            guard let number = Self.signalNumber(reloadSignal) else { throw UsageError(message: "--reload-signal '\(reloadSignal)' is not a signal name (HUP, USR2, …)") }
-            signalNumber = number
-        }
         var profile = LoadProfile()
         guard !mix.values.isEmpty else { throw UsageError(message: "--mix needs at least one traffic kind") }
         profile.kinds = mix.values
@@ -142,8 +144,8 @@ struct ReloadCheck: ParsableCommand {
         profile.rate = rate
         profile.duration = bound
         profile.maxRequests = requests
-        profile.paths = path.isEmpty ? (reference ? ["/cats/1", "/cats/7", "/sleep?ms=10"] : ["/"]) : path
-        profile.postPath = postPath ?? (reference ? "/echo" : "/")
+        profile.paths = plan.paths
+        profile.postPath = plan.postPath
         profile.idleGapMilliseconds = gap
         profile.connectTimeoutMilliseconds = Int32(connectSeconds * 1000)
         profile.readTimeoutMilliseconds = Int32(readSeconds * 1000)
@@ -157,7 +159,7 @@ struct ReloadCheck: ParsableCommand {
         var statsPort: UInt16?
         var fifoPath: String?
         var iniPath: String?
-        let goodIni = "[cathammer]\nprocesses = \(workers)\n"
+        let goodIni = plan.goodIni
         let command: String
         if let spawn {
             command = spawn
@@ -167,14 +169,9 @@ struct ReloadCheck: ParsableCommand {
             statsPort = try SpawnedTarget.freePort()
             iniPath = scratch.appendingPathComponent("serve.ini").path
             try Data(goodIni.utf8).write(to: URL(fileURLWithPath: iniPath!))
-            var arguments = ["serve", "--http", "127.0.0.1:{port}", "--ini", iniPath!, "--stats", "127.0.0.1:\(statsPort!)"]
-            if kind == .fifo {
-                fifoPath = scratch.appendingPathComponent("master.fifo").path
-                arguments += ["--master-fifo", fifoPath!]
-            }
-            if kind == .maxRequests { arguments += ["--max-requests", String(maxRequests)] }
-            arguments += serverArg
-            command = "'\(try ExecutablePath.resolve())' " + arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+            if kind == .fifo { fifoPath = scratch.appendingPathComponent("master.fifo").path }
+            let arguments = plan.referenceArguments(iniPath: iniPath!, statsPort: statsPort!, fifoPath: fifoPath)
+            command = ReloadPlan.shellCommand(executable: try ExecutablePath.resolve(), arguments: arguments)
         }
 
         var spawned: SpawnedTarget?
@@ -211,11 +208,11 @@ struct ReloadCheck: ParsableCommand {
         driver.iniPath = iniPath
         driver.goodIni = goodIni
         driver.command = reloadCmd
-        driver.signal = signalNumber
+        driver.signal = plan.signal
         driver.window = window
         defer { driver.restore() }
 
-        let label = name ?? (reference ? "cathammer serve (reference server)" : (spawn ?? target!))
+        let label = plan.label
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()
@@ -245,12 +242,7 @@ struct ReloadCheck: ParsableCommand {
             kernelUnavailable = "cannot read /proc/net/snmp"
         }
         spawned?.stop()
-        let reloadCommand: String
-        switch kind {
-        case .command: reloadCommand = reloadCmd ?? ""
-        case .signal: reloadCommand = "kill -\(reloadSignal ?? "HUP") \(masterPID)"
-        default: reloadCommand = "--reload \(kind.rawValue)"
-        }
+        let reloadCommand = plan.reloadDescription(masterPID: masterPID)
         let result = ReloadRun(
             target: label, targetCommand: command, reloadKind: kind, reloadCommand: reloadCommand, started: started,
             durationSeconds: elapsed, records: load.log.all, timeline: timeline, profile: profile,
@@ -295,12 +287,5 @@ struct ReloadCheck: ParsableCommand {
         parts.append("latency ok during reloads \(run.latencyDuring.text), outside \(run.latencyOutside.text)")
         if !run.verdict.retryAllowed.isEmpty { parts.append("retry-allowed (not failing) \(run.verdict.retryAllowed.count)") }
         return parts.joined(separator: "; ")
-    }
-
-    static func signalNumber(_ name: String) -> Int32? {
-        let table: [String: Int32] = ["HUP": SIGHUP, "USR1": SIGUSR1, "USR2": SIGUSR2, "TERM": SIGTERM, "INT": SIGINT,
-                                      "QUIT": SIGQUIT, "TTIN": SIGTTIN, "TTOU": SIGTTOU, "WINCH": SIGWINCH]
-        let upper = name.uppercased()
-        return table[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper] ?? Int32(name)
     }
 }
