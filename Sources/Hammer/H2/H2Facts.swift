@@ -31,6 +31,10 @@ public struct H2Facts: Sendable, Equatable {
     public var pingAcked = false
     /// The case sent PINGs to be acknowledged.
     public var pingsSent = false
+    /// The case sent SETTINGS frames of its own (besides the standard opening's).
+    public var settingsSent = false
+    /// Every SETTINGS frame the client sent was acknowledged.
+    public var settingsAcked = false
     /// Server frames a strict client refuses (the first one), with the rule.
     public var serverViolation: String?
     /// The server sent more DATA than a window the client advertised allows.
@@ -52,7 +56,7 @@ public struct H2Facts: Sendable, Equatable {
         resets.map(\.code).filter { $0 != .noError && $0 != .cancel }
     }
 
-    /// Tokens in the outcome notation, in a fixed order: statuses, RST_STREAM, GOAWAY, PING_ACK.
+    /// Tokens in the outcome notation, in a fixed order: statuses, RST_STREAM, GOAWAY, SETTINGS_ACK, PING_ACK.
     var tokens: [String] {
         var parts = statuses.map(String.init)
         var seen: [HTTP2ErrorCode] = []
@@ -61,6 +65,7 @@ public struct H2Facts: Sendable, Equatable {
             parts.append("RST_STREAM \(reset.code.name)")
         }
         if let goAway { parts.append("GOAWAY \(goAway.code.name)") }
+        if settingsSent && settingsAcked { parts.append("SETTINGS_ACK") }
         if pingsSent && pingAcked { parts.append("PING_ACK") }
         return parts
     }

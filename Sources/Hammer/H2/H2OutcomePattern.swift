@@ -8,6 +8,7 @@ import HTTP2Wire
 /// | `RST_STREAM CODE` / `RST_STREAM` | the server reset a stream with that code (any code) |
 /// | `200`, `4xx` | a final response with that status (several: one per stream, in stream order) |
 /// | `PING_ACK` | every PING the case sent was acknowledged |
+/// | `SETTINGS_ACK` | every SETTINGS frame the client sent was acknowledged |
 /// | `close` / `timeout` | the connection ended (FIN or RST) / nothing decisive and still open |
 ///
 /// Error facts the pattern does not name break the match: a GOAWAY with an error code, a reset
@@ -19,6 +20,7 @@ struct H2OutcomePattern: Sendable, Equatable {
     var reset: HTTP2ErrorCode??
     var statuses: [OutcomePattern.Status]
     var pingAck: Bool
+    var settingsAck = false
     var mustClose: Bool?
 
     init?(_ text: String) {
@@ -27,6 +29,7 @@ struct H2OutcomePattern: Sendable, Equatable {
         var reset: HTTP2ErrorCode??
         var statuses: [OutcomePattern.Status] = []
         var pingAck = false
+        var settingsAck = false
         var mustClose: Bool?
         func code() -> HTTP2ErrorCode?? {
             guard let next = tokens.first, let parsed = HTTP2ErrorCode(name: next) else { return .some(nil) }
@@ -43,6 +46,8 @@ struct H2OutcomePattern: Sendable, Equatable {
                 reset = code()
             case "PING_ACK":
                 pingAck = true
+            case "SETTINGS_ACK":
+                settingsAck = true
             case "close", "timeout":
                 guard tokens.isEmpty, mustClose == nil else { return nil }
                 mustClose = token == "close"
@@ -51,12 +56,13 @@ struct H2OutcomePattern: Sendable, Equatable {
                 statuses.append(status)
             }
         }
-        if mustClose == false && (goAway != nil || reset != nil || !statuses.isEmpty || pingAck) { return nil }
-        if goAway == nil && reset == nil && statuses.isEmpty && !pingAck && mustClose == nil { return nil }
+        if mustClose == false && (goAway != nil || reset != nil || !statuses.isEmpty || pingAck || settingsAck) { return nil }
+        if goAway == nil && reset == nil && statuses.isEmpty && !pingAck && !settingsAck && mustClose == nil { return nil }
         self.goAway = goAway
         self.reset = reset
         self.statuses = statuses
         self.pingAck = pingAck
+        self.settingsAck = settingsAck
         self.mustClose = mustClose
     }
 
@@ -78,6 +84,7 @@ struct H2OutcomePattern: Sendable, Equatable {
             return false
         }
         if pingAck && !facts.pingAcked { return false }
+        if settingsAck && !facts.settingsAcked { return false }
         switch mustClose {
         case true?: return ending != .open
         case false?: return ending == .open && observed.isEmpty
@@ -86,7 +93,7 @@ struct H2OutcomePattern: Sendable, Equatable {
     }
 
     /// The strict answer is a connection error: GOAWAY, or a close without one.
-    var isConnectionError: Bool { goAway != nil || (mustClose == true && statuses.isEmpty && reset == nil && !pingAck) }
+    var isConnectionError: Bool { goAway != nil || (mustClose == true && statuses.isEmpty && reset == nil && !pingAck && !settingsAck) }
 
     /// The strict answer is a stream error.
     var isStreamError: Bool { reset != nil && goAway == nil }

@@ -36,6 +36,7 @@ struct H2ResponseReader {
     /// Set once the opening is done: PINGs and streams after it belong to the case.
     var caseStarted = false
     private(set) var casePings: [[UInt8]] = []
+    private(set) var caseSettingsSent = false
     private(set) var caseStreams: [UInt32] = []
 
     /// A response from the first bytes is not HTTP/2 (e.g. an HTTP/1.1 refusal of the preface).
@@ -154,6 +155,8 @@ struct H2ResponseReader {
         var result = facts
         result.pingsSent = !casePings.isEmpty
         result.pingAcked = !casePings.isEmpty && casePingsAcked
+        result.settingsSent = caseSettingsSent
+        result.settingsAcked = settingsAcks >= ownSettings.count
         return result
     }
 
@@ -176,6 +179,7 @@ struct H2ResponseReader {
                     index += 6
                 }
                 ownSettings.append(settings)
+                if caseStarted { caseSettingsSent = true }
             case .windowUpdate:
                 if let increment = frame.word(at: 0) { windows.update(streamID: frame.streamID, increment: Int(increment & 0x7FFF_FFFF)) }
             case .ping where caseStarted && !frame.has(.ack):

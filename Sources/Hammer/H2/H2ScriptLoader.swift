@@ -163,11 +163,15 @@ enum H2ScriptLoader {
             spec.body = .headerBlock(try block(map, at: at))
         case .pushPromise:
             try allowed(blockKeys.union(["promised", "padding", "pad_length"]))
-            guard let promised = map["promised"]?.int, promised >= 0 else { throw Problem("\(at): PUSH_PROMISE needs 'promised'") }
+            guard let promised = map["promised"]?.int ?? (spec.payload == nil ? nil : 0), promised >= 0 else {
+                throw Problem("\(at): PUSH_PROMISE needs 'promised'")
+            }
             spec.body = .pushPromise(promised: UInt32(promised), block: try block(map, at: at))
         case .priority:
             try allowed(["priority"])
-            guard let fields = spec.priority else { throw Problem("\(at): PRIORITY needs 'priority'") }
+            guard let fields = spec.priority ?? (spec.payload == nil ? nil : HTTP2Priority(dependency: 0)) else {
+                throw Problem("\(at): PRIORITY needs 'priority'")
+            }
             spec.body = .priority(fields)
             spec.priority = nil
         case .rstStream:
@@ -188,7 +192,10 @@ enum H2ScriptLoader {
                                 debug: try map["debug"].map { node throws(Problem) in try bytes(node, at: "\(at) debug") } ?? [])
         case .windowUpdate:
             try allowed(["increment"])
-            guard let node = map["increment"] else { throw Problem("\(at): WINDOW_UPDATE needs 'increment'") }
+            guard let node = map["increment"] else {
+                guard spec.payload != nil else { throw Problem("\(at): WINDOW_UPDATE needs 'increment' (or 'payload')") }
+                break
+            }
             spec.body = .windowUpdate(increment: try size(node, at: "\(at) increment"))
         default:
             try allowed([])
