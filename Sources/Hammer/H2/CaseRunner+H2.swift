@@ -42,13 +42,21 @@ extension CaseRunner {
             result.verdict = .fail
             result.verdictReason = violation + ": “A sender MUST NOT send a flow-controlled frame with a length that exceeds the space available in either of the flow-control windows advertised by the receiver.” (RFC 9113 §6.9.1)"
         }
-        if testCase.canary && !canaryAnswers() {
+        if testCase.canary && !h2CanaryAnswers() {
             result.verdict = .fail
-            result.verdictReason = "the server stopped answering: a plain GET on a fresh connection got no 2xx after this case"
-            result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")
+            result.verdictReason = "the server stopped answering: an HTTP/2 GET on a fresh connection got no 2xx after this case"
+            result.notes.append("canary: an HTTP/2 GET / on a fresh connection got no 2xx after this case")
         }
         result.runs = [CaseResult.RunRecord(verdict: result.verdict, observed: observed.description)]
         return result
+    }
+
+    /// A plain HTTP/2 GET on a fresh connection: is the server still healthy after a flood?
+    func h2CanaryAnswers() -> Bool {
+        var get = H2FrameSpec(type: HTTP2FrameType.headers.rawValue, flags: HTTP2FrameFlags([.endStream, .endHeaders]).rawValue, streamID: 1)
+        get.body = .headerBlock(.fields(H2Field.request(method: "GET", path: "/")))
+        guard let exchange = try? h2Runner(caseID: "").run(H2Script(steps: [.write(H2Write(parts: [.frame(get)]))])) else { return false }
+        return exchange.facts.responses.contains { (200..<300).contains($0.status) }
     }
 
     /// Whether the target answers the HTTP/2 preface with SETTINGS over `connector`: nil when it
