@@ -73,7 +73,15 @@ public struct ServerConfig: Sendable {
             accessLog: accessLog, memoryReport: memoryReport,
             maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)),
             acceptMode: acceptMode, backlog: backlog,
-            http2: http2 ? HTTP2ServerLimits(parserLimits: limits) : nil)
+            http2: http2 ? http2Limits : nil)
+    }
+
+    /// HTTP/2's limits: the request limits' counterparts; the client's SETTINGS ACK is due within the
+    /// header timeout, like a request head.
+    var http2Limits: HTTP2ServerLimits {
+        var http2 = HTTP2ServerLimits(parserLimits: limits)
+        http2.settingsTimeout = MonotonicClock.nanoseconds(seconds: headerTimeout)
+        return http2
     }
 
     public static let applications = ["catserve"]
