@@ -196,6 +196,9 @@ final class Worker {
         session.start()
     }
 
+    /// False once the worker retires or stops.
+    var acceptsConnections: Bool { retirement.acceptsConnections }
+
     func connectionClosed(_ connection: ServerSession) {
         connections[connection.fd] = nil
         if connections.isEmpty { handle(.connectionsDrained) }

@@ -360,7 +360,7 @@ def bomb_prefix(peer):
 def load(port, connections, streams, seconds, path):
     """C connections, each with up to S streams in flight, for T seconds; a GOAWAY sends the
     connection's client to a new one. Counts every stream in one class."""
-    counts = {"ok": 0, "failed": 0, "refused": 0, "goaways": 0, "connections": 0}
+    counts = {"ok": 0, "failed": 0, "refused": 0, "goaways": 0, "connections": 0, "examples": []}
     lock = threading.Lock()
     end = time.monotonic() + seconds
 
@@ -384,7 +384,7 @@ def load(port, connections, streams, seconds, path):
                     next_id += 2
                 if not in_flight:
                     break
-                peer.read_frames(lambda: any(peer.done(s) for s in in_flight) or peer.goaway is not None, 10)
+                progressed = peer.read_frames(lambda: any(peer.done(s) for s in in_flight), 10)
                 for s in list(in_flight):
                     if s in peer.ended and peer.statuses.get(s) == 200:
                         outcome = "ok"
@@ -401,13 +401,21 @@ def load(port, connections, streams, seconds, path):
                     in_flight.discard(s)
                     with lock:
                         counts[outcome] += 1
+                        if outcome != "ok" and len(counts["examples"]) < 10:
+                            counts["examples"].append({"stream": s, "outcome": outcome, "reset": peer.resets.get(s),
+                                                       "goaway": peer.goaway, "closed": peer.closed,
+                                                       "status": peer.statuses.get(s)})
                 if peer.goaway is not None and not in_flight:
                     break
-                if peer.goaway is None and not peer.closed and time.monotonic() > end + 15:
+                if not progressed and not peer.closed:
+                    # Ten seconds without an answer: what is in flight is lost.
                     break
             with lock:
                 counts["goaways"] += 1 if peer.goaway is not None else 0
                 counts["failed"] += len(in_flight)
+                if in_flight and len(counts["examples"]) < 10:
+                    counts["examples"].append({"streams": sorted(in_flight), "outcome": "unanswered",
+                                               "goaway": peer.goaway, "closed": peer.closed})
             try:
                 peer.sock.close()
             except OSError:

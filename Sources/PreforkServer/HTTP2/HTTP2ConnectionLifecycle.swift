@@ -124,7 +124,8 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
             // No stream can exist yet: nothing to finish, nothing to announce.
             return staged
         case (.awaitingSettings, .shutDown):
-            return .next(.closing, [.sendGoAway(.highestProcessed, .noError)])
+            // Requests may be right behind the client's SETTINGS: they are taken, as in `open`.
+            return .next(.goingAway(.pingOutstanding), [.sendGoAway(.maximum, .noError), .sendShutdownPing])
         case (.awaitingSettings, .connectionError(let code)):
             return .next(.closing, [.sendGoAway(.highestProcessed, code)])
         case (.awaitingSettings, .streamsFinished):
@@ -177,7 +178,10 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
         case (.goingAway, .settingsAcknowledged), (.goingAway, .settingsAckOverdue):
             // A SETTINGS ACK may still be outstanding while leaving: it no longer matters.
             return .next(state, [])
-        case (.goingAway, .peerSettingsReceived), (.goingAway, .handshakeOverdue), (.goingAway, .outputFlushed):
+        case (.goingAway, .peerSettingsReceived):
+            // Told to leave before the client's first SETTINGS arrived.
+            return .next(state, [])
+        case (.goingAway, .handshakeOverdue), (.goingAway, .outputFlushed):
             return .illegal
 
         case (.closing, .outputFlushed):

@@ -56,6 +56,6 @@ struct HTTP2FloodGuard: Equatable, Sendable {
         return allowed ? nil : kind
     }
 
-    /// A DATA frame went out: the WINDOW_UPDATE it earns is not a flood.
-    mutating func dataFrameSent() { windowUpdates.credit() }
+    /// A DATA frame went out: the two WINDOW_UPDATEs it earns (connection and stream) are not a flood.
+    mutating func dataFrameSent() { windowUpdates.credit(2) }
 }

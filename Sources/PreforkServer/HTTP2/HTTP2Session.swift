@@ -96,6 +96,8 @@ final class HTTP2Session: ServerSession, ResponseSink {
         let bytes = initialBytes
         initialBytes = []
         bytes.withUnsafeBytes { process($0) }
+        // The preface may complete after the worker began to retire: this connection leaves too.
+        if !worker.acceptsConnections && lifecycle.processesInput { event(.shutDown) }
         writeOut()
         settle()
     }
