@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl nghttp2-client
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
@@ -51,6 +51,7 @@ run: deps
 # allocation-free), runs every test.
 test: deps
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing

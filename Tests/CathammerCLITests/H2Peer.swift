@@ -1,36 +1,89 @@
 import Foundation
+@preconcurrency import Glibc
 import XCTest
 
 /// Runs Tests/H2Peer/h2peer.py, the hand-driven HTTP/2 client (python-hpack), and reads the one JSON
-/// line it prints about what the server answered.
+/// line it prints about what the server answered. Spawned and reaped here with posix_spawn and
+/// waitpid: Foundation's Process stopped reaping children once a server it had started re-executed
+/// itself (SIGUSR2), and `waitUntilExit` then waited for ever.
 final class H2Peer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("H2Peer/h2peer.py").path
 
-    let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
+    private let pid: pid_t
+    private let output: Int32
+    private let errors: Int32
+    private let arguments: [String]
+    private var status: Int32?
 
     /// Starts `h2peer.py PORT ARGUMENTS...`; `result()` waits for it.
     init(port: UInt16, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, String(port)] + arguments
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        self.arguments = arguments
+        var out: [Int32] = [0, 0]
+        var err: [Int32] = [0, 0]
+        guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv = ["/usr/bin/env", "python3", Self.script, String(port)] + arguments
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, "/usr/bin/env", &actions, nil, &cArguments, environ)
+        close(out[1])
+        close(err[1])
+        guard spawned == 0 else {
+            close(out[0])
+            close(err[0])
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
+        }
+        pid = child
+        output = out[0]
+        errors = err[0]
     }
 
-    var isRunning: Bool { process.isRunning }
+    deinit {
+        close(output)
+        close(errors)
+        if status == nil {
+            kill(pid, SIGKILL)
+            var ignored: Int32 = 0
+            waitpid(pid, &ignored, 0)
+        }
+    }
+
+    var isRunning: Bool {
+        guard status == nil else { return false }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return true }
+        status = raw
+        return false
+    }
+
+    private static func readAll(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count > 0 { bytes += buffer[0..<count] } else if count < 0 && errno == EINTR { continue } else { break }
+        }
+        return bytes
+    }
 
     /// The JSON it printed, once it exited (every scenario is bounded in time).
     func result(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let object = try? JSONSerialization.jsonObject(with: out) as? [String: Any]
-        else {
-            XCTFail("h2peer.py \(process.arguments!.dropFirst(2).joined(separator: " ")) exited \(process.terminationStatus): "
+        let out = Self.readAll(output)
+        let err = Self.readAll(errors)
+        if status == nil {
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+            status = raw
+        }
+        guard status == 0, let object = try? JSONSerialization.jsonObject(with: Data(out)) as? [String: Any] else {
+            XCTFail("h2peer.py \(arguments.joined(separator: " ")) exited with wait status \(status ?? -1): "
                     + String(decoding: out + err, as: UTF8.self), file: file, line: line)
             return [:]
         }
