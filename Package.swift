@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "PreforkServer",
             dependencies: [
-                "HTTPWire", "CLinuxShim", "CathammerContract", "CTLS",
+                "HTTPWire", "HTTP2Wire", "CLinuxShim", "CathammerContract", "CTLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Release builds skip the run-time exclusivity checks, which were a third of a worker's
@@ -73,7 +73,7 @@ let package = Package(
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
         .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),
         .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
-        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CathammerContract", "CMallocCounter"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer", "CathammerContract", "FakeServers"]),
+        .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "HTTP2Wire", "CathammerContract", "CMallocCounter"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "HTTP2Wire", "Hammer", "CathammerContract", "FakeServers"]),
     ]
 )

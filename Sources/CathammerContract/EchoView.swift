@@ -32,6 +32,9 @@ public struct EchoView: Codable, Equatable, Sendable {
     public var authority: String?
     /// In the order received, duplicates kept.
     public var headers: [Field]
+    /// HTTP/2 only: the pseudo-header fields (`:method`, `:scheme`, `:authority`, `:path`) as
+    /// decoded, in order; absent for HTTP/1.x.
+    public var pseudoHeaders: [Field]?
     /// `none`, `content-length` or `chunked`.
     public var framing: String
     public var bodyLength: Int
@@ -53,11 +56,13 @@ public struct EchoView: Codable, Equatable, Sendable {
         self.bodySHA256 = bodySHA256
         self.trailers = trailers
         self.keepAlive = keepAlive
+        pseudoHeaders = nil
     }
 
     enum CodingKeys: String, CodingKey {
         case method, target, targetForm = "target_form", version, authority, headers, framing
         case bodyLength = "body_length", bodySHA256 = "body_sha256", trailers, keepAlive = "keep_alive"
+        case pseudoHeaders = "pseudo_headers"
     }
 
     /// The `/echo` response body: sorted keys, so the same view is the same bytes on every server

@@ -100,6 +100,38 @@ extension StatsSnapshot {
         public var acceptLockContended = 0
         /// Pauses of accept() for want of descriptors.
         public var acceptPauses = 0
+        /// Open HTTP/2 connections.
+        public var h2Connections = 0
+        /// HTTP/2 streams in progress.
+        public var h2OpenStreams = 0
+        /// HTTP/2 streams opened.
+        public var h2Streams = 0
+        /// Requests reset with PROTOCOL_ERROR as malformed (RFC 9113 §8.1.1).
+        public var h2MalformedRequests = 0
+        /// Connections ended with GOAWAY and an error code.
+        public var h2ConnectionErrors = 0
+        /// Connections ended for resetting streams faster than they are served (CVE-2023-44487).
+        public var h2RapidResets = 0
+        /// Field blocks refused for size, CONTINUATION count or slowness.
+        public var h2ContinuationFloods = 0
+        /// Field blocks refused for their decoded size (431).
+        public var h2HpackBombs = 0
+        /// Connections ended for a SETTINGS flood.
+        public var h2SettingsFloods = 0
+        /// Connections ended for a PING flood.
+        public var h2PingFloods = 0
+        /// Connections ended for empty DATA, empty field blocks or unknown frames.
+        public var h2EmptyFrameFloods = 0
+        /// Connections ended for a WINDOW_UPDATE flood.
+        public var h2WindowUpdateFloods = 0
+        /// Connections ended for a PRIORITY flood.
+        public var h2PriorityFloods = 0
+        /// Connections ended because the peer stopped reading.
+        public var h2SlowReads = 0
+        /// Connections ended because our SETTINGS were never acknowledged.
+        public var h2SettingsTimeouts = 0
+        /// Connections sent away after using up their streams.
+        public var h2StreamLimits = 0
 
         public init() {}
 
@@ -141,7 +173,8 @@ extension StatsSnapshot {
              ("eagain_accepts", .integer(\.eagainAccepts)), ("rejections", .integer(\.rejections)),
              ("voluntary_context_switches", .integer(\.voluntaryContextSwitches)), ("rss_bytes", .integer(\.rssBytes)),
              ("respawns", .integer(\.respawns)), ("id", .integer(\.id)),
-             ("accept_lock_contended", .integer(\.acceptLockContended)), ("accept_pauses", .integer(\.acceptPauses))]
+             ("accept_lock_contended", .integer(\.acceptLockContended)), ("accept_pauses", .integer(\.acceptPauses)),
+             ("h2_connections", .integer(\.h2Connections)), ("h2_open_streams", .integer(\.h2OpenStreams)), ("h2_streams", .integer(\.h2Streams)), ("h2_malformed_requests", .integer(\.h2MalformedRequests)), ("h2_connection_errors", .integer(\.h2ConnectionErrors)), ("h2_rapid_resets", .integer(\.h2RapidResets)), ("h2_continuation_floods", .integer(\.h2ContinuationFloods)), ("h2_hpack_bombs", .integer(\.h2HpackBombs)), ("h2_settings_floods", .integer(\.h2SettingsFloods)), ("h2_ping_floods", .integer(\.h2PingFloods)), ("h2_empty_frame_floods", .integer(\.h2EmptyFrameFloods)), ("h2_window_update_floods", .integer(\.h2WindowUpdateFloods)), ("h2_priority_floods", .integer(\.h2PriorityFloods)), ("h2_slow_reads", .integer(\.h2SlowReads)), ("h2_settings_timeouts", .integer(\.h2SettingsTimeouts)), ("h2_stream_limits", .integer(\.h2StreamLimits))]
         }
     }
 }

@@ -15,7 +15,15 @@ public struct TopTable {
     }
 
     public static let columns = ["id", "pid", "gen", "state", "requests", "req/s", "conns", "busy_ms", "accepts",
-                                 "eagain", "wakeups", "vcsw", "rss_MiB", "respawns"]
+                                 "eagain", "wakeups", "vcsw", "rss_MiB", "respawns", "h2conns", "h2open", "h2bad", "floods"]
+
+    /// The HTTP/2 flood counters, named as the stats JSON names them.
+    nonisolated(unsafe) static let floods: [(name: String, counter: KeyPath<StatsSnapshot.WorkerRow, Int>)] = [
+        ("rapid_resets", \.h2RapidResets), ("continuation", \.h2ContinuationFloods), ("hpack_bombs", \.h2HpackBombs),
+        ("settings", \.h2SettingsFloods), ("ping", \.h2PingFloods), ("empty_frames", \.h2EmptyFrameFloods),
+        ("window_update", \.h2WindowUpdateFloods), ("priority", \.h2PriorityFloods), ("slow_reads", \.h2SlowReads),
+        ("settings_timeouts", \.h2SettingsTimeouts), ("stream_limits", \.h2StreamLimits),
+    ]
 
     public static func render(_ current: Snapshot, previous: Snapshot?, source: String) -> String {
         let master = current.stats.master
@@ -35,7 +43,14 @@ public struct TopTable {
                 String(worker.accepts), String(worker.eagainAccepts), String(worker.epollWakeups),
                 String(worker.voluntaryContextSwitches),
                 String(format: "%.1f", Double(worker.rssBytes) / 1_048_576), String(worker.respawns),
+                String(worker.h2Connections), String(worker.h2OpenStreams), String(worker.h2MalformedRequests),
+                String(floods.reduce(0) { $0 + worker[keyPath: $1.counter] }),
             ])
+        }
+        // Which floods, for the workers that met any.
+        let floodLines = current.stats.workers.compactMap { worker -> String? in
+            let named = floods.filter { worker[keyPath: $0.counter] > 0 }.map { "\($0.name) \(worker[keyPath: $0.counter])" }
+            return named.isEmpty ? nil : "worker \(worker.id) HTTP/2 floods: " + named.joined(separator: ", ")
         }
         let widths = columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
@@ -45,6 +60,7 @@ public struct TopTable {
                 return column == 3 ? cell + pad : pad + cell
             }.joined(separator: "  "))
         }
+        lines += floodLines
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,18 +1,32 @@
 @preconcurrency import Glibc
+import HTTP2Wire
 import HTTPWire
 
 /// Field lines as views into the bytes that hold them.
 struct FieldList {
     let bytes: UnsafeRawBufferPointer
-    let lines: [FieldLine]
+    let lines: ArraySlice<FieldLine>
+
+    init(bytes: UnsafeRawBufferPointer, lines: ArraySlice<FieldLine>) {
+        self.bytes = bytes
+        self.lines = lines
+    }
+
+    init(bytes: UnsafeRawBufferPointer, lines: [FieldLine]) { self.init(bytes: bytes, lines: lines[...]) }
+
+    static var empty: FieldList { FieldList(bytes: UnsafeRawBufferPointer(start: nil, count: 0), lines: []) }
 
     var count: Int { lines.count }
-    func name(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[lines[index].name]) }
-    func value(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[lines[index].value]) }
+    func name(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[lines[lines.startIndex + index].name])
+    }
+    func value(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[lines[lines.startIndex + index].value])
+    }
 
     /// The first value of a field, name compared case-insensitively (RFC 9110 §5.1), as text.
     func firstValue(named lowercaseName: StaticString) -> String? {
-        for index in lines.indices where ASCII.equalsLowercase(name(index), lowercaseName) {
+        for index in 0..<count where ASCII.equalsLowercase(name(index), lowercaseName) {
             return String(decoding: value(index), as: UTF8.self)
         }
         return nil
@@ -39,7 +53,10 @@ struct RequestView {
     /// From an absolute-form target or `:authority`; Host is among `fields`.
     let authority: UnsafeRawBufferPointer?
     let version: HTTPVersion
+    /// The regular fields in the order received.
     let fields: FieldList
+    /// HTTP/2's pseudo-header fields in the order received; empty for HTTP/1.1.
+    var pseudoHeaders = FieldList.empty
     let framing: BodyFraming
     /// Whether the client allows another request on the connection after this one.
     let keepAlive: Bool
@@ -104,6 +121,32 @@ extension RequestView {
     }
 }
 
+extension RequestView {
+    /// The view of an HTTP/2 request: `head`'s ranges index into `fieldBytes`, the decoded field
+    /// section of `list`; `endStream` tells whether the HEADERS frame ended the request.
+    init(http2 head: H2RequestHead, list: DecodedFieldList, fieldBytes: UnsafeRawBufferPointer, endStream: Bool,
+         body: UnsafeRawBufferPointer, trailers: DecodedFieldList, trailerBytes: UnsafeRawBufferPointer,
+         scheme: RequestScheme) {
+        func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: fieldBytes[range]) }
+        method = bytes(head.method)
+        knownMethod = head.knownMethod
+        self.scheme = scheme
+        target = bytes(head.target)
+        targetForm = head.targetForm
+        path = bytes(head.path)
+        query = head.query.map(bytes)
+        authority = head.authority.map(bytes)
+        version = .http2
+        fields = FieldList(bytes: fieldBytes, lines: list.fields[head.regularFields])
+        pseudoHeaders = FieldList(bytes: fieldBytes, lines: list.fields[0..<head.regularFields.lowerBound])
+        framing = head.framing(endStream: endStream)
+        // A stream ends on its own; the connection stays for the next one.
+        keepAlive = true
+        self.body = body
+        self.trailers = FieldList(bytes: trailerBytes, lines: trailers.fields)
+    }
+}
+
 /// A response built by an application.
 struct Response {
     var status: Int
@@ -140,22 +183,30 @@ final class FileBody {
     deinit { close(fd) }
 }
 
+/// Where a late answer goes: the session that handed the request to the application (HTTP/1.1 or
+/// HTTP/2). `sequence` names the request within it (a request number, or an HTTP/2 stream id).
+protocol ResponseSink: AnyObject {
+    func deliver(_ response: Response, sequence: UInt64)
+    /// Runs `fire` on the session's event loop after `milliseconds`.
+    func scheduleCallback(after milliseconds: Int, _ fire: @escaping () -> Void)
+}
+
 /// Lets an application answer after `handle` returned (a timer, for /sleep). Answering twice, or
 /// after the connection closed, does nothing.
 struct PendingResponse {
-    fileprivate(set) weak var connection: HTTP1Session?
+    private(set) weak var sink: ResponseSink?
     let sequence: UInt64
 
-    init(connection: HTTP1Session, sequence: UInt64) {
-        self.connection = connection
+    init(sink: ResponseSink, sequence: UInt64) {
+        self.sink = sink
         self.sequence = sequence
     }
 
-    func send(_ response: Response) { connection?.deliver(response, sequence: sequence) }
+    func send(_ response: Response) { sink?.deliver(response, sequence: sequence) }
 
     /// Schedules `fire` on the worker's event loop after `milliseconds`.
     func after(milliseconds: Int, _ fire: @escaping () -> Void) {
-        connection?.worker.scheduleCallback(after: milliseconds, fire)
+        sink?.scheduleCallback(after: milliseconds, fire)
     }
 }
 

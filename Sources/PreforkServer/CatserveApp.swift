@@ -106,6 +106,7 @@ extension EchoView {
             framing: framing, bodyLength: request.body.count, bodySHA256: SHA256Hex.of(request.body),
             trailers: fields(request.trailers),
             keepAlive: request.keepAlive)
+        if request.version == .http2 { pseudoHeaders = fields(request.pseudoHeaders) }
     }
 
     func response() -> Response { Response(status: 200, contentType: "application/json", body: jsonBody()) }

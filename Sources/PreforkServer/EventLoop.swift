@@ -57,6 +57,17 @@ final class EventLoop {
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }
 
+    /// Hands a registered fd's events to another handler with `events` as its interest, in one
+    /// EPOLL_CTL_MOD (no DEL/ADD): the session chosen after a connection started (HTTP/2 after its
+    /// preface) takes over. A fresh token, so events already queued in this wakeup for the old
+    /// handler are dropped.
+    func replaceHandler(of fd: Int32, with handler: EventHandler, events: UInt32) {
+        guard Int(fd) < registrations.count, registrations[Int(fd)] != nil else { return }
+        nextToken &+= 1
+        registrations[Int(fd)] = (handler, nextToken)
+        modify(fd, events: events)
+    }
+
     /// Stops watching `fd` (call before closing it).
     func unregister(_ fd: Int32) {
         guard Int(fd) < registrations.count, registrations[Int(fd)] != nil else { return }

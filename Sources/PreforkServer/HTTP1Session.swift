@@ -7,7 +7,7 @@ import HTTPWire
 /// and closes in stages. The decisions live in `ConnectionLifecycle`, the bytes move through
 /// `Transport`, and the large buffers are borrowed from the worker's pool only while a request is
 /// in progress.
-final class HTTP1Session: ServerSession {
+final class HTTP1Session: ServerSession, ResponseSink {
     let transport: Transport
     var fd: Int32 { transport.fd }
     /// The worker owns its sessions and outlives every one of them; a checked `unowned` cost an
@@ -35,11 +35,16 @@ final class HTTP1Session: ServerSession {
     private var interest: UInt32 = 0
     var timerGeneration: UInt64 = 0
     private var scheduledDeadline: UInt64 = .max
+    /// Until the first bytes decide: they may be the HTTP/2 preface (`--http2 on`).
+    private var mayBeHTTP2: Bool
+    /// The connection now belongs to an HTTP/2 session; this one does nothing more.
+    private var handedOver = false
 
     init(transport: Transport, worker: Worker, now: UInt64) {
         self.transport = transport
         self.worker = worker
         lifecycle = ConnectionLifecycle(timeouts: worker.config.connectionTimeouts, now: now)
+        mayBeHTTP2 = worker.config.http2 != nil
     }
 
     /// The largest head the limits allow, plus room for a body chunk: the buffer never grows past it.
@@ -64,6 +69,7 @@ final class HTTP1Session: ServerSession {
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             if lifecycle.isDraining { drain() } else { readAvailable() }
         }
+        if handedOver { return }
         settle()
     }
 
@@ -131,6 +137,7 @@ final class HTTP1Session: ServerSession {
                 inputEnd += count
                 buffers.inputHighWater = max(buffers.inputHighWater, inputEnd)
                 processInput()
+                if handedOver { return }
                 // A short read drained the socket: skip the read that would only say EAGAIN (the
                 // level-triggered loop reports whatever arrives later).
                 if count < room { return }
@@ -163,6 +170,7 @@ final class HTTP1Session: ServerSession {
     /// connection back to awaiting a request, so pipelined requests are served in this loop, in order.
     private func processInput() {
         guard let buffers else { return }
+        if mayBeHTTP2 && !choseHTTP1(buffers) { return }
         while lifecycle.acceptsInput {
             let pending = UnsafeRawBufferPointer(start: buffers.input + inputStart, count: inputEnd - inputStart)
             switch buffers.parser.next(pending) {
@@ -209,6 +217,34 @@ final class HTTP1Session: ServerSession {
         }
     }
 
+    /// The first bytes of the connection decide its protocol (RFC 9113 §3.3): the HTTP/2 preface hands
+    /// the connection, with every byte read so far, to an HTTP/2 session; anything else is HTTP/1.1.
+    /// Returns true for HTTP/1.1; false while undecided or once handed over.
+    private func choseHTTP1(_ buffers: HTTP1Buffers) -> Bool {
+        let pending = UnsafeRawBufferPointer(start: buffers.input + inputStart, count: inputEnd - inputStart)
+        switch HTTP2PrefaceDetector.judge(pending) {
+        case .http1:
+            mayBeHTTP2 = false
+            return true
+        case .undecided:
+            if lifecycle.isIdle && !pending.isEmpty { lifecycle.requestBytesArrived(now: worker.loop.now) }
+            return false
+        case .http2:
+            guard let limits = worker.config.http2 else { return true }
+            let bytes = Array(pending)
+            handedOver = true
+            inputStart = 0
+            inputEnd = 0
+            self.buffers = nil
+            worker.bufferPool.give(buffers)
+            timerGeneration &+= 1
+            let session = HTTP2Session(transport: transport, worker: worker, limits: limits, now: worker.loop.now,
+                                       initialBytes: bytes)
+            worker.handOver(fd, to: session)
+            return false
+        }
+    }
+
     private func consume(_ count: Int) {
         inputStart += count
         if inputStart == inputEnd {
@@ -234,7 +270,7 @@ final class HTTP1Session: ServerSession {
                         queue(prebuilt, buffers)
                         return nil
                     }
-                    return worker.application.handle(request, pending: PendingResponse(connection: self, sequence: sequence))
+                    return worker.application.handle(request, pending: PendingResponse(sink: self, sequence: sequence))
                 }
             }
         }
@@ -247,6 +283,10 @@ final class HTTP1Session: ServerSession {
         queue(response, buffers)
         processInput()
         settle()
+    }
+
+    func scheduleCallback(after milliseconds: Int, _ fire: @escaping () -> Void) {
+        worker.scheduleCallback(after: milliseconds, fire)
     }
 
     // MARK: - Writing

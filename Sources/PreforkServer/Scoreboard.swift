@@ -24,10 +24,14 @@ final class Scoreboard {
         case pid, generation, state, requests, busySince, connections, wakeups, listenerWakeups
         case accepts, emptyAccepts, rejections, voluntaryContextSwitches, rssBytes, startedAt, respawns, slotID
         case lockContended, acceptPauses
+        // HTTP/2: gauges, then counters (HTTP2Counter).
+        case h2Connections, h2OpenStreams, h2Streams, h2MalformedRequests, h2ConnectionErrors
+        case h2RapidResets, h2ContinuationFloods, h2HpackBombs, h2SettingsFloods, h2PingFloods, h2EmptyFrameFloods
+        case h2WindowUpdateFloods, h2PriorityFloods, h2SlowReads, h2SettingsTimeouts, h2StreamLimits
     }
 
     /// Room for counters to come without changing the layout.
-    static let fieldsPerSlot = 24
+    static let fieldsPerSlot = 48
     let fd: Int32
     let slotCount: Int
     private let memory: UnsafeMutablePointer<Atomic<Int>>

@@ -53,6 +53,22 @@ extension StatsSnapshot.WorkerRow {
         case .slotID: return \.id
         case .lockContended: return \.acceptLockContended
         case .acceptPauses: return \.acceptPauses
+        case .h2Connections: return \.h2Connections
+        case .h2OpenStreams: return \.h2OpenStreams
+        case .h2Streams: return \.h2Streams
+        case .h2MalformedRequests: return \.h2MalformedRequests
+        case .h2ConnectionErrors: return \.h2ConnectionErrors
+        case .h2RapidResets: return \.h2RapidResets
+        case .h2ContinuationFloods: return \.h2ContinuationFloods
+        case .h2HpackBombs: return \.h2HpackBombs
+        case .h2SettingsFloods: return \.h2SettingsFloods
+        case .h2PingFloods: return \.h2PingFloods
+        case .h2EmptyFrameFloods: return \.h2EmptyFrameFloods
+        case .h2WindowUpdateFloods: return \.h2WindowUpdateFloods
+        case .h2PriorityFloods: return \.h2PriorityFloods
+        case .h2SlowReads: return \.h2SlowReads
+        case .h2SettingsTimeouts: return \.h2SettingsTimeouts
+        case .h2StreamLimits: return \.h2StreamLimits
         }
     }
 }

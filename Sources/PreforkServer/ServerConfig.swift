@@ -36,6 +36,9 @@ public struct ServerConfig: Sendable {
     public var acceptMode: AcceptMode = .exclusive
     /// `--fault-fail-start true`: workers exit before READY (a drill for aborted rolls).
     public var faultFailStart = false
+    /// `--http2 on|off`: a cleartext connection that opens with the HTTP/2 preface is served as
+    /// HTTP/2 (prior knowledge, RFC 9113 §3.3); off, the preface is answered as HTTP/1.1 would (505).
+    public var http2 = true
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
@@ -69,7 +72,16 @@ public struct ServerConfig: Sendable {
             retireIdleGrace: MonotonicClock.nanoseconds(seconds: retireIdleGrace),
             accessLog: accessLog, memoryReport: memoryReport,
             maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)),
-            acceptMode: acceptMode, backlog: backlog)
+            acceptMode: acceptMode, backlog: backlog,
+            http2: http2 ? http2Limits : nil)
+    }
+
+    /// HTTP/2's limits: the request limits' counterparts; the client's SETTINGS ACK is due within the
+    /// header timeout, like a request head.
+    var http2Limits: HTTP2ServerLimits {
+        var http2 = HTTP2ServerLimits(parserLimits: limits)
+        http2.settingsTimeout = MonotonicClock.nanoseconds(seconds: headerTimeout)
+        return http2
     }
 
     public static let applications = ["catserve"]

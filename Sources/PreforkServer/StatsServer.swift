@@ -37,6 +37,22 @@ extension StatsSnapshot {
         perWorker("worker_rss_bytes", "gauge", "Resident memory.") { $0.rssBytes }
         perWorker("worker_busy_milliseconds", "gauge", "Age of the request in progress (0 when idle).") { $0.busyMilliseconds }
         perWorker("worker_respawns_total", "counter", "Replacements of this slot's worker.") { $0.respawns }
+        perWorker("worker_h2_connections", "gauge", "Open HTTP/2 connections.") { $0.h2Connections }
+        perWorker("worker_h2_open_streams", "gauge", "HTTP/2 streams in progress.") { $0.h2OpenStreams }
+        perWorker("worker_h2_streams_total", "counter", "HTTP/2 streams opened.") { $0.h2Streams }
+        perWorker("worker_h2_malformed_requests_total", "counter", "Requests reset with PROTOCOL_ERROR as malformed (RFC 9113 §8.1.1).") { $0.h2MalformedRequests }
+        perWorker("worker_h2_connection_errors_total", "counter", "Connections ended with GOAWAY and an error code.") { $0.h2ConnectionErrors }
+        perWorker("worker_h2_rapid_resets_total", "counter", "Connections ended for resetting streams faster than they are served (CVE-2023-44487).") { $0.h2RapidResets }
+        perWorker("worker_h2_continuation_floods_total", "counter", "Field blocks refused for size, CONTINUATION count or slowness.") { $0.h2ContinuationFloods }
+        perWorker("worker_h2_hpack_bombs_total", "counter", "Field blocks refused for their decoded size (431).") { $0.h2HpackBombs }
+        perWorker("worker_h2_settings_floods_total", "counter", "Connections ended for a SETTINGS flood.") { $0.h2SettingsFloods }
+        perWorker("worker_h2_ping_floods_total", "counter", "Connections ended for a PING flood.") { $0.h2PingFloods }
+        perWorker("worker_h2_empty_frame_floods_total", "counter", "Connections ended for empty DATA, empty field blocks or unknown frames.") { $0.h2EmptyFrameFloods }
+        perWorker("worker_h2_window_update_floods_total", "counter", "Connections ended for a WINDOW_UPDATE flood.") { $0.h2WindowUpdateFloods }
+        perWorker("worker_h2_priority_floods_total", "counter", "Connections ended for a PRIORITY flood.") { $0.h2PriorityFloods }
+        perWorker("worker_h2_slow_reads_total", "counter", "Connections ended because the peer stopped reading.") { $0.h2SlowReads }
+        perWorker("worker_h2_settings_timeouts_total", "counter", "Connections ended because our SETTINGS were never acknowledged.") { $0.h2SettingsTimeouts }
+        perWorker("worker_h2_stream_limits_total", "counter", "Connections sent away after using up their streams.") { $0.h2StreamLimits }
         return out
     }
 }

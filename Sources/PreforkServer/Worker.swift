@@ -24,6 +24,8 @@ struct WorkerSettings {
     var acceptMode: AcceptMode = .exclusive
     /// The listen() backlog for a worker's own reuseport socket.
     var backlog = 1024
+    /// HTTP/2's limits when `--http2 on`; nil: the preface is not recognised.
+    var http2: HTTP2ServerLimits? = nil
 }
 
 /// How workers wait for connections on the shared listener (`--accept`).
@@ -51,8 +53,11 @@ final class Worker {
     /// Buffers lent to sessions while a request is in progress (idle connections hold none).
     let bufferPool: HTTP1BufferPool
     private(set) var date = HTTPDate()
-    /// `X-Worker: <id>/<pid>/<generation>` (every response carries it).
+    /// `X-Worker: <id>/<pid>/<generation>` (every response carries it), and its value alone (HTTP/2).
     let workerHeaderLine: [UInt8]
+    let workerHeaderValue: [UInt8]
+    /// Buffers lent to HTTP/2 sessions while they have work.
+    let http2BufferPool = HTTP2BufferPool()
     private let scoreboard: ScoreboardSlot?
     private let acceptLock: AcceptLock?
 
@@ -82,7 +87,8 @@ final class Worker {
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
         bufferPool = HTTP1BufferPool(parserLimits: settings.limits)
-        workerHeaderLine = Array("X-Worker: \(settings.id)/\(getpid())/\(settings.generation)\r\n".utf8)
+        workerHeaderValue = Array("\(settings.id)/\(getpid())/\(settings.generation)".utf8)
+        workerHeaderLine = Array("X-Worker: ".utf8) + workerHeaderValue + [0x0D, 0x0A]
         var logger = Logger(label: "cathammer.worker")
         logger[metadataKey: "worker"] = "\(settings.id)/\(getpid())/\(settings.generation)"
         self.logger = logger
@@ -182,6 +188,17 @@ final class Worker {
         }
     }
 
+    /// A session chosen after the connection started (HTTP/2 after its preface was read by the
+    /// HTTP/1.1 session) takes over `fd`: the same transport, the same epoll registration
+    /// (`EventLoop.replaceHandler`), the bytes already read handed to it by the caller.
+    func handOver(_ fd: Int32, to session: ServerSession) {
+        connections[fd] = session
+        session.start()
+    }
+
+    /// False once the worker retires or stops.
+    var acceptsConnections: Bool { retirement.acceptsConnections }
+
     func connectionClosed(_ connection: ServerSession) {
         connections[connection.fd] = nil
         if connections.isEmpty { handle(.connectionsDrained) }
@@ -228,6 +245,14 @@ final class Worker {
     // MARK: - Bookkeeping for the scoreboard
 
     func noteRejection() { scoreboard?.noteRejection() }
+    func http2Note(_ counter: HTTP2Counter) { scoreboard?.add(counter.field) }
+    func http2ConnectionOpened() { scoreboard?.add(.h2Connections) }
+    func http2ConnectionClosed() { scoreboard?.add(.h2Connections, -1) }
+    func http2StreamOpened() {
+        scoreboard?.add(.h2OpenStreams)
+        scoreboard?.add(.h2Streams)
+    }
+    func http2StreamClosed() { scoreboard?.add(.h2OpenStreams, -1) }
     func requestStarted() { scoreboard?.requestStarted() }
     func requestFinished() {
         scoreboard?.requestFinished()

@@ -106,6 +106,7 @@ enum ConfigSummary {
             "max-requests = \(config.maxRequests)", "max-requests-jitter = \(config.maxRequestsJitter)",
             "harakiri = \(config.harakiri)", "max-worker-lifetime = \(config.maxWorkerLifetime)",
             "reload-on-rss = \(config.reloadOnRSS)", "accept = \(config.acceptMode.rawValue)",
+            "http2 = \(config.http2 ? "on" : "off")",
         ]
         lines += config.staticMappings.map { "static-map = \($0.prefix)=\($0.directory)" }
         if let stats = config.statsAddress { lines.append("stats = \(stats)") }

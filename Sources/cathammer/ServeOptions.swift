@@ -2,6 +2,11 @@ import ArgumentParser
 import HTTPWire
 import PreforkServer
 
+/// A feature turned `on` or `off` (`--http2 on`).
+enum Switch: String, CaseIterable, ExpressibleByArgument {
+    case on, off
+}
+
 /// The options of `cathammer serve`, shared with the hidden `worker` command the master spawns.
 struct ServeOptions: ParsableArguments {
     @Option(help: "Read options from the [cathammer] section of an ini file; flags override it.")
@@ -88,6 +93,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "A named pipe for one-character master commands: r reload, R re-exec, q stop, Q fast stop, + / - workers, s stats.")
     var masterFifo: String?
 
+    @Option(help: "on: a cleartext connection that opens with the HTTP/2 preface is served as HTTP/2 (prior knowledge); off: HTTP/1.1 only.")
+    var http2 = Switch.on
+
     @Option(help: "Fault drill: every worker started with this setting exits before READY, as those of a broken release would. Put it in the --ini file and send SIGHUP to see a roll abort while the old generation serves.")
     var faultFailStart = false
 
@@ -164,6 +172,7 @@ struct ServeOptions: ParsableArguments {
         config.masterFIFO = masterFifo
         config.faultFailStart = faultFailStart
         config.acceptMode = accept
+        config.http2 = http2 == .on
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

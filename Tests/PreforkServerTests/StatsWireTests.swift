@@ -19,8 +19,9 @@ final class StatsWireTests: XCTestCase {
     }
 
     func testJSONIsWhatTheMasterServedBefore() {
-        // Captured from the hand-built JSON the master served before the contract module existed.
-        let expected = #"{"master":{"pid":4242,"listen":"[::1]:8000","workers_configured":2,"listen_queue":3,"listen_backlog":1024,"reloads":5,"failed_reloads":1,"recycles":7,"harakiri_kills":2,"forced_kills":4,"respawns":6,"uptime_seconds":99},"workers":[{"state":"ready","busy_ms":12,"pid":100,"generation":101,"requests":103,"connections":105,"epoll_wakeups":106,"listener_wakeups":107,"accepts":108,"eagain_accepts":109,"rejections":110,"voluntary_context_switches":111,"rss_bytes":112,"respawns":114,"id":115,"accept_lock_contended":116,"accept_pauses":117},{"state":"retiring","busy_ms":0,"pid":200,"generation":201,"requests":203,"connections":205,"epoll_wakeups":206,"listener_wakeups":207,"accepts":208,"eagain_accepts":209,"rejections":210,"voluntary_context_switches":211,"rss_bytes":212,"respawns":214,"id":215,"accept_lock_contended":216,"accept_pauses":217}]}"# + "\n"
+        // Captured from the hand-built JSON the master served before the contract module existed,
+        // with the HTTP/2 counters after the keys it had.
+        let expected = #"{"master":{"pid":4242,"listen":"[::1]:8000","workers_configured":2,"listen_queue":3,"listen_backlog":1024,"reloads":5,"failed_reloads":1,"recycles":7,"harakiri_kills":2,"forced_kills":4,"respawns":6,"uptime_seconds":99},"workers":[{"state":"ready","busy_ms":12,"pid":100,"generation":101,"requests":103,"connections":105,"epoll_wakeups":106,"listener_wakeups":107,"accepts":108,"eagain_accepts":109,"rejections":110,"voluntary_context_switches":111,"rss_bytes":112,"respawns":114,"id":115,"accept_lock_contended":116,"accept_pauses":117,"h2_connections":118,"h2_open_streams":119,"h2_streams":120,"h2_malformed_requests":121,"h2_connection_errors":122,"h2_rapid_resets":123,"h2_continuation_floods":124,"h2_hpack_bombs":125,"h2_settings_floods":126,"h2_ping_floods":127,"h2_empty_frame_floods":128,"h2_window_update_floods":129,"h2_priority_floods":130,"h2_slow_reads":131,"h2_settings_timeouts":132,"h2_stream_limits":133},{"state":"retiring","busy_ms":0,"pid":200,"generation":201,"requests":203,"connections":205,"epoll_wakeups":206,"listener_wakeups":207,"accepts":208,"eagain_accepts":209,"rejections":210,"voluntary_context_switches":211,"rss_bytes":212,"respawns":214,"id":215,"accept_lock_contended":216,"accept_pauses":217,"h2_connections":218,"h2_open_streams":219,"h2_streams":220,"h2_malformed_requests":221,"h2_connection_errors":222,"h2_rapid_resets":223,"h2_continuation_floods":224,"h2_hpack_bombs":225,"h2_settings_floods":226,"h2_ping_floods":227,"h2_empty_frame_floods":228,"h2_window_update_floods":229,"h2_priority_floods":230,"h2_slow_reads":231,"h2_settings_timeouts":232,"h2_stream_limits":233}]}"# + "\n"
         XCTAssertEqual(fixedSnapshot().jsonText, expected)
     }
 
@@ -107,6 +108,70 @@ final class StatsWireTests: XCTestCase {
             # TYPE cathammer_worker_respawns_total counter
             cathammer_worker_respawns_total{worker="115",pid="100",generation="101"} 114
             cathammer_worker_respawns_total{worker="215",pid="200",generation="201"} 214
+            # HELP cathammer_worker_h2_connections Open HTTP/2 connections.
+            # TYPE cathammer_worker_h2_connections gauge
+            cathammer_worker_h2_connections{worker="115",pid="100",generation="101"} 118
+            cathammer_worker_h2_connections{worker="215",pid="200",generation="201"} 218
+            # HELP cathammer_worker_h2_open_streams HTTP/2 streams in progress.
+            # TYPE cathammer_worker_h2_open_streams gauge
+            cathammer_worker_h2_open_streams{worker="115",pid="100",generation="101"} 119
+            cathammer_worker_h2_open_streams{worker="215",pid="200",generation="201"} 219
+            # HELP cathammer_worker_h2_streams_total HTTP/2 streams opened.
+            # TYPE cathammer_worker_h2_streams_total counter
+            cathammer_worker_h2_streams_total{worker="115",pid="100",generation="101"} 120
+            cathammer_worker_h2_streams_total{worker="215",pid="200",generation="201"} 220
+            # HELP cathammer_worker_h2_malformed_requests_total Requests reset with PROTOCOL_ERROR as malformed (RFC 9113 §8.1.1).
+            # TYPE cathammer_worker_h2_malformed_requests_total counter
+            cathammer_worker_h2_malformed_requests_total{worker="115",pid="100",generation="101"} 121
+            cathammer_worker_h2_malformed_requests_total{worker="215",pid="200",generation="201"} 221
+            # HELP cathammer_worker_h2_connection_errors_total Connections ended with GOAWAY and an error code.
+            # TYPE cathammer_worker_h2_connection_errors_total counter
+            cathammer_worker_h2_connection_errors_total{worker="115",pid="100",generation="101"} 122
+            cathammer_worker_h2_connection_errors_total{worker="215",pid="200",generation="201"} 222
+            # HELP cathammer_worker_h2_rapid_resets_total Connections ended for resetting streams faster than they are served (CVE-2023-44487).
+            # TYPE cathammer_worker_h2_rapid_resets_total counter
+            cathammer_worker_h2_rapid_resets_total{worker="115",pid="100",generation="101"} 123
+            cathammer_worker_h2_rapid_resets_total{worker="215",pid="200",generation="201"} 223
+            # HELP cathammer_worker_h2_continuation_floods_total Field blocks refused for size, CONTINUATION count or slowness.
+            # TYPE cathammer_worker_h2_continuation_floods_total counter
+            cathammer_worker_h2_continuation_floods_total{worker="115",pid="100",generation="101"} 124
+            cathammer_worker_h2_continuation_floods_total{worker="215",pid="200",generation="201"} 224
+            # HELP cathammer_worker_h2_hpack_bombs_total Field blocks refused for their decoded size (431).
+            # TYPE cathammer_worker_h2_hpack_bombs_total counter
+            cathammer_worker_h2_hpack_bombs_total{worker="115",pid="100",generation="101"} 125
+            cathammer_worker_h2_hpack_bombs_total{worker="215",pid="200",generation="201"} 225
+            # HELP cathammer_worker_h2_settings_floods_total Connections ended for a SETTINGS flood.
+            # TYPE cathammer_worker_h2_settings_floods_total counter
+            cathammer_worker_h2_settings_floods_total{worker="115",pid="100",generation="101"} 126
+            cathammer_worker_h2_settings_floods_total{worker="215",pid="200",generation="201"} 226
+            # HELP cathammer_worker_h2_ping_floods_total Connections ended for a PING flood.
+            # TYPE cathammer_worker_h2_ping_floods_total counter
+            cathammer_worker_h2_ping_floods_total{worker="115",pid="100",generation="101"} 127
+            cathammer_worker_h2_ping_floods_total{worker="215",pid="200",generation="201"} 227
+            # HELP cathammer_worker_h2_empty_frame_floods_total Connections ended for empty DATA, empty field blocks or unknown frames.
+            # TYPE cathammer_worker_h2_empty_frame_floods_total counter
+            cathammer_worker_h2_empty_frame_floods_total{worker="115",pid="100",generation="101"} 128
+            cathammer_worker_h2_empty_frame_floods_total{worker="215",pid="200",generation="201"} 228
+            # HELP cathammer_worker_h2_window_update_floods_total Connections ended for a WINDOW_UPDATE flood.
+            # TYPE cathammer_worker_h2_window_update_floods_total counter
+            cathammer_worker_h2_window_update_floods_total{worker="115",pid="100",generation="101"} 129
+            cathammer_worker_h2_window_update_floods_total{worker="215",pid="200",generation="201"} 229
+            # HELP cathammer_worker_h2_priority_floods_total Connections ended for a PRIORITY flood.
+            # TYPE cathammer_worker_h2_priority_floods_total counter
+            cathammer_worker_h2_priority_floods_total{worker="115",pid="100",generation="101"} 130
+            cathammer_worker_h2_priority_floods_total{worker="215",pid="200",generation="201"} 230
+            # HELP cathammer_worker_h2_slow_reads_total Connections ended because the peer stopped reading.
+            # TYPE cathammer_worker_h2_slow_reads_total counter
+            cathammer_worker_h2_slow_reads_total{worker="115",pid="100",generation="101"} 131
+            cathammer_worker_h2_slow_reads_total{worker="215",pid="200",generation="201"} 231
+            # HELP cathammer_worker_h2_settings_timeouts_total Connections ended because our SETTINGS were never acknowledged.
+            # TYPE cathammer_worker_h2_settings_timeouts_total counter
+            cathammer_worker_h2_settings_timeouts_total{worker="115",pid="100",generation="101"} 132
+            cathammer_worker_h2_settings_timeouts_total{worker="215",pid="200",generation="201"} 232
+            # HELP cathammer_worker_h2_stream_limits_total Connections sent away after using up their streams.
+            # TYPE cathammer_worker_h2_stream_limits_total counter
+            cathammer_worker_h2_stream_limits_total{worker="115",pid="100",generation="101"} 133
+            cathammer_worker_h2_stream_limits_total{worker="215",pid="200",generation="201"} 233
 
             """
         XCTAssertEqual(fixedSnapshot().prometheus(), expected)

@@ -1,0 +1,151 @@
+import CathammerContract
+import Foundation
+import Glibc
+import Hammer
+import XCTest
+
+/// End-to-end HTTP/2 with prior knowledge: curl (libcurl with nghttp2) for what a real client does,
+/// h2peer.py for hand-made frames.
+final class HTTP2Tests: XCTestCase {
+    private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try CathammerBinary.runTool("/usr/bin/curl", ["-s", "--http2-prior-knowledge", "--max-time", "20"] + arguments,
+                                    capture: true)
+    }
+
+    func testCurlWithPriorKnowledgeGetsTheSameApplicationOverHTTP2() throws {
+        let server = try ServerProcess(["-p", "2"])
+        let base = "http://127.0.0.1:\(server.port)"
+        let cat = try curl(["-w", "\n%{http_version} %{http_code}", "\(base)/cats/1"])
+        XCTAssertEqual(cat.output, "{\"id\":1,\"name\":\"Tom\",\"color\":\"grey\",\"lives\":9}\n\n2 200")
+
+        let echo = try curl(["-H", "X-First: 1", "-H", "x-second: two", "--data-binary", "hello", "\(base)/echo?q=1"])
+        let view = try EchoView(json: Array(echo.output.utf8))
+        XCTAssertEqual(view.version, "HTTP/2")
+        XCTAssertEqual(view.method, "POST")
+        XCTAssertEqual(view.target, "/echo?q=1")
+        XCTAssertEqual(view.authority, "127.0.0.1:\(server.port)")
+        XCTAssertEqual(view.pseudoHeaders?.map(\.name), [":method", ":path", ":scheme", ":authority"], "as decoded, in order")
+        XCTAssertEqual(view.headers.map(\.name), ["user-agent", "accept", "x-first", "x-second", "content-length", "content-type"])
+        XCTAssertEqual(view.headers[3].value, "two")
+        XCTAssertEqual(view.bodyLength, 5)
+        XCTAssertEqual(view.bodySHA256, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        XCTAssertEqual(view.framing, "content-length")
+
+        let head = try curl(["-I", "\(base)/cats/2"])
+        XCTAssertTrue(head.output.hasPrefix("HTTP/2 200"), head.output)
+        XCTAssertTrue(head.output.contains("content-length: 52"), "HEAD announces GET's length: \(head.output)")
+        XCTAssertTrue(head.output.contains("x-worker: "), head.output)
+
+        // Several streams on one connection, one of them answered late by a timer. nghttp multiplexes
+        // (curl 7.88 cannot reuse a prior-knowledge connection with --parallel: "Error in the HTTP2
+        // framing layer", against nghttpd too).
+        let many = try CathammerBinary.runTool("/usr/bin/nghttp", ["-v", "-n", "\(base)/sleep?ms=300", "\(base)/cats/3",
+                                                                   "\(base)/cats/4", "\(base)/nothing"], capture: true)
+        let statuses = many.output.split(separator: "\n").filter { $0.contains(":status:") }.map { $0.suffix(3) }
+        XCTAssertEqual(statuses.sorted(), ["200", "200", "200", "404"], many.output)
+        let statusLines = many.output.split(separator: "\n").filter { $0.contains(":status:") }
+        XCTAssertEqual(Set(statusLines.map { $0.split(separator: "=")[1].prefix(2) }).count, 4, "four streams: \(many.output)")
+        XCTAssertTrue(statusLines.last?.contains("stream_id=13") ?? false,
+                      "the first request, the slow one, is answered last; the others did not wait: \(many.output)")
+
+        let missing = try curl(["-w", "%{http_code}", "-o", "/dev/null", "\(base)/cats/0"])
+        XCTAssertEqual(missing.output, "404")
+    }
+
+    func testStaticFilesAndLargeUploadsFlowThroughTheWindows() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("h2-static-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        try Data(bytes).write(to: directory.appendingPathComponent("big.bin"))
+        let server = try ServerProcess(["-p", "1", "--static-map", "/static=\(directory.path)"])
+        let fetched = try CathammerBinary.runTool("/bin/sh", ["-c",
+            "curl -s --http2-prior-knowledge http://127.0.0.1:\(server.port)/static/big.bin | sha256sum"], capture: true)
+        XCTAssertEqual(fetched.output.prefix(64), Substring(SHA256Hex.of(bytes)), "3 MB over 64 KiB windows, byte for byte")
+
+        // 300 KB up: the peer waits for the server's WINDOW_UPDATEs (stream window 64 KiB).
+        let upload = try H2Peer.run(port: server.port, ["request", "--method", "POST", "--path", "/echo", "--body", "300000"])
+        XCTAssertEqual(upload.statuses(), ["1": 200])
+        let view = try EchoView(json: Array(upload.body(1).utf8))
+        XCTAssertEqual(view.bodyLength, 300_000)
+        XCTAssertEqual(view.framing, "chunked", "no content-length: the body ran to END_STREAM")
+    }
+
+    /// RFC 9113 §8.1.1: a malformed request is a stream error; the connection and its next stream live on.
+    func testMalformedRequestsAreResetWithProtocolErrorAndTheConnectionKeepsServing() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let cases: [(String, [String])] = [
+            ("uppercase field name", ["--header", "X-Upper:1"]),
+            ("connection-specific field", ["--header", "connection:keep-alive"]),
+            ("CRLF in a value", ["--header", "x-a:b\\r\\nx-c: d"]),
+            ("content-length disagreeing with DATA", ["--method", "POST", "--path", "/echo", "--content-length", "10", "--body", "5"]),
+            ("te other than trailers", ["--header", "te:gzip"]),
+        ]
+        for (name, arguments) in cases {
+            let result = try H2Peer.run(port: server.port, ["request", "--then-get"] + arguments)
+            XCTAssertEqual(result.resets()["1"], "PROTOCOL_ERROR", name)
+            XCTAssertNil(result.statuses()["1"], "\(name): no response, a reset")
+            XCTAssertEqual(result.statuses()["3"], 200, "\(name): the next stream on the same connection is served")
+            XCTAssertNil(result.goAwayCode(), name)
+        }
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertTrue(ServerProcess.eventually { fetchStatsWorkers(port: statsPort).first?.h2MalformedRequests == cases.count })
+        let metrics = try HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/metrics")
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        XCTAssertTrue(text.contains("cathammer_worker_h2_malformed_requests_total{worker=\"1\""), text)
+        XCTAssertTrue(text.contains("# TYPE cathammer_worker_h2_open_streams gauge"))
+    }
+
+    /// Every HTTP/1.1 limit has its HTTP/2 counterpart, answered on the stream.
+    func testLimitsExpectationsAndTrailersAreAnsweredOnTheStream() throws {
+        let server = try ServerProcess(["-p", "1", "--limit-body", "1000", "--limit-fields", "5",
+                                        "--limit-header-section", "2000"])
+        func request(_ arguments: [String]) throws -> [String: Any] {
+            try H2Peer.run(port: server.port, ["request", "--then-get"] + arguments)
+        }
+        let tooLarge = try request(["--method", "POST", "--path", "/echo", "--content-length", "5000", "--body", "5000"])
+        XCTAssertEqual(tooLarge.statuses(), ["1": 413, "3": 200])
+        let undeclared = try request(["--method", "POST", "--path", "/echo", "--body", "3000"])
+        XCTAssertEqual(undeclared.statuses()["1"], 413, "a body without content-length is counted as it arrives")
+        let manyFields = try request((0..<6).flatMap { ["--header", "x-f\($0):v"] })
+        XCTAssertEqual(manyFields.statuses(), ["1": 431, "3": 200])
+        let largeField = try request(["--header", "x-big:" + String(repeating: "b", count: 2500)])
+        XCTAssertEqual(largeField.statuses(), ["1": 431, "3": 200], "decoded size over the header section limit")
+        let expectation = try request(["--header", "expect:something"])
+        XCTAssertEqual(expectation.statuses()["1"], 417)
+
+        let continued = try request(["--method", "PUT", "--path", "/echo", "--expect-continue", "--content-length", "4", "--body", "4"])
+        XCTAssertEqual((continued["statuses"] as? [String: Any])?["interim"] as? [Int], [100], "100 before the body")
+        XCTAssertEqual(continued.statuses()["1"], 200)
+
+        let trailed = try request(["--method", "POST", "--path", "/echo", "--body", "10", "--trailer", "x-checksum:abc"])
+        let view = try EchoView(json: Array(trailed.body(1).utf8))
+        XCTAssertEqual(view.trailers, [EchoView.Field(name: "x-checksum", value: "abc", valueBase64: nil)])
+        XCTAssertEqual(view.bodyLength, 10)
+        let badTrailer = try request(["--method", "POST", "--path", "/echo", "--body", "10", "--trailer", "content-length:10"])
+        XCTAssertEqual(badTrailer.resets()["1"], "PROTOCOL_ERROR", "framing fields cannot come as trailers")
+    }
+
+    /// RFC 9113 §3.1: the h2c upgrade is not honoured, the request is answered over HTTP/1.1.
+    func testUpgradeToH2cIsAnsweredOverHTTP1() throws {
+        let server = try ServerProcess(["-p", "1"])
+        let reply = try RawClient.exchange(port: server.port, """
+            GET /cats/1 HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\
+            HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n
+            """, timeout: 2)
+        XCTAssertEqual(reply.statuses, [200], reply.text)
+        XCTAssertTrue(reply.text.hasPrefix("HTTP/1.1 200 OK\r\n"), "no 101 Switching Protocols: \(reply.text.prefix(80))")
+        XCTAssertTrue(reply.text.contains("\"name\":\"Tom\""))
+    }
+
+    func testWithHTTP2OffThePrefaceIsRefusedAsHTTP1() throws {
+        let server = try ServerProcess(["-p", "1", "--http2", "off"])
+        let reply = try RawClient.exchange(port: server.port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        XCTAssertEqual(reply.statuses.count, 1, reply.text)
+        XCTAssertGreaterThanOrEqual(reply.statuses.first ?? 0, 400, reply.text)
+        XCTAssertTrue(reply.closed)
+        let check = try CathammerBinary.run(["serve", "--http2", "maybe", "--check-config"])
+        XCTAssertNotEqual(check.status, 0, "a bad --http2 value is refused")
+        XCTAssertTrue(check.stderr.contains("on") && check.stderr.contains("off"), check.stderr)
+    }
+}
