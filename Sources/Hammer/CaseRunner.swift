@@ -16,6 +16,8 @@ public struct CaseResult: Sendable {
     public var verdictReason: String? = nil
     /// With `--repeat N`: every run's verdict and outcome, in order (one entry without it).
     public var runs: [RunRecord] = []
+    /// What the case's TLS connection negotiated (nil over cleartext, or when it never connected).
+    public var tls: TLSSessionInfo? = nil
 
     /// One run of a case, as kept for a repeated case.
     public struct RunRecord: Sendable, Equatable {
@@ -51,7 +53,7 @@ public struct CaseResult: Sendable {
             // Same outcome every time: keep the run whose notes explain the verdict best.
             combined = CaseResult(testCase: worst.testCase, verdict: worst.verdict, observed: worst.observed, responses: worst.responses,
                                   received: worst.received, sent: worst.sent, durationMilliseconds: worst.durationMilliseconds,
-                                  notes: worst.notes, verdictReason: worst.verdictReason, runs: combined.runs)
+                                  notes: worst.notes, verdictReason: worst.verdictReason, runs: combined.runs, tls: worst.tls)
         }
         combined.durationMilliseconds = results.map(\.durationMilliseconds).reduce(0, +)
         return combined
@@ -68,13 +70,13 @@ public enum FragmentMode: String, Sendable, CaseIterable {
     case random
 }
 
-/// Runs one case over a raw socket: the bytes exactly as written, responses read with the wire
-/// parser until the server closes or goes quiet, every response counted.
+/// Runs one case over a fresh connection (TCP or TLS): the bytes exactly as written, each write
+/// one TLS record over TLS, responses read with the wire parser until the server closes or goes
+/// quiet, every response counted.
 public struct CaseRunner: Sendable {
     public var fragment: FragmentMode = .none
     public var seed: UInt64 = 0
-    public var host: String
-    public var port: UInt16
+    public var endpoint: Endpoint
     /// Longest wait for the first response (and for anything after a pause).
     public var timeout: Double
     /// After a complete response, how long to wait for another one (one too many is the desync signal).
@@ -82,14 +84,11 @@ public struct CaseRunner: Sendable {
     /// What the target offers; cases that need something else are skipped.
     public var offers: Set<CorpusCase.Requirement> = []
 
-    public init(host: String, port: UInt16, timeout: Double = 5, quiet: Double = 0.6) {
-        self.host = host
-        self.port = port
+    public init(endpoint: Endpoint, timeout: Double = 5, quiet: Double = 0.6) {
+        self.endpoint = endpoint
         self.timeout = timeout
         self.quiet = quiet
     }
-
-    var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public func run(_ testCase: CorpusCase) -> CaseResult {
         let missing = testCase.needs.filter { !offers.contains($0) }
@@ -107,22 +106,23 @@ public struct CaseRunner: Sendable {
     private func execute(_ testCase: CorpusCase) -> CaseResult {
         var result = CaseResult(testCase: testCase, verdict: .error, observed: nil, responses: [], received: [],
                                 sent: [], durationMilliseconds: 0, notes: [])
-        let client: RawSocketClient
+        let client: ClientConnection
         do {
-            client = try RawSocketClient(host: host, port: port, timeout: timeout)
+            client = try ClientConnection(to: endpoint, timeout: timeout)
         } catch {
             result.notes.append(error.description)
             return result
         }
         defer { client.close() }
+        result.tls = client.tls
 
         for step in testCase.steps {
             switch step {
             case .send(let template, let bytewise):
-                let bytes = CorpusCase.fillHost(template, host: authority)
+                let bytes = CorpusCase.fillHost(template, host: endpoint.authority)
                 result.sent += bytes
                 var complete = true
-                for piece in pieces(bytes, bytewise: bytewise, caseID: testCase.id) where !client.send(Array(bytes[piece])) {
+                for piece in pieces(bytes, bytewise: bytewise, caseID: testCase.id) where !client.send(Array(bytes[piece])).isComplete {
                     complete = false
                     break
                 }
@@ -130,7 +130,7 @@ public struct CaseRunner: Sendable {
             case .pause(let milliseconds):
                 usleep(useconds_t(milliseconds * 1000))
             case .halfClose:
-                client.finishSending()
+                client.halfClose()
             }
         }
 
@@ -171,6 +171,7 @@ public struct CaseRunner: Sendable {
             result.notes.append("bytes that are not an HTTP response")
         }
         if parser.pendingBytes > 0 { result.notes.append("\(parser.pendingBytes) bytes after the last response") }
+        if let failure = client.tlsReadFailure { result.notes.append("TLS: \(failure)") }
 
         let judgement = VerdictPolicy.judge(testCase, observed: observed)
         result.verdict = judgement.verdict
@@ -197,8 +198,8 @@ public struct CaseRunner: Sendable {
         return result
     }
 
-    /// The writes for one step; with TCP_NODELAY each write leaves as its own segment, though the
-    /// server may still read several at once.
+    /// The writes for one step; with TCP_NODELAY each write leaves as its own segment (over TLS as
+    /// its own record), though the server may still read several at once.
     func pieces(_ bytes: [UInt8], bytewise: Bool, caseID: String) -> [Range<Int>] {
         let mode = bytewise ? .bytewise : fragment
         switch mode {
@@ -221,7 +222,7 @@ public struct CaseRunner: Sendable {
 
     /// A plain request on a fresh connection: is the server still healthy?
     func canaryAnswers() -> Bool {
-        guard let response = try? HTTPGet.fetch(host: host, port: port, path: "/", timeout: timeout) else { return false }
+        guard let response = try? HTTPGet.fetch(endpoint, path: "/", timeout: timeout) else { return false }
         return (200..<300).contains(response.status)
     }
 }

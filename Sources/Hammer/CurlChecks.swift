@@ -3,7 +3,8 @@ import Foundation
 
 /// What a real client nobody here wrote does against the target: libcurl's keep-alive reuse,
 /// `Expect: 100-continue`, chunked upload of unknown length, HEAD and HTTP/1.0. Reported as the
-/// `libcurl` category next to the corpus cases.
+/// `libcurl` category next to the corpus cases. Over https with the run's CA, verification and SNI,
+/// the handles sharing one session cache (so later checks resume).
 public enum CurlChecks {
     /// How many results `run` returns.
     public static let count = 5
@@ -15,11 +16,16 @@ public enum CurlChecks {
         var newConnections: Int
         var body: [UInt8]
         var error: String
+        /// What the transfer's TLS connection negotiated (nil over cleartext).
+        var tls: TLSSessionInfo?
     }
 
-    /// Collects the response body; passed to libcurl as its write context.
+    /// Collects the response body and the TLS handshake; passed to libcurl as its write and header context.
     private final class Sink {
+        let handle: UnsafeMutableRawPointer
         var bytes: [UInt8] = []
+        var tls: TLSSessionInfo?
+        init(handle: UnsafeMutableRawPointer) { self.handle = handle }
     }
 
     /// Feeds an upload of unknown length in small pieces; the read context.
@@ -39,11 +45,16 @@ public enum CurlChecks {
                    canary: false, pass: [OutcomePattern("2xx")!], warn: [], path: "libcurl")
     }
 
-    /// Runs every check against `host:port`; `echoPath` is a path that accepts any method and body.
-    public static func run(host: String, port: UInt16, timeout: Double, echoPath: String = "/echo") -> [CaseResult] {
+    /// Runs every check against `endpoint`; `echoPath` is a path that accepts any method and body.
+    public static func run(_ endpoint: Endpoint, timeout: Double, echoPath: String = "/echo") -> [CaseResult] {
         _ = initialized
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let base = "http://\(authority)"
+        let tls = CurlTLS(endpoint: endpoint)
+        func perform(_ reused: UnsafeMutableRawPointer?, url: String, timeout: Double, upload: [UInt8]? = nil, headers: [String] = [],
+                     unknownLength: Bool = false, noBody: Bool = false, http10: Bool = false) -> Transfer {
+            Self.perform(reused, url: url, tls: tls, timeout: timeout, upload: upload, headers: headers, unknownLength: unknownLength,
+                         noBody: noBody, http10: http10)
+        }
+        let base = tls.url("")
         var results: [CaseResult] = []
 
         func record(_ testCase: CorpusCase, _ transfers: [Transfer], started: Date, check: () -> (Verdict, String?)) {
@@ -51,6 +62,7 @@ public enum CurlChecks {
                                     durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000), notes: [])
             result.observed = ObservedOutcome(statuses: transfers.map(\.status), ending: .open)
             result.received = transfers.last?.body ?? []
+            result.tls = transfers.first?.tls
             if let failed = transfers.first(where: { $0.code != CURLE_OK }) {
                 result.verdict = .fail
                 result.notes.append("libcurl: \(failed.error)")
@@ -132,14 +144,14 @@ public enum CurlChecks {
         return echoed.bodyLength == expected ? (.pass, nil) : (.fail, "the server parsed a body of \(echoed.bodyLength) bytes, \(expected) were sent")
     }
 
-    private static func perform(_ reused: UnsafeMutableRawPointer?, url: String, timeout: Double, upload: [UInt8]? = nil,
+    private static func perform(_ reused: UnsafeMutableRawPointer?, url: String, tls: CurlTLS, timeout: Double, upload: [UInt8]? = nil,
                                 headers: [String] = [], unknownLength: Bool = false, noBody: Bool = false,
                                 http10: Bool = false) -> Transfer {
         guard let handle = reused ?? curl_easy_init() else {
-            return Transfer(code: CURLE_FAILED_INIT, status: 0, newConnections: 0, body: [], error: "curl_easy_init failed")
+            return Transfer(code: CURLE_FAILED_INIT, status: 0, newConnections: 0, body: [], error: "curl_easy_init failed", tls: nil)
         }
         defer { if reused == nil { curl_easy_cleanup(handle) } }
-        let sink = Sink()
+        let sink = Sink(handle: handle)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
@@ -154,6 +166,16 @@ public enum CurlChecks {
             return size * count
         }
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+        tls.configure(handle)
+        if tls.endpoint.isTLS {
+            ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(sink).toOpaque())
+            ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { _, size, count, context in
+                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+                // A resumption is visible here, not whether one was offered: libcurl says that only in verbose text.
+                if sink.tls == nil { sink.tls = CurlTLS.session(of: sink.handle, offeredSession: false) }
+                return size * count
+            }
+        }
         ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers { list = curl_slist_append(list, header) }
@@ -183,7 +205,8 @@ public enum CurlChecks {
         // Detach what this call owned before the handle is reused.
         ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, nil)
         let message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        return Transfer(code: code, status: status, newConnections: connects, body: sink.bytes, error: message)
+        return Transfer(code: code, status: status, newConnections: connects, body: sink.bytes, error: message, tls: sink.tls)
     }
 }

@@ -31,6 +31,8 @@ struct HerdCheck: ParsableCommand {
             help: "Another server: a shell command ({port} is replaced); measured from outside. Alias: --target-cmd.")
     var spawn: String?
 
+    @OptionGroup var tlsOptions: TLSOptions
+
     @Option(help: "With --spawn: client concurrencies, comma-separated.")
     var loads = "1,2,4,8"
 
@@ -62,6 +64,7 @@ struct HerdCheck: ParsableCommand {
         let loadList = try Self.numbers(loads, "--loads", max: 1024)
         guard connections >= 1 && connections <= 1_000_000 else { throw UsageError(message: "--connections must be 1...1000000") }
         _ = try report.formats()
+        let tls = try tlsOptions.context(host: "127.0.0.1", scheme: nil, reference: spawn == nil)
         let unavailable = try NamespaceOption.enter(netns, startsTarget: true)
         let namespace = unavailable == nil ? "private network namespace (unshare -n)" : "host network (\(unavailable!))"
         let started = Date()
@@ -86,7 +89,8 @@ struct HerdCheck: ParsableCommand {
                     let before = tree.compactMap(ProcessCounters.read)
                     let sampler = ConnectionSampler(workers: Array(workerPIDs.isEmpty ? [target.pid] : workerPIDs))
                     sampler.start()
-                    let records = HerdRun.load(port: target.port, concurrency: concurrency, connections: connections, path: path ?? "/")
+                    let records = HerdRun.load(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), concurrency: concurrency,
+                                               connections: connections, path: path ?? "/")
                     let distribution = sampler.stop()
                     let after = tree.compactMap(ProcessCounters.read)
                     let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs,
@@ -111,7 +115,7 @@ struct HerdCheck: ParsableCommand {
                         usleep(300_000)
                         for (label, concurrency) in HerdArithmetic.loads(workers: count) {
                             guard let before = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
-                            let records = HerdRun.load(port: server.port, concurrency: concurrency, connections: connections,
+                            let records = HerdRun.load(.loopback(server.port), concurrency: concurrency, connections: connections,
                                                        path: path ?? "/cats/1")
                             guard let after = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
                             record(HerdRun.cell(mode: mode, workers: count, load: label, concurrency: concurrency, records: records,

@@ -31,8 +31,10 @@ struct ReloadCheck: ParsableCommand {
             help: "Start another server with this shell command ({port} is replaced) instead of the reference server. Alias: --target-cmd.")
     var spawn: String?
 
-    @Option(help: "Test a server that already runs: HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
+    @Option(help: "Test a server that already runs: HOST:PORT or https://HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
     var target: String?
+
+    @OptionGroup var tlsOptions: TLSOptions
 
     @Option(help: "Reload by running this shell command (e.g. 'nginx -s reload').")
     var reloadCmd: String?
@@ -175,20 +177,21 @@ struct ReloadCheck: ParsableCommand {
         }
 
         var spawned: SpawnedTarget?
-        let port: UInt16
-        let host: String
+        let endpoint: Endpoint
         do {
             if let target {
-                let address = try TargetAddress(target)
-                host = address.host
-                guard host.split(separator: ".").count == 4, inet_addr(host) != INADDR_NONE else {
-                    throw UsageError(message: "--target '\(target)': the load generator takes an IPv4 address")
+                let address: TargetAddress
+                do {
+                    address = try TargetAddress(target)
+                } catch {
+                    throw UsageError(message: error.description)
                 }
-                port = address.port
+                endpoint = Endpoint(host: address.host, port: address.port,
+                                    tls: try tlsOptions.context(host: address.host, scheme: address.scheme))
             } else {
+                let context = try tlsOptions.context(host: "127.0.0.1", scheme: nil, reference: plan.isReference)
                 spawned = try SpawnedTarget(command: command)
-                host = "127.0.0.1"
-                port = spawned!.port
+                endpoint = Endpoint(host: "127.0.0.1", port: spawned!.port, tls: context)
             }
         } catch let error as SpawnedTarget.Failure {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
@@ -216,7 +219,7 @@ struct ReloadCheck: ParsableCommand {
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()
-        let load = LoadGenerator(profile: profile, target: LoadTarget(host: host, port: port))
+        let load = LoadGenerator(profile: profile, target: endpoint)
         var schedule = ReloadSchedule(reloads: reloads, every: every)
         schedule.tail = max(0.5, min(2, every))
         let timeline: ReloadTimeline

@@ -40,7 +40,7 @@ public struct FuzzReport: Encodable {
     var findingsByClass: [String: Int]
     var findings: [Entry]
 
-    public init(summary: FuzzSummary, target: String, seed: UInt64, version: String, host: String, port: UInt16,
+    public init(summary: FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
                 files: [String: String]) {
         self.version = version
         self.target = target
@@ -52,7 +52,6 @@ public struct FuzzReport: Encodable {
         executionsPerSecond = (summary.executionsPerSecond * 10).rounded() / 10
         stoppedBecause = summary.stoppedBecause
         findingsByClass = Dictionary(uniqueKeysWithValues: FindingClass.allCases.map { ($0.rawValue, summary.count($0)) })
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         findings = summary.findings.map { finding in
             Entry(id: finding.id, class: finding.findingClass.rawValue, signature: finding.signature.description,
                   reason: finding.classification.reason, detail: finding.classification.detail,
@@ -65,7 +64,7 @@ public struct FuzzReport: Encodable {
                   minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
                   original: finding.generated.input.segments.map(ByteEscapes.encode),
                   minimizationTests: finding.minimizationTests,
-                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: authority), host: host, port: port),
+                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint),
                   file: files[finding.id])
         }
     }
