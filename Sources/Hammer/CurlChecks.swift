@@ -160,6 +160,9 @@ public enum CurlChecks {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
         ccurl_setopt_long(handle, CURLOPT_NOBODY, noBody ? 1 : 0)
         ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(http10 ? CURL_HTTP_VERSION_1_0 : CURL_HTTP_VERSION_1_1))
+        // For HTTP/1.0 libcurl offers ALPN "http/1.0", which a server may refuse with an alert
+        // (RFC 7301 §3.2); the check is about HTTP/1.0, so it offers no ALPN, as HTTP/1.0 clients did.
+        ccurl_setopt_long(handle, CURLOPT_SSL_ENABLE_ALPN, http10 ? 0 : 1)
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
             sink.bytes += UnsafeRawBufferPointer(start: buffer, count: size * count)
@@ -171,8 +174,7 @@ public enum CurlChecks {
             ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(sink).toOpaque())
             ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { _, size, count, context in
                 let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-                // A resumption is visible here, not whether one was offered: libcurl says that only in verbose text.
-                if sink.tls == nil { sink.tls = CurlTLS.session(of: sink.handle, offeredSession: false) }
+                if sink.tls == nil { sink.tls = CurlTLS.session(of: sink.handle) }
                 return size * count
             }
         }

@@ -1,4 +1,5 @@
 import CCurl
+import CTLS
 
 /// The libcurl leg over https with the run's TLS settings: the CA file or no verification, TLS 1.2
 /// and 1.3, the SNI name (through CURLOPT_RESOLVE: libcurl sends the URL's host as SNI), and one
@@ -44,6 +45,11 @@ final class CurlTLS {
         _ = ccurl_setopt_long(handle, CURLOPT_SSL_SESSIONID_CACHE, 1)
         if let share { _ = ccurl_setopt_pointer(handle, CURLOPT_SHARE, share) }
         if let resolve { _ = ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolve) }
+        // libcurl makes an SSL_CTX per connection: watch its ClientHello for an offered session.
+        _ = ccurl_setopt_ssl_ctx_function(handle) { _, context, _ in
+            if let context { ctls_ctx_watch_session_offers(OpaquePointer(context)) }
+            return CURLE_OK
+        }
         switch settings.verification {
         case .none:
             _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
@@ -60,16 +66,13 @@ final class CurlTLS {
 
     /// What the handle's current TLS connection negotiated; call while the transfer runs (e.g. from
     /// the header callback), when libcurl's SSL object is alive. nil over cleartext.
-    static func session(of handle: UnsafeMutableRawPointer, offeredSession: Bool) -> TLSSessionInfo? {
+    static func session(of handle: UnsafeMutableRawPointer) -> TLSSessionInfo? {
         var raw: UnsafeMutableRawPointer?
         guard ccurl_getinfo_pointer(handle, CURLINFO_TLS_SSL_PTR, &raw) == CURLE_OK, let raw else { return nil }
         let info = raw.assumingMemoryBound(to: curl_tlssessioninfo.self).pointee
         guard info.backend == CURLSSLBACKEND_OPENSSL, let internals = info.internals else { return nil }
-        return TLSSessionInfo(ssl: OpaquePointer(internals), offeredSession: offeredSession)
+        return TLSSessionInfo(ssl: OpaquePointer(internals))
     }
-
-    /// libcurl's verbose line when it offers a cached session (lib/vtls/openssl.c).
-    static func offersSession(_ debugText: String) -> Bool { debugText.hasPrefix("SSL re-using session ID") }
 
     /// A libcurl error that is a failed handshake.
     static func isHandshakeFailure(_ code: CURLcode) -> Bool {

@@ -141,7 +141,7 @@ struct Fuzz: ParsableCommand {
         let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-fuzz-\(folderName)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                endpoint: endpoint, files: files)
+                                endpoint: endpoint, sessions: executor.sessions.all, files: files)
         let base = URL(fileURLWithPath: folder)
         try report.encoded().write(to: base.appendingPathComponent(ReportFormat.json.fileName))
         try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent(ReportFormat.html.fileName))

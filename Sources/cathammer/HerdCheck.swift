@@ -70,6 +70,7 @@ struct HerdCheck: ParsableCommand {
         let started = Date()
         var cells: [HerdCell] = []
         var skipped: [String: String] = [:]
+        var sessions: [TLSSessionInfo] = []
         func record(_ cell: HerdCell) {
             cells.append(cell)
             guard !quiet else { return }
@@ -82,6 +83,7 @@ struct HerdCheck: ParsableCommand {
             if let spawn {
                 let target = try SpawnedTarget(command: spawn)
                 defer { target.stop() }
+                if let tls { _ = try TLSOptions.probe(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), timeout: 5) }
                 usleep(300_000)
                 for concurrency in loadList {
                     let tree = ProcessCounters.tree(of: target.pid)
@@ -91,6 +93,7 @@ struct HerdCheck: ParsableCommand {
                     sampler.start()
                     let records = HerdRun.load(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), concurrency: concurrency,
                                                connections: connections, path: path ?? "/")
+                    sessions += records.compactMap(\.tls)
                     let distribution = sampler.stop()
                     let after = tree.compactMap(ProcessCounters.read)
                     let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs,
@@ -129,7 +132,8 @@ struct HerdCheck: ParsableCommand {
             throw ExitCode(3)
         }
         let label = name ?? (spawn ?? "cathammer serve (reference server)")
-        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace)
+        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace,
+                             tls: TLSRunSummary(context: tls, sessions: sessions))
         let folder = try report.write(
             check: "herd", label: label,
             json: { try HerdJSONReport(run: result, version: Cathammer.configuration.version).encoded() },

@@ -205,6 +205,8 @@ struct ReloadCheck: ParsableCommand {
                 throw ExitCode(3)
             }
         }
+        // Over TLS, a certificate that does not verify is said once, before the load (exit 3).
+        if endpoint.isTLS { _ = try TLSOptions.probe(endpoint, timeout: connectSeconds) }
         let masterPID = pid ?? spawned?.pid ?? 0
         let driver = ReloadDriver(kind: kind, pid: masterPID, statsPort: statsPort)
         driver.fifoPath = fifoPath
@@ -250,7 +252,7 @@ struct ReloadCheck: ParsableCommand {
             target: label, targetCommand: command, reloadKind: kind, reloadCommand: reloadCommand, started: started,
             durationSeconds: elapsed, records: load.log.all, timeline: timeline, profile: profile,
             statsBefore: statsBefore, statsAfter: statsAfter, kernelDeltas: kernelDeltas,
-            kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry)
+            kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry, tlsContext: endpoint.tls)
 
         let folder = try report.write(
             check: "reload-\(kind.rawValue)", label: label,
@@ -286,6 +288,10 @@ struct ReloadCheck: ParsableCommand {
             parts.append("kernel Δ " + KernelCounters.reported.map { "\($0.split(separator: ":").last!) \(deltas[$0] ?? 0)" }.joined(separator: " "))
         } else {
             parts.append("kernel counters not available (\(run.kernelUnavailable ?? ""))")
+        }
+        if let tls = run.tls {
+            parts.append("\(tls.version ?? "no TLS handshake") \(tls.cipher ?? ""), resumed during reloads \(run.resumptionDuringReloads.text), "
+                         + "outside \(run.resumptionOutsideReloads.text)")
         }
         parts.append("latency ok during reloads \(run.latencyDuring.text), outside \(run.latencyOutside.text)")
         if !run.verdict.retryAllowed.isEmpty { parts.append("retry-allowed (not failing) \(run.verdict.retryAllowed.count)") }

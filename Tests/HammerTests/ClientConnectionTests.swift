@@ -183,6 +183,19 @@ final class ClientConnectionTests: XCTestCase {
         }
     }
 
+    /// The fuzzer's executor goes through the transport: each segment one record, then close_notify.
+    func testTheFuzzExecutorWritesEachSegmentAsOneRecordAndHalfCloses() throws {
+        let server = try server()
+        let executor = FuzzExecutor(endpoint: Endpoint(host: "localhost", port: server.port, tls: try context()), timeout: 5, quiet: 0.5)
+        let input = FuzzInput(segments: [Array("GET / HT".utf8), Array("TP/1.1\r\nHost: {host}\r\n".utf8), Array("\r\n".utf8)])
+        let observation = executor.execute(input, expectation: Oracle.expect(input.filled(authority: executor.authority)))
+        XCTAssertEqual(observation.statuses, [200])
+        let seen = waitFor(server) { $0.first?.closeNotify == true }
+        XCTAssertEqual(seen.first?.records, [8, 14 + "localhost:\(server.port)".utf8.count + 2, 2])
+        XCTAssertEqual(seen.first?.closeNotify, true, "the half-close is close_notify, then SHUT_WR")
+        XCTAssertEqual(executor.sessions.all.map(\.version), ["TLSv1.3"], "the executor keeps each connection's TLS for the report")
+    }
+
     func testCleartextConnectsReadsAndReportsRefusals() throws {
         let lenient = try FakeLenientServer()
         defer { lenient.stop() }

@@ -21,4 +21,12 @@ SSL_SESSION *ctls_ctx_take_session(SSL_CTX *ctx);
 // Drops the context's cached session (called before SSL_CTX_free).
 void ctls_ctx_forget_session(SSL_CTX *ctx);
 
+// Whether a connection's ClientHello offered an earlier session: a pre_shared_key extension
+// (RFC 8446 section 4.2.11) or a non-empty session_ticket (RFC 5077 section 3.2). OpenSSL leaves
+// out a session it holds unresumable even after SSL_set_session, and libcurl only says that it
+// set one; the ClientHello itself is the proof of an attempt. The watch is a message callback on
+// the context (it replaces any other).
+void ctls_ctx_watch_session_offers(SSL_CTX *ctx);
+int ctls_session_offered(const SSL *ssl);
+
 #endif

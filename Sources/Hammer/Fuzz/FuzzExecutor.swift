@@ -22,6 +22,8 @@ public struct FuzzExecutor: Sendable {
     public var timeout: Double
     /// After the expected responses, how long to wait for one too many.
     public var quiet: Double
+    /// What every TLS connection negotiated, for the report (shared by the executor's copies).
+    public let sessions = TLSSessionLog()
 
     public init(endpoint: Endpoint, timeout: Double = 1.5, quiet: Double = 0.25) {
         self.endpoint = endpoint
@@ -42,6 +44,7 @@ public struct FuzzExecutor: Sendable {
             return observation
         }
         defer { client.close() }
+        if let session = client.tls { sessions.add(session) }
         let segments = input.filledSegments(authority: authority)
         for (index, segment) in segments.enumerated() {
             // A short gap so each write reaches the server as a read of its own.

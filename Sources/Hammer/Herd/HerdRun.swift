@@ -9,14 +9,18 @@ public struct HerdRun: Sendable {
     public var skipped: [String: String]
     public var reference: Bool
     public var namespace: String
+    /// Over TLS: what the cells' connections negotiated (each a full handshake).
+    public var tls: TLSRunSummary?
 
-    public init(target: String, started: Date, cells: [HerdCell], skipped: [String: String], reference: Bool, namespace: String) {
+    public init(target: String, started: Date, cells: [HerdCell], skipped: [String: String], reference: Bool, namespace: String,
+                tls: TLSRunSummary? = nil) {
         self.target = target
         self.started = started
         self.cells = cells
         self.skipped = skipped
         self.reference = reference
         self.namespace = namespace
+        self.tls = tls
     }
 
     /// The load of one cell: `connections` requests, each on a new connection (over TLS a full

@@ -25,8 +25,6 @@ final class CurlMultiClient: @unchecked Sendable {
         var started: UInt64 = 0
         var received = 0
         var retried = false
-        /// libcurl offered a cached TLS session for this transfer's new connection.
-        var offeredSession = false
         var tls: TLSSessionInfo?
         var headers: UnsafeMutablePointer<curl_slist>?
         /// Not before this time (the keep-alive idle gap).
@@ -128,7 +126,6 @@ final class CurlMultiClient: @unchecked Sendable {
         transfer.started = now
         transfer.received = 0
         transfer.retried = false
-        transfer.offeredSession = false
         transfer.tls = nil
         let variant = transfer.id % 4
         transfer.fresh = variant == 2
@@ -166,7 +163,7 @@ final class CurlMultiClient: @unchecked Sendable {
             _ = ccurl_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { _, size, count, context in
                 guard let context else { return 0 }
                 let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-                if transfer.tls == nil { transfer.tls = CurlTLS.session(of: transfer.easy, offeredSession: transfer.offeredSession) }
+                if transfer.tls == nil { transfer.tls = CurlTLS.session(of: transfer.easy) }
                 return size * count
             }
         }
@@ -175,9 +172,9 @@ final class CurlMultiClient: @unchecked Sendable {
         _ = ccurl_setopt_debug(easy) { _, type, data, size, context in
             guard type == CURLINFO_TEXT, let data, let context else { return 0 }
             let text = String(decoding: UnsafeRawBufferPointer(start: data, count: min(size, 64)), as: UTF8.self)
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            if text.hasPrefix("Connection died, retrying") { transfer.retried = true }
-            if CurlTLS.offersSession(text) { transfer.offeredSession = true }
+            if text.hasPrefix("Connection died, retrying") {
+                Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().retried = true
+            }
             return 0
         }
         curl_multi_add_handle(multi, easy)

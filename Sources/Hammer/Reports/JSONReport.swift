@@ -48,6 +48,8 @@ public struct JSONReport: Encodable {
         var statusMatters: Bool
         var framing: Bool
         var decoding: Bool
+        /// The case's TLS connection, when it negotiated other parameters than the run's.
+        var tls: TLSSessionInfo?
     }
 
     public struct RunEntry: Encodable {
@@ -62,6 +64,8 @@ public struct JSONReport: Encodable {
     var target: String
     var started: String
     var summary: Summary
+    /// Over TLS: what the run's connections negotiated, the client's settings, resumptions.
+    var tls: TLSRunSummary?
     var cases: [Case]
 
     public init(run: CorpusRun, version: String) {
@@ -71,6 +75,8 @@ public struct JSONReport: Encodable {
         summary = Summary(total: run.results.count, pass: run.count(.pass), warn: run.count(.warn), fail: run.count(.fail),
                           flaky: run.count(.flaky), error: run.count(.error), skip: run.count(.skip), repeat: run.repeatCount, newFailures: run.newFailures.map(\.testCase.id),
                           fixed: run.fixed)
+        let tls = run.tls
+        self.tls = tls
         cases = run.results.map { result in
             let item = result.testCase
             return Case(
@@ -87,7 +93,8 @@ public struct JSONReport: Encodable {
                 knownFailure: run.baseline?.knownFailures.contains(item.id) ?? false,
                 worstVerdict: result.worstVerdict.rawValue, verdictReason: result.verdictReason,
                 runs: result.runs.map { RunEntry(verdict: $0.verdict.rawValue, observed: $0.observed) },
-                quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding)
+                quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding,
+                tls: tls?.difference(result.tls))
         }
     }
 

@@ -290,11 +290,10 @@ public final class ClientConnection {
 
     private func handshake(timeout: Double, offerSession: Bool) throws(TransportError) {
         let authority = endpoint.authority
-        guard let context = endpoint.tls, let started = context.startSession(fd: fd, host: endpoint.host, offerSession: offerSession) else {
+        guard let context = endpoint.tls, let ssl = context.startSession(fd: fd, host: endpoint.host, offerSession: offerSession) else {
             throw .tlsHandshake(authority: authority, reason: "OpenSSL could not start a session")
         }
-        ssl = started.ssl
-        let ssl = started.ssl
+        self.ssl = ssl
         let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
         while true {
             ctls_clear_errors()
@@ -325,7 +324,7 @@ public final class ClientConnection {
                 throw .tlsHandshake(authority: authority, reason: TLSClientContext.takeError())
             }
         }
-        tls = TLSSessionInfo(ssl: ssl, offeredSession: started.offered)
+        tls = TLSSessionInfo(ssl: ssl)
     }
 
     // MARK: Waiting

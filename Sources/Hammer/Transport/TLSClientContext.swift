@@ -18,8 +18,9 @@ public final class TLSClientContext: @unchecked Sendable {
         guard ctls_ctx_prepare_client(context) == 1 else {
             throw TLSSettingProblem(setting: .authorities, value: "", reason: "OpenSSL refused the client settings", rfc: nil)
         }
-        // The alert a failed handshake ends with, for its message.
+        // The alert a failed handshake ends with, for its message; whether a session was offered.
         ctls_ctx_watch_connection_events(context)
+        ctls_ctx_watch_session_offers(context)
         let wire = settings.alpnWireFormat
         if !wire.isEmpty {
             // SSL_CTX_set_alpn_protos returns 0 on success.
@@ -58,9 +59,8 @@ public final class TLSClientContext: @unchecked Sendable {
     }()
 
     /// A client session on a connected socket: SNI, the name to verify, and the newest cached
-    /// session when `offerSession`. Returns the SSL object (the caller frees it) and whether a
-    /// session was offered.
-    func startSession(fd: Int32, host: String, offerSession: Bool) -> (ssl: OpaquePointer, offered: Bool)? {
+    /// session when `offerSession`. Returns the SSL object (the caller frees it).
+    func startSession(fd: Int32, host: String, offerSession: Bool) -> OpaquePointer? {
         guard let ssl = SSL_new(context) else { return nil }
         guard SSL_set_fd(ssl, fd) == 1 else {
             SSL_free(ssl)
@@ -77,12 +77,11 @@ public final class TLSClientContext: @unchecked Sendable {
                 _ = SSL_set1_host(ssl, host)
             }
         }
-        var offered = false
         if offerSession, let session = ctls_ctx_take_session(context) {
-            offered = SSL_SESSION_is_resumable(session) == 1 && SSL_set_session(ssl, session) == 1
+            _ = SSL_set_session(ssl, session)
             SSL_SESSION_free(session)
         }
-        return (ssl, offered)
+        return ssl
     }
 
     /// The oldest queued OpenSSL error of this thread as text, and the queue cleared.

@@ -10,7 +10,8 @@ public struct TLSSessionInfo: Sendable, Equatable, Codable {
     public var alpn: String?
     /// The server accepted the offered session: an abbreviated handshake.
     public var resumed: Bool
-    /// A session from an earlier connection to the target was offered: a resumption attempt.
+    /// The ClientHello offered a session from an earlier connection (a PSK or a session ticket): a
+    /// resumption attempt.
     public var offeredSession: Bool
 
     public init(version: String, cipher: String, alpn: String?, resumed: Bool, offeredSession: Bool) {
@@ -24,13 +25,15 @@ public struct TLSSessionInfo: Sendable, Equatable, Codable {
     /// Version, cipher and ALPN: what a run reports once and a case only where it differs.
     public var parameters: String { "\(version) \(cipher) ALPN \(alpn ?? "none")" }
 
-    /// What an established OpenSSL connection negotiated (ours, or libcurl's).
-    init(ssl: OpaquePointer, offeredSession: Bool) {
+    /// What an established OpenSSL connection negotiated (ours, or libcurl's), on a context that
+    /// watches session offers (`ctls_ctx_watch_session_offers`).
+    init(ssl: OpaquePointer) {
         var alpn = [CChar](repeating: 0, count: 256)
         ctls_selected_alpn(ssl, &alpn, alpn.count)
         let selected = alpn.nulTerminatedText
         self.init(version: String(cString: SSL_get_version(ssl)), cipher: String(cString: ctls_cipher_name(ssl)),
-                  alpn: selected.isEmpty ? nil : selected, resumed: SSL_session_reused(ssl) == 1, offeredSession: offeredSession)
+                  alpn: selected.isEmpty ? nil : selected, resumed: SSL_session_reused(ssl) == 1,
+                  offeredSession: ctls_session_offered(ssl) == 1)
     }
 }
 
