@@ -115,6 +115,7 @@ struct ReloadCheck: ParsableCommand {
         flags.paths = path
         flags.postPath = postPath
         flags.name = name
+        flags.tls = tlsOptions.tls
         do {
             return try ReloadPlan(flags)
         } catch {
@@ -189,7 +190,8 @@ struct ReloadCheck: ParsableCommand {
                 endpoint = Endpoint(host: address.host, port: address.port,
                                     tls: try tlsOptions.context(host: address.host, scheme: address.scheme))
             } else {
-                let context = try tlsOptions.context(host: "127.0.0.1", scheme: nil, reference: plan.isReference)
+                // The plan has checked that a reference server asked for TLS gets its certificate.
+                let context = try tlsOptions.context(host: "127.0.0.1", scheme: nil)
                 spawned = try SpawnedTarget(command: command)
                 endpoint = Endpoint(host: "127.0.0.1", port: spawned!.port, tls: context)
             }
