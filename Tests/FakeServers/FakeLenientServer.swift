@@ -11,22 +11,11 @@ public final class FakeLenientServer: @unchecked Sendable {
 
     public init() throws {
         (listener, port) = try LoopbackListener.open(backlog: 64)
-        Thread { [self] in self.serve() }.start()
+        LoopbackListener.serve(listener) { fd, _ in Self.handle(fd) }
     }
 
-    /// Ends the accept loop (accept fails once the socket is shut down).
-    public func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func serve() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            Thread { Self.handle(client) }.start()
-        }
-    }
+    /// Ends the accept loop.
+    public func stop() { LoopbackListener.stop(listener) }
 
     private static func handle(_ fd: Int32) {
         defer { close(fd) }

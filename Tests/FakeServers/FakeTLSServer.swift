@@ -57,7 +57,6 @@ public final class FakeTLSServer: @unchecked Sendable {
     private let context: OpaquePointer
     private let options: Options
     private let lock = NSLock()
-    private var accepted = 0
     private var log: [Int: Seen] = [:]
 
     public init(_ options: Options) throws {
@@ -76,31 +75,17 @@ public final class FakeTLSServer: @unchecked Sendable {
         let wire = options.alpn.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
         if !wire.isEmpty { _ = ctls_ctx_set_alpn_protocols(context, wire, wire.count) }
         (listener, port) = try LoopbackListener.open(backlog: 128)
-        Thread { [self] in self.serve() }.start()
+        LoopbackListener.serve(listener) { [self] fd, index in
+            lock.withLock { log[index] = Seen() }
+            handle(fd, index: index, behaviour: options.script(index))
+        }
     }
 
     /// Every connection so far, in accept order (those still open as far as they got).
     public var seen: [Seen] { lock.withLock { log.keys.sorted().compactMap { log[$0] } } }
 
-    /// Ends the accept loop (accept fails once the socket is shut down).
-    public func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func serve() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            let index = lock.withLock {
-                defer { accepted += 1 }
-                log[accepted] = Seen()
-                return accepted
-            }
-            let behaviour = options.script(index)
-            Thread { [self] in self.handle(client, index: index, behaviour: behaviour) }.start()
-        }
-    }
+    /// Ends the accept loop.
+    public func stop() { LoopbackListener.stop(listener) }
 
     private func update(_ index: Int, _ change: (inout Seen) -> Void) {
         lock.withLock { change(&log[index, default: Seen()]) }
