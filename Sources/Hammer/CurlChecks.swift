@@ -49,11 +49,6 @@ public enum CurlChecks {
     public static func run(_ endpoint: Endpoint, timeout: Double, echoPath: String = "/echo") -> [CaseResult] {
         _ = initialized
         let tls = CurlTLS(endpoint: endpoint)
-        func perform(_ reused: UnsafeMutableRawPointer?, url: String, timeout: Double, upload: [UInt8]? = nil, headers: [String] = [],
-                     unknownLength: Bool = false, noBody: Bool = false, http10: Bool = false) -> Transfer {
-            Self.perform(reused, url: url, tls: tls, timeout: timeout, upload: upload, headers: headers, unknownLength: unknownLength,
-                         noBody: noBody, http10: http10)
-        }
         let base = tls.url("")
         var results: [CaseResult] = []
 
@@ -78,8 +73,8 @@ public enum CurlChecks {
         // Keep-alive: the second request reuses the first one's connection.
         var started = Date()
         let handle = curl_easy_init()
-        let first = perform(handle, url: base + "/", timeout: timeout)
-        let second = perform(handle, url: base + "/", timeout: timeout)
+        let first = perform(handle, url: base + "/", tls: tls, timeout: timeout)
+        let second = perform(handle, url: base + "/", tls: tls, timeout: timeout)
         curl_easy_cleanup(handle)
         record(makeCase("CURL-KEEPALIVE-REUSE", "libcurl reuses a keep-alive connection", rfc: "RFC 9112 §9.3",
                         why: "HTTP/1.1 connections persist unless either side says close; a server that closes after every response costs every client a handshake.",
@@ -94,7 +89,7 @@ public enum CurlChecks {
         // Expect: 100-continue: libcurl sends it for bodies above 1 KiB and waits for the 100.
         started = Date()
         let body = [UInt8](repeating: UInt8(ascii: "c"), count: 4096)
-        let expect = perform(nil, url: base + echoPath, timeout: timeout, upload: body, headers: ["Expect: 100-continue"])
+        let expect = perform(nil, url: base + echoPath, tls: tls, timeout: timeout, upload: body, headers: ["Expect: 100-continue"])
         record(makeCase("CURL-EXPECT-100", "libcurl upload with Expect: 100-continue", rfc: "RFC 9110 §10.1.1",
                         why: "A server that ignores the expectation makes the client wait or send the body blind; one that reads the body twice desyncs.",
                         description: "POST \(echoPath) with 4096 bytes and Expect: 100-continue"),
@@ -105,7 +100,7 @@ public enum CurlChecks {
 
         // Chunked upload of unknown length.
         started = Date()
-        let chunked = perform(nil, url: base + echoPath, timeout: timeout, upload: Array(repeating: UInt8(ascii: "k"), count: 3000),
+        let chunked = perform(nil, url: base + echoPath, tls: tls, timeout: timeout, upload: Array(repeating: UInt8(ascii: "k"), count: 3000),
                               headers: ["Transfer-Encoding: chunked"], unknownLength: true)
         record(makeCase("CURL-CHUNKED-UPLOAD", "libcurl chunked upload of unknown length", rfc: "RFC 9112 §7.1",
                         why: "Streaming clients send chunked bodies; a server must de-chunk them or refuse with 411, not mis-frame them.",
@@ -117,7 +112,7 @@ public enum CurlChecks {
 
         // HEAD: a body-less response that still announces the length.
         started = Date()
-        let head = perform(nil, url: base + "/", timeout: timeout, noBody: true)
+        let head = perform(nil, url: base + "/", tls: tls, timeout: timeout, noBody: true)
         record(makeCase("CURL-HEAD", "libcurl HEAD request", rfc: "RFC 9110 §9.3.2",
                         why: "A HEAD response that carries a body desynchronizes every client that reuses the connection.",
                         description: "HEAD /"),
@@ -127,7 +122,7 @@ public enum CurlChecks {
 
         // HTTP/1.0: answered, and the connection is not kept without keep-alive.
         started = Date()
-        let old = perform(nil, url: base + "/", timeout: timeout, http10: true)
+        let old = perform(nil, url: base + "/", tls: tls, timeout: timeout, http10: true)
         record(makeCase("CURL-HTTP10", "libcurl HTTP/1.0 request", rfc: "RFC 9112 §9.3",
                         why: "HTTP/1.0 clients still exist (probes, old proxies); they expect a close unless they asked for keep-alive.",
                         description: "GET / as HTTP/1.0"),

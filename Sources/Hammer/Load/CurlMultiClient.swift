@@ -141,7 +141,9 @@ final class CurlMultiClient: @unchecked Sendable {
         _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
         _ = ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, transfer.fresh ? 1 : 0)
-        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(profile.connectTimeoutMilliseconds))
+        // libcurl's connect phase includes the TLS handshake, which is bounded like a read.
+        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                              Int(profile.connectTimeoutMilliseconds + (target.isTLS ? profile.readTimeoutMilliseconds : 0)))
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(profile.connectTimeoutMilliseconds + profile.readTimeoutMilliseconds))
         _ = ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         if transfer.method == "POST" {

@@ -15,11 +15,14 @@ final class RawConnection {
     private init(transport: ClientConnection) { self.transport = transport }
 
     /// Connects (and over TLS makes the handshake, offering the target's newest session when
-    /// `offerSession`); on failure returns the outcome class and detail.
-    static func open(_ target: Endpoint, connectTimeoutMilliseconds: Int32, offerSession: Bool) -> Result<RawConnection, ConnectFailure> {
+    /// `offerSession`); on failure returns the outcome class and detail. The handshake is the
+    /// server's work, so it is bounded like a read, not like the TCP connect.
+    static func open(_ target: Endpoint, connectTimeoutMilliseconds: Int32, handshakeTimeoutMilliseconds: Int32,
+                     offerSession: Bool) -> Result<RawConnection, ConnectFailure> {
         do {
-            return .success(RawConnection(transport: try ClientConnection(to: target, timeout: Double(connectTimeoutMilliseconds) / 1000,
-                                                                           offerSession: offerSession)))
+            return .success(RawConnection(transport: try ClientConnection(
+                to: target, timeout: Double(connectTimeoutMilliseconds) / 1000,
+                handshakeTimeout: Double(handshakeTimeoutMilliseconds) / 1000, offerSession: offerSession)))
         } catch {
             return .failure(ConnectFailure(error))
         }

@@ -70,7 +70,8 @@ final class RawTrafficClient: @unchecked Sendable {
         if connection == nil {
             // Fresh connections make full handshakes; the others offer the target's newest session
             // when they have to reconnect (a resumption attempt).
-            switch RawConnection.open(target, connectTimeoutMilliseconds: profile.connectTimeoutMilliseconds, offerSession: kind != .fresh) {
+            switch RawConnection.open(target, connectTimeoutMilliseconds: profile.connectTimeoutMilliseconds,
+                                      handshakeTimeoutMilliseconds: profile.readTimeoutMilliseconds, offerSession: kind != .fresh) {
             case .success(let opened):
                 connection = opened
             case .failure(let failure):

@@ -64,10 +64,14 @@ public final class ClientConnection {
     private var state = ClientConnectionLifecycle.State.connecting
     /// Once reading ended, later reads report the same ending without touching OpenSSL again.
     private var readEnded: Ending?
+    /// A fatal TLS error happened (a failed write or read): OpenSSL must not be asked to shut down.
+    private var tlsBroken = false
+    /// One read buffer per connection, taken on the first read.
+    private var buffer: [UInt8] = []
 
-    /// Connects within `timeout` seconds (the TLS handshake gets the same bound), with TCP_NODELAY.
-    /// Over TLS the newest session of the target is offered when `offerSession`.
-    public init(to endpoint: Endpoint, timeout: Double = 5, offerSession: Bool = true) throws(TransportError) {
+    /// Connects within `timeout` seconds, with TCP_NODELAY; the TLS handshake gets `handshakeTimeout`
+    /// (default: the same bound). Over TLS the newest session of the target is offered when `offerSession`.
+    public init(to endpoint: Endpoint, timeout: Double = 5, handshakeTimeout: Double? = nil, offerSession: Bool = true) throws(TransportError) {
         self.endpoint = endpoint
         writeTimeout = max(timeout, 1)
         fd = try Self.connect(endpoint, timeout: timeout)
@@ -76,7 +80,7 @@ public final class ClientConnection {
         openedAt = MonotonicClock.now()
         for action in ClientConnectionLifecycle.apply(.connected(tls: endpoint.isTLS), to: &state) where action == .startHandshake {
             do throws(TransportError) {
-                try handshake(timeout: timeout, offerSession: offerSession)
+                try handshake(timeout: handshakeTimeout ?? timeout, offerSession: offerSession)
             } catch {
                 release(ClientConnectionLifecycle.apply(.connectFailed, to: &state))
                 throw error
@@ -139,6 +143,7 @@ public final class ClientConnection {
             case SSL_ERROR_WANT_READ:
                 if !wait(for: Int16(POLLIN), seconds: writeTimeout) { return .failed(written: 0, errno: ETIMEDOUT) }
             default:
+                tlsBroken = true
                 return .failed(written: 0, errno: code != 0 ? code : EPIPE)
             }
         }
@@ -149,7 +154,7 @@ public final class ClientConnection {
         for action in ClientConnectionLifecycle.apply(.halfClose, to: &state) {
             switch action {
             case .sendCloseNotify:
-                guard let ssl else { continue }
+                guard let ssl, !tlsBroken else { continue }
                 ctls_clear_errors()
                 // 0: close_notify sent (the server's may follow); WANT_WRITE: the socket is full.
                 if SSL_shutdown(ssl) < 0, SSL_get_error(ssl, -1) == SSL_ERROR_WANT_WRITE, wait(for: Int16(POLLOUT), seconds: writeTimeout) {
@@ -170,16 +175,16 @@ public final class ClientConnection {
         guard ClientConnectionLifecycle.apply(.receive, to: &state).contains(.read) else { return .ended(.eof) }
         if let readEnded { return .ended(readEnded) }
         let deadline = MonotonicClock.now() + UInt64(max(0, timeout) * 1e9)
-        var buffer = [UInt8](repeating: 0, count: maximum)
-        let received = ssl.map { read(into: &buffer, over: $0, until: deadline) } ?? read(into: &buffer, until: deadline)
+        if buffer.count < maximum { buffer = [UInt8](repeating: 0, count: maximum) }
+        let received = ssl.map { read(maximum, over: $0, until: deadline) } ?? read(maximum, until: deadline)
         if case .ended(let ending) = received, ending != .timeout { readEnded = ending }
         return received
     }
 
-    private func read(into buffer: inout [UInt8], until deadline: UInt64) -> Received {
+    private func read(_ maximum: Int, until deadline: UInt64) -> Received {
         while true {
             guard wait(for: Int16(POLLIN), until: deadline) else { return .ended(.timeout) }
-            let count = recv(fd, &buffer, buffer.count, 0)
+            let count = recv(fd, &buffer, maximum, 0)
             if count > 0 { return .bytes(Array(buffer[0..<count])) }
             if count == 0 { return .ended(.eof) }
             if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
@@ -187,13 +192,13 @@ public final class ClientConnection {
         }
     }
 
-    private func read(into buffer: inout [UInt8], over ssl: OpaquePointer, until deadline: UInt64) -> Received {
+    private func read(_ maximum: Int, over ssl: OpaquePointer, until deadline: UInt64) -> Received {
         // Decrypted bytes OpenSSL holds are not visible to poll: take them first.
         var ready = SSL_pending(ssl) > 0
         while true {
             if !ready && !wait(for: Int16(POLLIN), until: deadline) { return .ended(.timeout) }
             ctls_clear_errors()
-            let count = SSL_read(ssl, &buffer, Int32(buffer.count))
+            let count = SSL_read(ssl, &buffer, Int32(maximum))
             if count > 0 { return .bytes(Array(buffer[0..<Int(count)])) }
             let code = errno
             switch SSL_get_error(ssl, count) {
@@ -206,8 +211,10 @@ public final class ClientConnection {
             case SSL_ERROR_ZERO_RETURN:
                 return .ended(.eof)
             case SSL_ERROR_SYSCALL:
+                tlsBroken = true
                 return .ended(code == ECONNRESET || code == EPIPE ? .reset : .eof)
             default:
+                tlsBroken = true
                 // A fatal alert from the server or a record that does not decrypt ends the stream;
                 // a reset under it is still a reset.
                 let alert = ctls_received_alert(ssl)
