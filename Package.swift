@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
         .testTarget(name: "CathammerContractTests", dependencies: ["CathammerContract"]),
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
-        .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),
+        .target(name: "FakeServers", dependencies: ["HTTPWire", "CTLS"], path: "Tests/FakeServers"),
         .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "HTTP2Wire", "CathammerContract", "CMallocCounter"]),
         .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "HTTP2Wire", "Hammer", "CathammerContract", "FakeServers"]),

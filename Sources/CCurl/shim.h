@@ -40,4 +40,12 @@ static inline CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption optio
     return curl_multi_setopt(handle, option, value);
 }
 
+typedef CURLcode (*ccurl_ssl_ctx_callback)(CURL *handle, void *ssl_ctx, void *context);
+static inline CURLcode ccurl_setopt_ssl_ctx_function(CURL *handle, ccurl_ssl_ctx_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_SSL_CTX_FUNCTION, value);
+}
+static inline CURLSHcode ccurl_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
+    return curl_share_setopt(share, option, value);
+}
+
 #endif

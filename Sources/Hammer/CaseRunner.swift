@@ -19,6 +19,8 @@ public struct CaseResult: Sendable {
     /// HTTP/2 cases: every frame sent and received, decoded, one line each.
     public var framesSent: [String] = []
     public var framesReceived: [String] = []
+    /// What the case's TLS connection negotiated (nil over cleartext, or when it never connected).
+    public var tls: TLSSessionInfo? = nil
 
     /// One run of a case, as kept for a repeated case.
     public struct RunRecord: Sendable, Equatable {
@@ -71,32 +73,36 @@ public enum FragmentMode: String, Sendable, CaseIterable {
     case random
 }
 
-/// Runs one case over a raw socket: the bytes exactly as written, responses read with the wire
-/// parser until the server closes or goes quiet, every response counted.
+/// Runs one case over a fresh connection (TCP or TLS): the bytes exactly as written, each write
+/// one TLS record over TLS, responses read with the wire parser until the server closes or goes
+/// quiet, every response counted.
 public struct CaseRunner: Sendable {
     public var fragment: FragmentMode = .none
     public var seed: UInt64 = 0
-    public var host: String
-    public var port: UInt16
+    public var endpoint: Endpoint
     /// Longest wait for the first response (and for anything after a pause).
     public var timeout: Double
     /// After a complete response, how long to wait for another one (one too many is the desync signal).
     public var quiet: Double
     /// What the target offers; cases that need something else are skipped.
     public var offers: Set<CorpusCase.Requirement> = []
-    /// How connections are opened (cleartext TCP by default; the seam for TLS).
-    public var connector: CaseConnector = CaseConnectors.tcp
+    /// Where HTTP/2 cases connect: the same target, over TLS with ALPN `h2` offered alone (RFC 9113
+    /// §3.2: HTTP/2 over TLS is negotiated with ALPN).
+    public var h2Endpoint: Endpoint
     /// Set when the target does not speak HTTP/2 this way: HTTP/2 cases are skipped with this note.
     public var h2Unavailable: String?
 
-    public init(host: String, port: UInt16, timeout: Double = 5, quiet: Double = 0.6) {
-        self.host = host
-        self.port = port
+    public init(endpoint: Endpoint, timeout: Double = 5, quiet: Double = 0.6) {
+        self.endpoint = endpoint
         self.timeout = timeout
         self.quiet = quiet
+        do {
+            h2Endpoint = try endpoint.offering(alpn: ["h2"])
+        } catch {
+            h2Endpoint = endpoint
+            h2Unavailable = "HTTP/2 over TLS needs ALPN h2: \(error)"
+        }
     }
-
-    var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public func run(_ testCase: CorpusCase) -> CaseResult {
         let missing = testCase.needs.filter { !offers.contains($0) }
@@ -118,22 +124,23 @@ public struct CaseRunner: Sendable {
     private func execute(_ testCase: CorpusCase) -> CaseResult {
         var result = CaseResult(testCase: testCase, verdict: .error, observed: nil, responses: [], received: [],
                                 sent: [], durationMilliseconds: 0, notes: [])
-        let client: RawSocketClient
+        let client: ClientConnection
         do {
-            client = try RawSocketClient(host: host, port: port, timeout: timeout)
+            client = try ClientConnection(to: endpoint, timeout: timeout)
         } catch {
             result.notes.append(error.description)
             return result
         }
         defer { client.close() }
+        result.tls = client.tls
 
         for step in testCase.steps {
             switch step {
             case .send(let template, let bytewise):
-                let bytes = CorpusCase.fillHost(template, host: authority)
+                let bytes = CorpusCase.fillHost(template, host: endpoint.authority)
                 result.sent += bytes
                 var complete = true
-                for piece in pieces(bytes, bytewise: bytewise, caseID: testCase.id) where !client.send(Array(bytes[piece])) {
+                for piece in pieces(bytes, bytewise: bytewise, caseID: testCase.id) where !client.send(Array(bytes[piece])).isComplete {
                     complete = false
                     break
                 }
@@ -141,7 +148,7 @@ public struct CaseRunner: Sendable {
             case .pause(let milliseconds):
                 usleep(useconds_t(milliseconds * 1000))
             case .halfClose:
-                client.finishSending()
+                client.halfClose()
             }
         }
 
@@ -182,6 +189,7 @@ public struct CaseRunner: Sendable {
             result.notes.append("bytes that are not an HTTP response")
         }
         if parser.pendingBytes > 0 { result.notes.append("\(parser.pendingBytes) bytes after the last response") }
+        if let failure = client.tlsReadFailure { result.notes.append("TLS: \(failure)") }
 
         let judgement = VerdictPolicy.judge(testCase, observed: observed)
         result.verdict = judgement.verdict
@@ -208,8 +216,8 @@ public struct CaseRunner: Sendable {
         return result
     }
 
-    /// The writes for one step; with TCP_NODELAY each write leaves as its own segment, though the
-    /// server may still read several at once.
+    /// The writes for one step; with TCP_NODELAY each write leaves as its own segment (over TLS as
+    /// its own record), though the server may still read several at once.
     func pieces(_ bytes: [UInt8], bytewise: Bool, caseID: String) -> [Range<Int>] {
         let mode = bytewise ? .bytewise : fragment
         switch mode {
@@ -232,7 +240,7 @@ public struct CaseRunner: Sendable {
 
     /// A plain request on a fresh connection: is the server still healthy?
     func canaryAnswers() -> Bool {
-        guard let response = try? HTTPGet.fetch(host: host, port: port, path: "/", timeout: timeout) else { return false }
+        guard let response = try? HTTPGet.fetch(endpoint, path: "/", timeout: timeout) else { return false }
         return (200..<300).contains(response.status)
     }
 }

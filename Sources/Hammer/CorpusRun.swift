@@ -11,6 +11,14 @@ public struct CorpusRun: Sendable {
     /// How many times each case ran (`--repeat`); a case whose outcome changed is FLAKY.
     public var repeatCount = 1
 
+    /// The run's client TLS context (nil over cleartext): what the reports' TLS summary describes.
+    public var tlsContext: TLSClientContext?
+
+    /// What the run's TLS connections negotiated and how many resumed (nil over cleartext).
+    public var tls: TLSRunSummary? {
+        TLSRunSummary(context: tlsContext, sessions: results.compactMap(\.tls), recordPlan: TLSRunSummary.byteExactRecordPlan)
+    }
+
     /// Runs every case `repeatCount` times in a row on one worker (a skipped case runs once).
     public static func execute(_ cases: [CorpusCase], runner: CaseRunner, jobs: Int, target: String, repeatCount: Int = 1,
                                progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) -> CorpusRun {
@@ -38,6 +46,7 @@ public struct CorpusRun: Sendable {
         let ordered = results.withLock { all in cases.indices.compactMap { all[$0] } }
         var run = CorpusRun(target: target, started: started, results: ordered, baseline: nil)
         run.repeatCount = max(1, repeatCount)
+        run.tlsContext = runner.endpoint.tls
         return run
     }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// What a real client nobody here wrote does against the target: libcurl's keep-alive reuse,
 /// `Expect: 100-continue`, chunked upload of unknown length, HEAD and HTTP/1.0. Reported as the
-/// `libcurl` category next to the corpus cases.
+/// `libcurl` category next to the corpus cases. Over https with the run's CA, verification and SNI,
+/// the handles sharing one session cache (so later checks resume).
 public enum CurlChecks {
     /// How many results `run` returns.
     public static let count = 5
@@ -15,11 +16,16 @@ public enum CurlChecks {
         var newConnections: Int
         var body: [UInt8]
         var error: String
+        /// What the transfer's TLS connection negotiated (nil over cleartext).
+        var tls: TLSSessionInfo?
     }
 
-    /// Collects the response body; passed to libcurl as its write context.
+    /// Collects the response body and the TLS handshake; passed to libcurl as its write and header context.
     private final class Sink {
+        let handle: UnsafeMutableRawPointer
         var bytes: [UInt8] = []
+        var tls: TLSSessionInfo?
+        init(handle: UnsafeMutableRawPointer) { self.handle = handle }
     }
 
     /// Feeds an upload of unknown length in small pieces; the read context.
@@ -39,11 +45,11 @@ public enum CurlChecks {
                    canary: false, pass: [OutcomePattern("2xx")!], warn: [], path: "libcurl")
     }
 
-    /// Runs every check against `host:port`; `echoPath` is a path that accepts any method and body.
-    public static func run(host: String, port: UInt16, timeout: Double, echoPath: String = "/echo") -> [CaseResult] {
+    /// Runs every check against `endpoint`; `echoPath` is a path that accepts any method and body.
+    public static func run(_ endpoint: Endpoint, timeout: Double, echoPath: String = "/echo") -> [CaseResult] {
         _ = initialized
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let base = "http://\(authority)"
+        let tls = CurlTLS(endpoint: endpoint)
+        let base = tls.url("")
         var results: [CaseResult] = []
 
         func record(_ testCase: CorpusCase, _ transfers: [Transfer], started: Date, check: () -> (Verdict, String?)) {
@@ -51,6 +57,7 @@ public enum CurlChecks {
                                     durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000), notes: [])
             result.observed = ObservedOutcome(statuses: transfers.map(\.status), ending: .open)
             result.received = transfers.last?.body ?? []
+            result.tls = transfers.first?.tls
             if let failed = transfers.first(where: { $0.code != CURLE_OK }) {
                 result.verdict = .fail
                 result.notes.append("libcurl: \(failed.error)")
@@ -66,8 +73,8 @@ public enum CurlChecks {
         // Keep-alive: the second request reuses the first one's connection.
         var started = Date()
         let handle = curl_easy_init()
-        let first = perform(handle, url: base + "/", timeout: timeout)
-        let second = perform(handle, url: base + "/", timeout: timeout)
+        let first = perform(handle, url: base + "/", tls: tls, timeout: timeout)
+        let second = perform(handle, url: base + "/", tls: tls, timeout: timeout)
         curl_easy_cleanup(handle)
         record(makeCase("CURL-KEEPALIVE-REUSE", "libcurl reuses a keep-alive connection", rfc: "RFC 9112 §9.3",
                         why: "HTTP/1.1 connections persist unless either side says close; a server that closes after every response costs every client a handshake.",
@@ -82,7 +89,7 @@ public enum CurlChecks {
         // Expect: 100-continue: libcurl sends it for bodies above 1 KiB and waits for the 100.
         started = Date()
         let body = [UInt8](repeating: UInt8(ascii: "c"), count: 4096)
-        let expect = perform(nil, url: base + echoPath, timeout: timeout, upload: body, headers: ["Expect: 100-continue"])
+        let expect = perform(nil, url: base + echoPath, tls: tls, timeout: timeout, upload: body, headers: ["Expect: 100-continue"])
         record(makeCase("CURL-EXPECT-100", "libcurl upload with Expect: 100-continue", rfc: "RFC 9110 §10.1.1",
                         why: "A server that ignores the expectation makes the client wait or send the body blind; one that reads the body twice desyncs.",
                         description: "POST \(echoPath) with 4096 bytes and Expect: 100-continue"),
@@ -93,7 +100,7 @@ public enum CurlChecks {
 
         // Chunked upload of unknown length.
         started = Date()
-        let chunked = perform(nil, url: base + echoPath, timeout: timeout, upload: Array(repeating: UInt8(ascii: "k"), count: 3000),
+        let chunked = perform(nil, url: base + echoPath, tls: tls, timeout: timeout, upload: Array(repeating: UInt8(ascii: "k"), count: 3000),
                               headers: ["Transfer-Encoding: chunked"], unknownLength: true)
         record(makeCase("CURL-CHUNKED-UPLOAD", "libcurl chunked upload of unknown length", rfc: "RFC 9112 §7.1",
                         why: "Streaming clients send chunked bodies; a server must de-chunk them or refuse with 411, not mis-frame them.",
@@ -105,7 +112,7 @@ public enum CurlChecks {
 
         // HEAD: a body-less response that still announces the length.
         started = Date()
-        let head = perform(nil, url: base + "/", timeout: timeout, noBody: true)
+        let head = perform(nil, url: base + "/", tls: tls, timeout: timeout, noBody: true)
         record(makeCase("CURL-HEAD", "libcurl HEAD request", rfc: "RFC 9110 §9.3.2",
                         why: "A HEAD response that carries a body desynchronizes every client that reuses the connection.",
                         description: "HEAD /"),
@@ -115,7 +122,7 @@ public enum CurlChecks {
 
         // HTTP/1.0: answered, and the connection is not kept without keep-alive.
         started = Date()
-        let old = perform(nil, url: base + "/", timeout: timeout, http10: true)
+        let old = perform(nil, url: base + "/", tls: tls, timeout: timeout, http10: true)
         record(makeCase("CURL-HTTP10", "libcurl HTTP/1.0 request", rfc: "RFC 9112 §9.3",
                         why: "HTTP/1.0 clients still exist (probes, old proxies); they expect a close unless they asked for keep-alive.",
                         description: "GET / as HTTP/1.0"),
@@ -132,14 +139,14 @@ public enum CurlChecks {
         return echoed.bodyLength == expected ? (.pass, nil) : (.fail, "the server parsed a body of \(echoed.bodyLength) bytes, \(expected) were sent")
     }
 
-    private static func perform(_ reused: UnsafeMutableRawPointer?, url: String, timeout: Double, upload: [UInt8]? = nil,
+    private static func perform(_ reused: UnsafeMutableRawPointer?, url: String, tls: CurlTLS, timeout: Double, upload: [UInt8]? = nil,
                                 headers: [String] = [], unknownLength: Bool = false, noBody: Bool = false,
                                 http10: Bool = false) -> Transfer {
         guard let handle = reused ?? curl_easy_init() else {
-            return Transfer(code: CURLE_FAILED_INIT, status: 0, newConnections: 0, body: [], error: "curl_easy_init failed")
+            return Transfer(code: CURLE_FAILED_INIT, status: 0, newConnections: 0, body: [], error: "curl_easy_init failed", tls: nil)
         }
         defer { if reused == nil { curl_easy_cleanup(handle) } }
-        let sink = Sink()
+        let sink = Sink(handle: handle)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
@@ -148,12 +155,24 @@ public enum CurlChecks {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
         ccurl_setopt_long(handle, CURLOPT_NOBODY, noBody ? 1 : 0)
         ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(http10 ? CURL_HTTP_VERSION_1_0 : CURL_HTTP_VERSION_1_1))
+        // For HTTP/1.0 libcurl offers ALPN "http/1.0", which a server may refuse with an alert
+        // (RFC 7301 §3.2); the check is about HTTP/1.0, so it offers no ALPN, as HTTP/1.0 clients did.
+        ccurl_setopt_long(handle, CURLOPT_SSL_ENABLE_ALPN, http10 ? 0 : 1)
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
             sink.bytes += UnsafeRawBufferPointer(start: buffer, count: size * count)
             return size * count
         }
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+        tls.configure(handle)
+        if tls.endpoint.isTLS {
+            ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(sink).toOpaque())
+            ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { _, size, count, context in
+                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+                if sink.tls == nil { sink.tls = CurlTLS.session(of: sink.handle) }
+                return size * count
+            }
+        }
         ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers { list = curl_slist_append(list, header) }
@@ -183,7 +202,8 @@ public enum CurlChecks {
         // Detach what this call owned before the handle is reused.
         ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, nil)
         let message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        return Transfer(code: code, status: status, newConnections: connects, body: sink.bytes, error: message)
+        return Transfer(code: code, status: status, newConnections: connects, body: sink.bytes, error: message, tls: sink.tls)
     }
 }

@@ -32,8 +32,9 @@ public final class SpawnedTarget {
             guard process.isRunning else {
                 throw Failure(description: "the target command exited with status \(process.terminationStatus): \(command)")
             }
-            if let client = try? RawSocketClient(host: "127.0.0.1", port: port, timeout: 0.5) {
-                client.close()
+            // TCP is enough: a TLS server accepts the connection before any handshake.
+            if let probe = try? ClientConnection(to: .loopback(port), timeout: 0.5) {
+                probe.close()
                 return
             }
             usleep(50_000)

@@ -82,7 +82,7 @@ struct Fuzz: ParsableCommand {
 
         let opened = try server.open(referenceLabel: "reference")
         let spawned = opened.spawned
-        let (host, port, label) = (opened.host, opened.port, opened.label)
+        let (endpoint, label) = (opened.endpoint, opened.label)
         var referenceServer: SpawnedTarget?
         do {
             if referenceCheck && !server.isReference { referenceServer = try SpawnedTarget(command: try TargetOptions.referenceCommand()) }
@@ -95,15 +95,16 @@ struct Fuzz: ParsableCommand {
             spawned?.stop()
             referenceServer?.stop()
         }
-        let health = TargetHealth(host: host, port: port, rootPID: spawned?.pid)
+        _ = try TLSOptions.probe(endpoint, timeout: max(timeout, 2))
+        let health = TargetHealth(endpoint: endpoint, rootPID: spawned?.pid)
         guard health.isAnswering() else {
-            FileHandle.standardError.write(Data("cathammer: the target does not answer GET / at \(host):\(port)\n".utf8))
+            FileHandle.standardError.write(Data("cathammer: the target does not answer GET / at \(endpoint.authority)\n".utf8))
             throw ExitCode(3)
         }
 
-        let executor = FuzzExecutor(host: host, port: port, timeout: timeout, quiet: extraWait)
+        let executor = FuzzExecutor(endpoint: endpoint, timeout: timeout, quiet: extraWait)
         var seeds = selected.map(FuzzSeed.init)
-        let echoes = FuzzSeed.echoPath(host: host, port: port)
+        let echoes = FuzzSeed.echoPath(endpoint)
         if let echoes { seeds = seeds.map { $0.retargeted(to: echoes) } }
         let folderName = FolderName.slug(label)
         let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
@@ -112,7 +113,7 @@ struct Fuzz: ParsableCommand {
         if referenceCheck {
             let referenceRun = FuzzRun(
                 generator: run.generator,
-                executor: FuzzExecutor(host: "127.0.0.1", port: referenceServer?.port ?? port, timeout: max(timeout, 2),
+                executor: FuzzExecutor(endpoint: referenceServer.map { .loopback($0.port) } ?? endpoint, timeout: max(timeout, 2),
                                        quiet: max(extraWait, 0.5)),
                 health: nil, settings: settings)
             run.referenceOutcome = { input in
@@ -122,7 +123,7 @@ struct Fuzz: ParsableCommand {
         }
 
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
-        print("fuzzing \(label) at \(host):\(port) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
+        print("fuzzing \(label) at \(endpoint.scheme)://\(endpoint.authority) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))
         let progress = FuzzProgressPrinter(quiet: quiet)
         var files: [String: String] = [:]
@@ -130,7 +131,7 @@ struct Fuzz: ParsableCommand {
         let summary = run.run(onFinding: { finding in
             do {
                 let written = try FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed,
-                                                      host: host, port: port)
+                                                      endpoint: endpoint)
                 files[finding.id] = written.yamlPath
             } catch {
                 writeErrors.append("\(finding.id): \(error)")
@@ -141,7 +142,7 @@ struct Fuzz: ParsableCommand {
         let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-fuzz-\(folderName)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                host: host, port: port, files: files)
+                                endpoint: endpoint, sessions: executor.sessions.all, files: files)
         let base = URL(fileURLWithPath: folder)
         try report.encoded().write(to: base.appendingPathComponent(ReportFormat.json.fileName))
         try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent(ReportFormat.html.fileName))

@@ -31,6 +31,8 @@ struct HerdCheck: ParsableCommand {
             help: "Another server: a shell command ({port} is replaced); measured from outside. Alias: --target-cmd.")
     var spawn: String?
 
+    @OptionGroup var tlsOptions: TLSOptions
+
     @Option(help: "With --spawn: client concurrencies, comma-separated.")
     var loads = "1,2,4,8"
 
@@ -62,11 +64,13 @@ struct HerdCheck: ParsableCommand {
         let loadList = try Self.numbers(loads, "--loads", max: 1024)
         guard connections >= 1 && connections <= 1_000_000 else { throw UsageError(message: "--connections must be 1...1000000") }
         _ = try report.formats()
+        let tls = try tlsOptions.context(host: "127.0.0.1", scheme: nil, reference: spawn == nil)
         let unavailable = try NamespaceOption.enter(netns, startsTarget: true)
         let namespace = unavailable == nil ? "private network namespace (unshare -n)" : "host network (\(unavailable!))"
         let started = Date()
         var cells: [HerdCell] = []
         var skipped: [String: String] = [:]
+        var sessions: [TLSSessionInfo] = []
         func record(_ cell: HerdCell) {
             cells.append(cell)
             guard !quiet else { return }
@@ -79,6 +83,7 @@ struct HerdCheck: ParsableCommand {
             if let spawn {
                 let target = try SpawnedTarget(command: spawn)
                 defer { target.stop() }
+                if let tls { _ = try TLSOptions.probe(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), timeout: 5) }
                 usleep(300_000)
                 for concurrency in loadList {
                     let tree = ProcessCounters.tree(of: target.pid)
@@ -86,7 +91,9 @@ struct HerdCheck: ParsableCommand {
                     let before = tree.compactMap(ProcessCounters.read)
                     let sampler = ConnectionSampler(workers: Array(workerPIDs.isEmpty ? [target.pid] : workerPIDs))
                     sampler.start()
-                    let records = HerdRun.load(port: target.port, concurrency: concurrency, connections: connections, path: path ?? "/")
+                    let records = HerdRun.load(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), concurrency: concurrency,
+                                               connections: connections, path: path ?? "/")
+                    sessions += records.compactMap(\.tls)
                     let distribution = sampler.stop()
                     let after = tree.compactMap(ProcessCounters.read)
                     let deltas = HerdArithmetic.deltas(before: before, after: after, workers: workerPIDs.isEmpty ? [target.pid] : workerPIDs,
@@ -111,7 +118,7 @@ struct HerdCheck: ParsableCommand {
                         usleep(300_000)
                         for (label, concurrency) in HerdArithmetic.loads(workers: count) {
                             guard let before = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
-                            let records = HerdRun.load(port: server.port, concurrency: concurrency, connections: connections,
+                            let records = HerdRun.load(.loopback(server.port), concurrency: concurrency, connections: connections,
                                                        path: path ?? "/cats/1")
                             guard let after = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
                             record(HerdRun.cell(mode: mode, workers: count, load: label, concurrency: concurrency, records: records,
@@ -125,7 +132,8 @@ struct HerdCheck: ParsableCommand {
             throw ExitCode(3)
         }
         let label = name ?? (spawn ?? "cathammer serve (reference server)")
-        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace)
+        let result = HerdRun(target: label, started: started, cells: cells, skipped: skipped, reference: spawn == nil, namespace: namespace,
+                             tls: TLSRunSummary(context: tls, sessions: sessions))
         let folder = try report.write(
             check: "herd", label: label,
             json: { try HerdJSONReport(run: result, version: Cathammer.configuration.version).encoded() },

@@ -31,8 +31,10 @@ struct ReloadCheck: ParsableCommand {
             help: "Start another server with this shell command ({port} is replaced) instead of the reference server. Alias: --target-cmd.")
     var spawn: String?
 
-    @Option(help: "Test a server that already runs: HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
+    @Option(help: "Test a server that already runs: HOST:PORT or https://HOST:PORT (reloads need --reload-cmd, or --reload-signal with --pid).")
     var target: String?
+
+    @OptionGroup var tlsOptions: TLSOptions
 
     @Option(help: "Reload by running this shell command (e.g. 'nginx -s reload').")
     var reloadCmd: String?
@@ -113,6 +115,7 @@ struct ReloadCheck: ParsableCommand {
         flags.paths = path
         flags.postPath = postPath
         flags.name = name
+        flags.tls = tlsOptions.tls
         do {
             return try ReloadPlan(flags)
         } catch {
@@ -175,20 +178,22 @@ struct ReloadCheck: ParsableCommand {
         }
 
         var spawned: SpawnedTarget?
-        let port: UInt16
-        let host: String
+        let endpoint: Endpoint
         do {
             if let target {
-                let address = try TargetAddress(target)
-                host = address.host
-                guard host.split(separator: ".").count == 4, inet_addr(host) != INADDR_NONE else {
-                    throw UsageError(message: "--target '\(target)': the load generator takes an IPv4 address")
+                let address: TargetAddress
+                do {
+                    address = try TargetAddress(target)
+                } catch {
+                    throw UsageError(message: error.description)
                 }
-                port = address.port
+                endpoint = Endpoint(host: address.host, port: address.port,
+                                    tls: try tlsOptions.context(host: address.host, scheme: address.scheme))
             } else {
+                // The plan has checked that a reference server asked for TLS gets its certificate.
+                let context = try tlsOptions.context(host: "127.0.0.1", scheme: nil)
                 spawned = try SpawnedTarget(command: command)
-                host = "127.0.0.1"
-                port = spawned!.port
+                endpoint = Endpoint(host: "127.0.0.1", port: spawned!.port, tls: context)
             }
         } catch let error as SpawnedTarget.Failure {
             FileHandle.standardError.write(Data("cathammer: \(error.description)\n".utf8))
@@ -202,6 +207,8 @@ struct ReloadCheck: ParsableCommand {
                 throw ExitCode(3)
             }
         }
+        // Over TLS, a certificate that does not verify is said once, before the load (exit 3).
+        if endpoint.isTLS { _ = try TLSOptions.probe(endpoint, timeout: connectSeconds) }
         let masterPID = pid ?? spawned?.pid ?? 0
         let driver = ReloadDriver(kind: kind, pid: masterPID, statsPort: statsPort)
         driver.fifoPath = fifoPath
@@ -216,7 +223,7 @@ struct ReloadCheck: ParsableCommand {
         let kernelBefore = NetworkNamespace.inside ? KernelCounters.read() : nil
         let statsBefore = statsPort.flatMap { ReferenceStats.fetch(port: $0) }
         let started = Date()
-        let load = LoadGenerator(profile: profile, target: LoadTarget(host: host, port: port))
+        let load = LoadGenerator(profile: profile, target: endpoint)
         var schedule = ReloadSchedule(reloads: reloads, every: every)
         schedule.tail = max(0.5, min(2, every))
         let timeline: ReloadTimeline
@@ -247,7 +254,7 @@ struct ReloadCheck: ParsableCommand {
             target: label, targetCommand: command, reloadKind: kind, reloadCommand: reloadCommand, started: started,
             durationSeconds: elapsed, records: load.log.all, timeline: timeline, profile: profile,
             statsBefore: statsBefore, statsAfter: statsAfter, kernelDeltas: kernelDeltas,
-            kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry)
+            kernelUnavailable: kernelUnavailable, allowIdempotentRetry: allowIdempotentRetry, tlsContext: endpoint.tls)
 
         let folder = try report.write(
             check: "reload-\(kind.rawValue)", label: label,
@@ -283,6 +290,10 @@ struct ReloadCheck: ParsableCommand {
             parts.append("kernel Δ " + KernelCounters.reported.map { "\($0.split(separator: ":").last!) \(deltas[$0] ?? 0)" }.joined(separator: " "))
         } else {
             parts.append("kernel counters not available (\(run.kernelUnavailable ?? ""))")
+        }
+        if let tls = run.tls {
+            parts.append("\(tls.version ?? "no TLS handshake") \(tls.cipher ?? ""), resumed during reloads \(run.resumptionDuringReloads.text), "
+                         + "outside \(run.resumptionOutsideReloads.text)")
         }
         parts.append("latency ok during reloads \(run.latencyDuring.text), outside \(run.latencyOutside.text)")
         if !run.verdict.retryAllowed.isEmpty { parts.append("retry-allowed (not failing) \(run.verdict.retryAllowed.count)") }

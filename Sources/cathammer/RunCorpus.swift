@@ -97,16 +97,11 @@ struct RunCorpus: ParsableCommand {
 
         let opened = try server.open(referenceLabel: "cathammer serve (reference server)")
         let spawned = opened.spawned
-        let (host, port, label) = (opened.host, opened.port, opened.label)
+        let (endpoint, label) = (opened.endpoint, opened.label)
         defer { spawned?.stop() }
-        do {
-            try RawSocketClient(host: host, port: port, timeout: timeout).close()
-        } catch {
-            FileHandle.standardError.write(Data("cathammer: the target is unreachable: \(error)\n".utf8))
-            throw ExitCode(3)
-        }
+        _ = try TLSOptions.probe(endpoint, timeout: timeout)
 
-        var runner = CaseRunner(host: host, port: port, timeout: timeout)
+        var runner = CaseRunner(endpoint: endpoint, timeout: timeout)
         runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
         runner.fragment = fragment
         runner.seed = seed
@@ -118,7 +113,7 @@ struct RunCorpus: ParsableCommand {
         let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
         var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`) { progress.completed($0) }
         if withCurl {
-            let checks = CurlChecks.run(host: host, port: port, timeout: timeout, echoPath: uploadPath)
+            let checks = CurlChecks.run(endpoint, timeout: timeout, echoPath: uploadPath)
             checks.forEach(progress.completed)
             run.results += checks
         }

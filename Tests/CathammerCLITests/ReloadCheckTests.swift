@@ -185,7 +185,7 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
                                                       schema: JSONSchemaValidator.schema("report.schema.json")))
         let outcomeNames = Set(outcomes(report).keys)
-        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout"])
+        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "tls_handshake", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout"])
         let kernel = body(report)["kernel"] as? [String: Any] ?? [:]
         if kernel["available"] as? Bool == true {
             let deltas = kernel["deltas"] as? [String: Int] ?? [:]

@@ -1,3 +1,4 @@
+import FakeServers
 import Foundation
 import FoundationXML
 import XCTest

@@ -166,11 +166,11 @@ struct RawClient {
         }
     }
 
-    let socket: RawSocketClient
+    let socket: ClientConnection
     var fd: Int32 { socket.fd }
 
     init(port: UInt16) throws {
-        socket = try RawSocketClient(host: "127.0.0.1", port: port)
+        socket = try ClientConnection(to: .loopback(port))
     }
 
     func send(_ bytes: [UInt8]) { socket.send(bytes) }

@@ -40,7 +40,7 @@ final class WorkerProcessTests: XCTestCase {
 
     func testIPv6Loopback() throws {
         let server = try ServerProcess.start(arguments: ["serve", "--http", "[::1]:0", "-p", "1"], host: "[::1]")
-        let client = try RawSocketClient(host: "::1", port: server.port)
+        let client = try ClientConnection(to: Endpoint(host: "::1", port: server.port))
         defer { client.close() }
         client.send(Array("GET /cats/1 HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n".utf8))
         let reply = client.readUntilClosed()

@@ -56,22 +56,11 @@ public final class FakeHTTPServer: @unchecked Sendable {
     init(rewrite: @escaping @Sendable ([UInt8]) -> [UInt8]) throws {
         self.rewrite = rewrite
         (listener, port) = try LoopbackListener.open()
-        Thread { [self] in self.serve() }.start()
+        LoopbackListener.serve(listener) { [self] fd, _ in self.handle(fd) }
     }
 
-    /// Ends the accept loop (accept fails once the socket is shut down).
-    public func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func serve() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            Thread { [self] in self.handle(client) }.start()
-        }
-    }
+    /// Ends the accept loop.
+    public func stop() { LoopbackListener.stop(listener) }
 
     private func handle(_ fd: Int32) {
         defer { close(fd) }

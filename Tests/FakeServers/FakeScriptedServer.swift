@@ -27,33 +27,16 @@ public final class FakeScriptedServer: @unchecked Sendable {
     public let port: UInt16
     private let listener: Int32
     private let script: @Sendable (Int) -> Answer
-    private let counter = NSLock()
-    private var connections = 0
 
     /// `script(n)` answers the n-th connection (0-based, in accept order).
     public init(script: @escaping @Sendable (Int) -> Answer) throws {
         self.script = script
         (listener, port) = try LoopbackListener.open(backlog: 64)
-        Thread { [self] in self.serve() }.start()
+        LoopbackListener.serve(listener) { [self] fd, index in self.handle(fd, answer: script(index)) }
     }
 
-    /// Ends the accept loop (accept fails once the socket is shut down).
-    public func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func serve() {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            counter.lock()
-            let index = connections
-            connections += 1
-            counter.unlock()
-            Thread { [self] in self.handle(client, answer: script(index)) }.start()
-        }
-    }
+    /// Ends the accept loop.
+    public func stop() { LoopbackListener.stop(listener) }
 
     private func handle(_ fd: Int32, answer: Answer) {
         defer { close(fd) }

@@ -21,4 +21,25 @@ public enum LoopbackListener {
         }
         return (listener, UInt16(bigEndian: address.sin_port))
     }
+
+    /// Accepts on `listener` (on a thread of its own) until `stop`, handing each connection and its
+    /// accept index (0-based) to `handle` on a thread of its own.
+    public static func serve(_ listener: Int32, _ handle: @escaping @Sendable (_ fd: Int32, _ index: Int) -> Void) {
+        Thread {
+            var index = 0
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                let accepted = index
+                Thread { handle(client, accepted) }.start()
+                index += 1
+            }
+        }.start()
+    }
+
+    /// Ends the accept loop (accept fails once the socket is shut down).
+    public static func stop(_ listener: Int32) {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
 }

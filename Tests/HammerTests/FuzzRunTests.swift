@@ -19,16 +19,16 @@ final class FuzzRunTests: XCTestCase {
     }
 
     func fuzz(_ server: FakeHTTPServer, seeds: [FuzzSeed], seed: UInt64, cases: Int) -> FuzzSummary {
-        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 5, quiet: 1)
+        let executor = FuzzExecutor(endpoint: .loopback(server.port), timeout: 5, quiet: 1)
         let run = FuzzRun(generator: FuzzGenerator(seeds: seeds, runSeed: seed), executor: executor,
-                          health: TargetHealth(host: "127.0.0.1", port: server.port, rootPID: nil),
+                          health: TargetHealth(endpoint: .loopback(server.port), rootPID: nil),
                           settings: FuzzSettings(seed: seed, duration: 600, maxCases: cases, jobs: 2, minimizeBudget: 300))
         return run.run()
     }
 
     /// The minimized bytes, sent again, still show the finding.
     func assertStillTriggers(_ finding: Finding, on server: FakeHTTPServer, file: StaticString = #filePath, line: UInt = #line) {
-        let executor = FuzzExecutor(host: "127.0.0.1", port: server.port, timeout: 5, quiet: 1)
+        let executor = FuzzExecutor(endpoint: .loopback(server.port), timeout: 5, quiet: 1)
         let expectation = Oracle.expect(finding.minimized.filled(authority: executor.authority))
         let observation = executor.execute(finding.minimized, expectation: expectation)
         XCTAssertTrue(finding.signature.matches(FindingClassifier.classify(expectation, observation)),
@@ -95,7 +95,7 @@ final class FuzzRunTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-findings-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let written = try FindingWriter.write(finding, folder: folder.appendingPathComponent("fake").path, targetName: "fake",
-                                              runSeed: 1, host: "127.0.0.1", port: server.port)
+                                              runSeed: 1, endpoint: .loopback(server.port))
         let (loaded, problems) = Corpus.load(directory: folder.path)
         XCTAssertEqual(problems, [])
         let testCase = try XCTUnwrap(loaded.cases.first)
@@ -123,7 +123,7 @@ final class FuzzRunTests: XCTestCase {
 
     func testTheReproducerEscapesEveryByteForPrintf() throws {
         let bytes: [UInt8] = Array(0...255)
-        let line = FindingWriter.reproducer(bytes, host: "127.0.0.1", port: 8080)
+        let line = FindingWriter.reproducer(bytes, endpoint: Endpoint(host: "127.0.0.1", port: 8080))
         XCTAssertTrue(line.hasSuffix("| nc 127.0.0.1 ${PORT:-8080}"), line)
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")

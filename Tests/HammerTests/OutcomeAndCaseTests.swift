@@ -103,7 +103,7 @@ final class BaselineTests: XCTestCase {
 final class FragmentTests: XCTestCase {
     func testPiecesCoverTheBytesAndRandomCutsAreReproducible() {
         let bytes = Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
-        var runner = CaseRunner(host: "127.0.0.1", port: 1)
+        var runner = CaseRunner(endpoint: .loopback(1))
         XCTAssertEqual(runner.pieces(bytes, bytewise: false, caseID: "X"), [0..<bytes.count])
         XCTAssertEqual(runner.pieces(bytes, bytewise: true, caseID: "X").count, bytes.count)
         runner.fragment = .random

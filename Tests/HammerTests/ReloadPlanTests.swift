@@ -45,6 +45,16 @@ final class ReloadPlanTests: XCTestCase {
         XCTAssertEqual(ReloadPlan.shellCommand(executable: "/bin/cat hammer", arguments: ["serve", "a b"]), "'/bin/cat hammer' serve 'a b'")
     }
 
+    /// `--tls` starts the reference server on an https listener with the certificate given to it.
+    func testTheReferenceServerOverTLS() throws {
+        let tls = try plan { $0.tls = true; $0.serverArguments = ["--tls-cert=/c.pem", "--tls-key=/k.pem"] }
+        XCTAssertEqual(tls.referenceArguments(iniPath: "i", statsPort: 9, fifoPath: nil),
+                       ["serve", "--https", "127.0.0.1:{port}", "--ini", "i", "--stats", "127.0.0.1:9", "--tls-cert=/c.pem", "--tls-key=/k.pem"])
+        XCTAssertEqual(problem { $0.tls = true; $0.serverArguments = ["--tls-cert=/c.pem"] },
+                       "--tls with the reference server needs --server-arg=--tls-cert=FILE and --server-arg=--tls-key=FILE")
+        XCTAssertNil(problem { $0.tls = true; $0.spawn = "nginx {port}"; $0.reloadSignal = "HUP" }, "another server brings its own")
+    }
+
     func testAnotherServerIsReloadedByCommandOrSignal() throws {
         let spawned = try plan { $0.spawn = "nginx -p {port}"; $0.reloadCommand = "nginx -s reload" }
         XCTAssertEqual(spawned.server, .spawned(command: "nginx -p {port}"))

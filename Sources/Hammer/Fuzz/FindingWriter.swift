@@ -21,9 +21,10 @@ public enum FindingWriter {
         return parts.joined(separator: " ")
     }
 
-    /// `printf '…' | nc HOST ${PORT:-N}`, with the bytes escaped for printf inside single quotes. N is
+    /// `printf '…' | nc HOST ${PORT:-N}`, with the bytes escaped for printf inside single quotes (over
+    /// TLS `| openssl s_client -quiet -connect HOST:${PORT:-N}` with the run's SNI and ALPN). N is
     /// the port of the run that found it; `PORT=8080 sh FILE.sh` aims it at another server.
-    public static func reproducer(_ bytes: [UInt8], host: String, port: UInt16) -> String {
+    public static func reproducer(_ bytes: [UInt8], endpoint: Endpoint) -> String {
         var format = ""
         for byte in bytes {
             switch byte {
@@ -37,7 +38,12 @@ public enum FindingWriter {
             default: format += "\\" + String(repeating: "0", count: 3 - String(byte, radix: 8).count) + String(byte, radix: 8)
             }
         }
-        return "printf '\(format)' | nc \(host) ${PORT:-\(port)}"
+        let printf = "printf '\(format)'"
+        guard let settings = endpoint.tls?.settings else { return printf + " | nc \(endpoint.host) ${PORT:-\(endpoint.port)}" }
+        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        return printf + " | openssl s_client -quiet -connect \(host):${PORT:-\(endpoint.port)}"
+            + (settings.serverName.map { " -servername \($0)" } ?? " -noservername")
+            + (settings.alpn.isEmpty ? "" : " -alpn \(settings.alpn.joined(separator: ","))")
     }
 
     static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
@@ -79,11 +85,10 @@ public enum FindingWriter {
 
     /// Writes both files into `folder` (created if needed); the folder's name is the category.
     public static func write(_ finding: Finding, folder: String, targetName: String, runSeed: UInt64,
-                             host: String, port: UInt16) throws -> Written {
+                             endpoint: Endpoint) throws -> Written {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let category = (folder as NSString).lastPathComponent
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let line = reproducer(finding.minimized.filled(authority: authority), host: host, port: port)
+        let line = reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint)
         let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
         let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
         try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line).utf8)

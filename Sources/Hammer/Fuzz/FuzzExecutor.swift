@@ -14,43 +14,44 @@ public struct Observation: Sendable, Equatable {
     public var outcome: ObservedOutcome { ObservedOutcome(statuses: statuses, ending: ending) }
 }
 
-/// Sends a stream over a fresh connection, one write per segment, then half-closes, and reads the
-/// answer until the target closes or goes quiet.
+/// Sends a stream over a fresh connection, one write per segment (one TLS record over TLS), then
+/// half-closes, and reads the answer until the target closes or goes quiet.
 public struct FuzzExecutor: Sendable {
-    public var host: String
-    public var port: UInt16
+    public var endpoint: Endpoint
     /// Longest wait for a response the strict oracle says must come.
     public var timeout: Double
     /// After the expected responses, how long to wait for one too many.
     public var quiet: Double
+    /// What every TLS connection negotiated, for the report (shared by the executor's copies).
+    public let sessions = TLSSessionLog()
 
-    public init(host: String, port: UInt16, timeout: Double = 1.5, quiet: Double = 0.25) {
-        self.host = host
-        self.port = port
+    public init(endpoint: Endpoint, timeout: Double = 1.5, quiet: Double = 0.25) {
+        self.endpoint = endpoint
         self.timeout = timeout
         self.quiet = quiet
     }
 
-    public var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var authority: String { endpoint.authority }
 
     public func execute(_ input: FuzzInput, expectation: Expectation) -> Observation {
         var observation = Observation(responses: [], ending: .open, connectFailed: false, received: [])
-        let client: RawSocketClient
+        let client: ClientConnection
         do {
-            client = try RawSocketClient(host: host, port: port, timeout: max(timeout, 2))
+            client = try ClientConnection(to: endpoint, timeout: max(timeout, 2))
         } catch {
             observation.connectFailed = true
             observation.ending = .reset
             return observation
         }
         defer { client.close() }
+        if let session = client.tls { sessions.add(session) }
         let segments = input.filledSegments(authority: authority)
         for (index, segment) in segments.enumerated() {
             // A short gap so each write reaches the server as a read of its own.
             if index > 0 { usleep(1000) }
-            if !client.send(segment) { break }
+            if !client.send(segment).isComplete { break }
         }
-        client.finishSending()
+        client.halfClose()
 
         // HEAD responses have no body; the methods tell the response parser which ones those are.
         var parser = ResponseStreamParser(requestMethods: expectation.requests.map { String(decoding: $0.method, as: UTF8.self) })

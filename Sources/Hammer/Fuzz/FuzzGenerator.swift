@@ -83,8 +83,8 @@ extension FuzzSeed {
     }
 
     /// `/echo` when the target answers it with the reference server's JSON view, else nil.
-    public static func echoPath(host: String, port: UInt16) -> String? {
-        guard let response = try? HTTPGet.fetch(host: host, port: port, path: "/echo", timeout: 3),
+    public static func echoPath(_ endpoint: Endpoint) -> String? {
+        guard let response = try? HTTPGet.fetch(endpoint, path: "/echo", timeout: 3),
               response.status == 200, let echo = EchoedFraming(responseBody: response.body), echo.bodySHA256 != nil
         else { return nil }
         return "/echo"

@@ -38,10 +38,12 @@ public struct FuzzReport: Encodable {
     var executionsPerSecond: Double
     var stoppedBecause: String?
     var findingsByClass: [String: Int]
+    /// Over TLS: what the run's connections negotiated and the record plan.
+    var tls: TLSRunSummary?
     var findings: [Entry]
 
-    public init(summary: FuzzSummary, target: String, seed: UInt64, version: String, host: String, port: UInt16,
-                files: [String: String]) {
+    public init(summary: FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
+                sessions: [TLSSessionInfo] = [], files: [String: String]) {
         self.version = version
         self.target = target
         self.seed = seed
@@ -52,7 +54,7 @@ public struct FuzzReport: Encodable {
         executionsPerSecond = (summary.executionsPerSecond * 10).rounded() / 10
         stoppedBecause = summary.stoppedBecause
         findingsByClass = Dictionary(uniqueKeysWithValues: FindingClass.allCases.map { ($0.rawValue, summary.count($0)) })
-        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        tls = TLSRunSummary(context: endpoint.tls, sessions: sessions, recordPlan: TLSRunSummary.byteExactRecordPlan)
         findings = summary.findings.map { finding in
             Entry(id: finding.id, class: finding.findingClass.rawValue, signature: finding.signature.description,
                   reason: finding.classification.reason, detail: finding.classification.detail,
@@ -65,14 +67,14 @@ public struct FuzzReport: Encodable {
                   minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
                   original: finding.generated.input.segments.map(ByteEscapes.encode),
                   minimizationTests: finding.minimizationTests,
-                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: authority), host: host, port: port),
+                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint),
                   file: files[finding.id])
         }
     }
 
     /// The run's own figures, under `fuzz` in report.json; the envelope carries the rest.
     enum CodingKeys: String, CodingKey {
-        case seed, durationSeconds, cases, executions, executionsPerSecond, stoppedBecause, findingsByClass, findings
+        case seed, durationSeconds, cases, executions, executionsPerSecond, stoppedBecause, findingsByClass, tls, findings
     }
 
     /// What every cathammer report.json starts with (reports/schema/report.schema.json).
@@ -107,7 +109,7 @@ public struct FuzzReport: Encodable {
             </style></head><body>
             <h1>cathammer fuzz</h1><p>Target <code>\(h(target))</code>, seed \(seed), started \(h(started)),
             \(durationSeconds) s, \(cases) cases, \(executions) executions (\(executionsPerSecond)/s)\(stoppedBecause.map { ", stopped: " + h($0) } ?? "").</p>
-            <p>Findings: \(h(countsLine)).</p>
+            \(tls.map { "<p>\(h($0.line)).</p>" } ?? "")<p>Findings: \(h(countsLine)).</p>
             <table><tr><th>id</th><th>class</th><th>reason</th><th>minimized bytes (one block per write)</th><th>details</th></tr>
 
             """
@@ -133,8 +135,9 @@ public struct FuzzReport: Encodable {
             "# cathammer fuzz: \(target)", "",
             "Seed \(seed), \(durationSeconds) s, \(cases) cases, \(executions) executions (\(executionsPerSecond)/s)"
                 + (stoppedBecause.map { "; stopped: \($0)" } ?? "") + ".", "",
-            "| class | findings |", "|---|---|",
         ]
+        if let tls { lines += [tls.line + ".", ""] }
+        lines += ["| class | findings |", "|---|---|"]
         lines += FindingClass.allCases.map { "| \($0.rawValue) | \(findingsByClass[$0.rawValue] ?? 0) |" }
         lines += ["", "| id | class | reason | detail | minimized | seen |", "|---|---|---|---|---|---|"]
         for entry in findings {

@@ -5,15 +5,13 @@ import Foundation
 /// server this run started, the same processes as before (a worker that died and was replaced is
 /// a crash even when the replacement answers).
 public final class TargetHealth: @unchecked Sendable {
-    private let host: String
-    private let port: UInt16
+    private let endpoint: Endpoint
     private let rootPID: Int32?
     private let lock = NSLock()
     private var processes: Set<Int32>
 
-    public init(host: String, port: UInt16, rootPID: Int32?) {
-        self.host = host
-        self.port = port
+    public init(endpoint: Endpoint, rootPID: Int32?) {
+        self.endpoint = endpoint
         self.rootPID = rootPID
         processes = rootPID.map(Self.processTree) ?? []
     }
@@ -35,7 +33,7 @@ public final class TargetHealth: @unchecked Sendable {
     /// A GET / on a fresh connection gets a response (any status), within three tries.
     public func isAnswering() -> Bool {
         for attempt in 0..<3 {
-            if (try? HTTPGet.fetch(host: host, port: port, path: "/", timeout: 2)) != nil { return true }
+            if (try? HTTPGet.fetch(endpoint, path: "/", timeout: 2)) != nil { return true }
             usleep(useconds_t(200_000 * (attempt + 1)))
         }
         return false

@@ -3,7 +3,7 @@ import HTTP2Wire
 extension CaseRunner {
     /// The HTTP/2 runner for `caseID`, cutting writes as `--fragment` says.
     func h2Runner(caseID: String) -> H2CaseRunner {
-        H2CaseRunner(connector: connector, host: host, port: port, timeout: timeout, quiet: quiet, authority: authority,
+        H2CaseRunner(endpoint: h2Endpoint, timeout: timeout, quiet: quiet, authority: endpoint.authority,
                      pieces: { [self] bytes, bytewise in pieces(bytes, bytewise: bytewise, caseID: caseID) })
     }
 
@@ -59,7 +59,7 @@ extension CaseRunner {
         return exchange.facts.responses.contains { (200..<300).contains($0.status) }
     }
 
-    /// Whether the target answers the HTTP/2 preface with SETTINGS over `connector`: nil when it
+    /// Whether the target answers the HTTP/2 preface with SETTINGS (over TLS: with ALPN h2): nil when it
     /// does, else why not (HTTP/2 cases are then skipped with that note).
     public func probeHTTP2() -> String? {
         do {

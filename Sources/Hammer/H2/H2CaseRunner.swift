@@ -9,9 +9,8 @@ import HTTPWire
 /// followed by `quiet` seconds of silence; otherwise `timeout`. Everything available is read before
 /// judging, so a GOAWAY followed by a reset is still seen.
 struct H2CaseRunner {
-    var connector: CaseConnector
-    var host: String
-    var port: UInt16
+    /// Over TLS its context offers ALPN `h2` (RFC 9113 §3.2).
+    var endpoint: Endpoint
     var timeout: Double
     var quiet: Double
     var authority: String
@@ -31,15 +30,8 @@ struct H2CaseRunner {
     }
 
     /// With `openingOnly`, stops after the opening (the probe of whether the target speaks HTTP/2).
-    func run(_ script: H2Script, openingOnly: Bool = false) throws(RawSocketClient.ConnectError) -> Exchange {
-        let connection: any CaseConnection
-        do {
-            connection = try connector(host, port, timeout)
-        } catch let error as RawSocketClient.ConnectError {
-            throw error
-        } catch {
-            throw RawSocketClient.ConnectError(host: host, port: port, reason: "\(error)")
-        }
+    func run(_ script: H2Script, openingOnly: Bool = false) throws(TransportError) -> Exchange {
+        let connection = try ClientConnection(to: endpoint, timeout: timeout)
         defer { connection.close() }
         var session = Session(connection: connection, timeout: timeout)
         var exchange = Exchange(facts: H2Facts(), ending: .open, sent: [], received: [], framesSent: [], framesReceived: [],
@@ -109,7 +101,7 @@ struct H2CaseRunner {
                         exchange.notes.append("waited \(timeout) s for \(condition) in vain")
                     }
                 case .halfClose:
-                    connection.finishSending()
+                    connection.halfClose()
                 }
             }
             // The answer is decided by a GOAWAY or a close, or once every stream of the case has an
@@ -137,14 +129,14 @@ struct H2CaseRunner {
 
     /// The connection, what went through it and the reader of the server's side.
     struct Session {
-        let connection: any CaseConnection
+        let connection: ClientConnection
         let timeout: Double
         var reader = H2ResponseReader()
         var ending = ConnectionEnding.open
         var sent: [UInt8] = []
         var received: [UInt8] = []
 
-        init(connection: any CaseConnection, timeout: Double) {
+        init(connection: ClientConnection, timeout: Double) {
             self.connection = connection
             self.timeout = timeout
         }
@@ -156,7 +148,7 @@ struct H2CaseRunner {
             sent += bytes
             reader.noteSent(bytes)
             for piece in pieces {
-                guard connection.send(Array(bytes[piece])) else {
+                guard connection.send(Array(bytes[piece])).isComplete else {
                     drain(wait: 0)
                     return false
                 }

@@ -9,25 +9,30 @@ public struct HerdRun: Sendable {
     public var skipped: [String: String]
     public var reference: Bool
     public var namespace: String
+    /// Over TLS: what the cells' connections negotiated (each a full handshake).
+    public var tls: TLSRunSummary?
 
-    public init(target: String, started: Date, cells: [HerdCell], skipped: [String: String], reference: Bool, namespace: String) {
+    public init(target: String, started: Date, cells: [HerdCell], skipped: [String: String], reference: Bool, namespace: String,
+                tls: TLSRunSummary? = nil) {
         self.target = target
         self.started = started
         self.cells = cells
         self.skipped = skipped
         self.reference = reference
         self.namespace = namespace
+        self.tls = tls
     }
 
-    /// The load of one cell: `connections` requests, each on a new connection, by `concurrency` clients.
-    public static func load(port: UInt16, concurrency: Int, connections: Int, path: String) -> [RequestRecord] {
+    /// The load of one cell: `connections` requests, each on a new connection (over TLS a full
+    /// handshake each), by `concurrency` clients.
+    public static func load(_ target: Endpoint, concurrency: Int, connections: Int, path: String) -> [RequestRecord] {
         var profile = LoadProfile()
         profile.kinds = [.fresh]
         profile.concurrency = concurrency
         profile.maxRequests = connections
         profile.duration = 120
         profile.paths = [path]
-        let load = LoadGenerator(profile: profile, target: LoadTarget(port: port))
+        let load = LoadGenerator(profile: profile, target: target)
         load.start()
         load.wait(timeout: 180)
         // The last closes and the workers' return to epoll_wait settle before the second reading.

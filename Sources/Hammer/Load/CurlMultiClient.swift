@@ -6,9 +6,11 @@ import CCurl
 /// libcurl manages, with fresh connections and POSTs mixed in (request id mod 4: keep-alive GET,
 /// keep-alive GET, fresh GET, POST). libcurl silently retries a request whose reused connection
 /// died; the debug callback catches that, and the request is recorded as a reused-connection EOF
-/// with `retried` set: such retries are reported, never hidden.
+/// with `retried` set: such retries are reported, never hidden. Over https every handle shares one
+/// session cache, so new connections resume; the request that opened a connection records its
+/// handshake.
 final class CurlMultiClient: @unchecked Sendable {
-    let target: LoadTarget
+    let target: Endpoint
     let profile: LoadProfile
     let budget: RequestBudget
     let log: RequestLog
@@ -23,6 +25,7 @@ final class CurlMultiClient: @unchecked Sendable {
         var started: UInt64 = 0
         var received = 0
         var retried = false
+        var tls: TLSSessionInfo?
         var headers: UnsafeMutablePointer<curl_slist>?
         /// Not before this time (the keep-alive idle gap).
         var nextStart: UInt64 = 0
@@ -30,7 +33,7 @@ final class CurlMultiClient: @unchecked Sendable {
         init(easy: UnsafeMutableRawPointer) { self.easy = easy }
     }
 
-    init(slots: Int, target: LoadTarget, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
+    init(slots: Int, target: Endpoint, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
         self.slots = slots
         self.target = target
         self.profile = profile
@@ -47,6 +50,7 @@ final class CurlMultiClient: @unchecked Sendable {
         _ = Self.initialized
         guard let multi = curl_multi_init() else { return }
         defer { curl_multi_cleanup(multi) }
+        let tls = CurlTLS(endpoint: target)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(8, slots * 2))
         let body = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, profile.postBodyBytes))
         body.initialize(repeating: CChar(UInt8(ascii: "c")), count: max(1, profile.postBodyBytes))
@@ -79,7 +83,7 @@ final class CurlMultiClient: @unchecked Sendable {
                     let grant = budget.request(1, now: now)
                     switch grant {
                     case .granted:
-                        start(transfer, multi: multi, body: body, now: now)
+                        start(transfer, multi: multi, body: body, tls: tls, now: now)
                         running[transfer.easy] = transfer
                     case .notYet(let due):
                         waiting.append(transfer)
@@ -115,17 +119,20 @@ final class CurlMultiClient: @unchecked Sendable {
         }
     }
 
-    private func start(_ transfer: Transfer, multi: UnsafeMutableRawPointer, body: UnsafeMutablePointer<CChar>, now: UInt64) {
+    private func start(_ transfer: Transfer, multi: UnsafeMutableRawPointer, body: UnsafeMutablePointer<CChar>, tls: CurlTLS,
+                       now: UInt64) {
         let easy = transfer.easy
         transfer.id = log.newID()
         transfer.started = now
         transfer.received = 0
         transfer.retried = false
+        transfer.tls = nil
         let variant = transfer.id % 4
         transfer.fresh = variant == 2
         transfer.method = variant == 3 ? "POST" : "GET"
         let path = transfer.method == "POST" ? profile.postPath : profile.paths[Int(transfer.id % UInt64(profile.paths.count))]
-        _ = ccurl_setopt_string(easy, CURLOPT_URL, "http://\(target.authority)\(path)")
+        _ = ccurl_setopt_string(easy, CURLOPT_URL, tls.url(path))
+        tls.configure(easy)
         curl_slist_free_all(transfer.headers)
         transfer.headers = curl_slist_append(nil, "X-Cathammer-Id: \(transfer.id)")
         // libcurl waits for 100-continue on larger POST bodies; the plain path is what the load is about.
@@ -134,7 +141,9 @@ final class CurlMultiClient: @unchecked Sendable {
         _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
         _ = ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, transfer.fresh ? 1 : 0)
-        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(profile.connectTimeoutMilliseconds))
+        // libcurl's connect phase includes the TLS handshake, which is bounded like a read.
+        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                              Int(profile.connectTimeoutMilliseconds + (target.isTLS ? profile.readTimeoutMilliseconds : 0)))
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(profile.connectTimeoutMilliseconds + profile.readTimeoutMilliseconds))
         _ = ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
         if transfer.method == "POST" {
@@ -149,6 +158,16 @@ final class CurlMultiClient: @unchecked Sendable {
             guard let context else { return 0 }
             Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().received += size * count
             return size * count
+        }
+        if target.isTLS {
+            // The first header arrives while libcurl's SSL object is alive: read the handshake then.
+            _ = ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+            _ = ccurl_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { _, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                if transfer.tls == nil { transfer.tls = CurlTLS.session(of: transfer.easy) }
+                return size * count
+            }
         }
         _ = ccurl_setopt_long(easy, CURLOPT_VERBOSE, 1)
         _ = ccurl_setopt_pointer(easy, CURLOPT_DEBUGDATA, context)
@@ -181,7 +200,7 @@ final class CurlMultiClient: @unchecked Sendable {
         log.add(RequestRecord(id: transfer.id, kind: .curl, method: transfer.method, outcome: outcome, detail: detail,
                               status: status, startNanoseconds: log.relative(transfer.started),
                               endNanoseconds: log.relative(MonotonicClock.now()), connectionAgeNanoseconds: age,
-                              connectionRequests: 0, retried: transfer.retried))
+                              connectionRequests: 0, retried: transfer.retried, tls: newConnections > 0 ? transfer.tls : nil))
     }
 
     /// libcurl's result → outcome class.
@@ -197,6 +216,8 @@ final class CurlMultiClient: @unchecked Sendable {
             return status >= 500 ? (.serverError, "status \(status)") : (.ok, "")
         case CURLE_COULDNT_CONNECT:
             return (.refused, "libcurl: \(message)")
+        case _ where CurlTLS.isHandshakeFailure(code):
+            return (.tlsHandshake, "libcurl: \(message)")
         case CURLE_OPERATION_TIMEDOUT:
             return connected ? (.readTimeout, "libcurl: \(message)") : (.connectTimeout, "libcurl: \(message)")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR:

@@ -3,12 +3,9 @@ import HTTPWire
 /// Decides the outcome class of one raw request/response exchange from what the socket showed.
 /// Pure, so every branch is tested without sockets.
 public enum ExchangeClassifier {
-    /// How writing the request went.
-    public enum Write: Equatable, Sendable {
-        case complete
-        /// The kernel refused bytes: `written` bytes of the request had gone before the error.
-        case failed(written: Int, errno: Int32)
-    }
+    /// How writing the request went: the transport's result (`failed` carries the bytes that had
+    /// gone before the error).
+    public typealias Write = ClientConnection.SendResult
 
     /// How reading ended.
     public enum Ending: Equatable, Sendable {

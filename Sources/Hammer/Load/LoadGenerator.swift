@@ -5,13 +5,13 @@ import Foundation
 /// spent (duration, request count) or `stop()`; every request lands in `log`.
 public final class LoadGenerator: @unchecked Sendable {
     public let profile: LoadProfile
-    public let target: LoadTarget
+    public let target: Endpoint
     public let log: RequestLog
     public let budget: RequestBudget
     private let finished = DispatchGroup()
     private var threads: [Thread] = []
 
-    public init(profile: LoadProfile, target: LoadTarget, start: UInt64 = MonotonicClock.now()) {
+    public init(profile: LoadProfile, target: Endpoint, start: UInt64 = MonotonicClock.now()) {
         self.profile = profile
         self.target = target
         log = RequestLog(start: start)

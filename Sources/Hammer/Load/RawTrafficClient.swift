@@ -6,14 +6,14 @@ import HTTPWire
 /// request's outcome. Each request carries `X-Cathammer-Id`.
 final class RawTrafficClient: @unchecked Sendable {
     let kind: TrafficKind
-    let target: LoadTarget
+    let target: Endpoint
     let profile: LoadProfile
     let budget: RequestBudget
     let log: RequestLog
     private var connection: RawConnection?
     private var generator: SystemRandomNumberGenerator
 
-    init(kind: TrafficKind, target: LoadTarget, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
+    init(kind: TrafficKind, target: Endpoint, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
         self.kind = kind
         self.target = target
         self.profile = profile
@@ -59,15 +59,19 @@ final class RawTrafficClient: @unchecked Sendable {
     private func exchange(count: Int) {
         let ids = (0..<count).map { _ in log.newID() }
         let started = MonotonicClock.now()
-        func record(_ index: Int, _ outcome: OutcomeClass, _ detail: String, status: Int = 0, age: UInt64 = 0, previous: Int = 0) {
+        func record(_ index: Int, _ outcome: OutcomeClass, _ detail: String, status: Int = 0, age: UInt64 = 0, previous: Int = 0,
+                    tls: TLSSessionInfo? = nil) {
             log.add(RequestRecord(id: ids[index], kind: kind, method: kind == .post || kind == .slowBody ? "POST" : "GET",
                                   outcome: outcome, detail: detail, status: status, startNanoseconds: log.relative(started),
                                   endNanoseconds: log.relative(MonotonicClock.now()), connectionAgeNanoseconds: age,
-                                  connectionRequests: previous))
+                                  connectionRequests: previous, tls: tls))
         }
         let reused = connection != nil
         if connection == nil {
-            switch RawConnection.open(target, connectTimeoutMilliseconds: profile.connectTimeoutMilliseconds) {
+            // Fresh connections make full handshakes; the others offer the target's newest session
+            // when they have to reconnect (a resumption attempt).
+            switch RawConnection.open(target, connectTimeoutMilliseconds: profile.connectTimeoutMilliseconds,
+                                      handshakeTimeoutMilliseconds: profile.readTimeoutMilliseconds, offerSession: kind != .fresh) {
             case .success(let opened):
                 connection = opened
             case .failure(let failure):
@@ -79,9 +83,10 @@ final class RawTrafficClient: @unchecked Sendable {
         guard let connection else { return }
         let age = reused ? started - connection.openedAt : 0
         let previous = connection.requestsSent
+        let handshake = connection.takeHandshake()
         let requests = ids.map { request(id: $0, close: kind == .fresh) }
         connection.requestsSent += count
-        let write: ExchangeClassifier.Write
+        let write: ClientConnection.SendResult
         if kind == .slowBody {
             write = connection.write(requests[0].pieces, pauseMilliseconds: profile.slowBodyPauseMilliseconds)
         } else {
@@ -99,7 +104,8 @@ final class RawTrafficClient: @unchecked Sendable {
             let (outcome, detail) = ExchangeClassifier.classify(
                 write: write, received: received, ending: read.ending, response: response,
                 reusedConnection: reused || index > 0)
-            record(index, outcome, detail, status: response?.status ?? 0, age: age, previous: previous + index)
+            record(index, outcome, detail, status: response?.status ?? 0, age: age, previous: previous + index,
+                   tls: index == 0 ? handshake : nil)
             if let response, response.connectionClose { keep = false }
         }
         if !keep || kind == .fresh { self.connection = nil }

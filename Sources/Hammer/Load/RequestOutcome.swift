@@ -5,6 +5,8 @@ public enum OutcomeClass: String, CaseIterable, Codable, Sendable, Comparable {
     case refused
     /// connect() did not complete in time: SYN retransmits behind a full accept queue (L3).
     case connectTimeout = "connect_timeout"
+    /// The TLS handshake failed: an alert, a close or reset during it, a certificate that did not verify.
+    case tlsHandshake = "tls_handshake"
     /// Reset or EOF before any response byte on a connection opened for this request (L2, L4).
     case eofFresh = "eof_fresh"
     /// Reset or EOF before any response byte on a reused keep-alive connection (L5, the idle race).
@@ -23,6 +25,7 @@ public enum OutcomeClass: String, CaseIterable, Codable, Sendable, Comparable {
         case .ok: return "a complete response below 500"
         case .refused: return "connection refused (no listener: L1)"
         case .connectTimeout: return "connect did not complete in time (accept queue overflow, SYN retransmit: L3)"
+        case .tlsHandshake: return "the TLS handshake failed (an alert, a close or reset during it, a certificate that did not verify)"
         case .eofFresh: return "reset or EOF before the response on a fresh connection (L2/L4)"
         case .eofReused: return "reset or EOF before the response on a reused connection (keep-alive race: L5)"
         case .truncated: return "part of a response, then the connection ended (L4/L6)"
@@ -73,10 +76,13 @@ public struct RequestRecord: Sendable, Codable, Equatable {
     public var connectionRequests: Int
     /// libcurl retried the request on a new connection after the reused one closed (RFC 9110 §9.2.2).
     public var retried: Bool
+    /// For the request that opened a TLS connection: what its handshake negotiated, and whether a
+    /// session was offered and resumed.
+    public var tls: TLSSessionInfo?
 
     public init(id: UInt64, kind: TrafficKind, method: String, outcome: OutcomeClass, detail: String = "", status: Int = 0,
                 startNanoseconds: UInt64, endNanoseconds: UInt64, connectionAgeNanoseconds: UInt64 = 0,
-                connectionRequests: Int = 0, retried: Bool = false) {
+                connectionRequests: Int = 0, retried: Bool = false, tls: TLSSessionInfo? = nil) {
         self.id = id
         self.kind = kind
         self.method = method
@@ -88,6 +94,7 @@ public struct RequestRecord: Sendable, Codable, Equatable {
         self.connectionAgeNanoseconds = connectionAgeNanoseconds
         self.connectionRequests = connectionRequests
         self.retried = retried
+        self.tls = tls
     }
 
     public var latencyNanoseconds: UInt64 { endNanoseconds >= startNanoseconds ? endNanoseconds - startNanoseconds : 0 }

@@ -24,7 +24,7 @@ public struct ReferenceStats: Sendable, Equatable {
     public var reloadsEnded: Int { reloads + failedReloads }
 
     public static func fetch(port: UInt16) -> ReferenceStats? {
-        guard let response = try? HTTPGet.fetch(host: "127.0.0.1", port: port, path: "/", timeout: 2),
+        guard let response = try? HTTPGet.fetch(.loopback(port), path: "/", timeout: 2),
               response.status == 200 else { return nil }
         return parse(response.body)
     }

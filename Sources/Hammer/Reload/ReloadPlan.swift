@@ -33,6 +33,8 @@ public struct ReloadPlan: Sendable {
         public var paths: [String] = []
         public var postPath: String?
         public var name: String?
+        /// `--tls`: the server speaks https (the reference server is started with `--https`).
+        public var tls = false
 
         public init() {}
     }
@@ -56,6 +58,10 @@ public struct ReloadPlan: Sendable {
         if flags.target != nil && flags.pid == nil && kind != .command {
             throw Problem(description: "--target needs --reload-cmd, or --pid with --reload-signal or --reload")
         }
+        if flags.tls && server == .reference
+            && !["--tls-cert", "--tls-key"].allSatisfy({ name in flags.serverArguments.contains { $0.hasPrefix(name) } }) {
+            throw Problem(description: "--tls with the reference server needs --server-arg=--tls-cert=FILE and --server-arg=--tls-key=FILE")
+        }
         signal = SIGHUP
         if let name = flags.reloadSignal {
             guard let number = Self.signalNumber(name) else {
@@ -78,7 +84,7 @@ public struct ReloadPlan: Sendable {
 
     /// The `serve` arguments of the reference server ({port} is replaced when it is started).
     public func referenceArguments(iniPath: String, statsPort: UInt16, fifoPath: String?) -> [String] {
-        var arguments = ["serve", "--http", "127.0.0.1:{port}", "--ini", iniPath, "--stats", "127.0.0.1:\(statsPort)"]
+        var arguments = ["serve", flags.tls ? "--https" : "--http", "127.0.0.1:{port}", "--ini", iniPath, "--stats", "127.0.0.1:\(statsPort)"]
         if kind == .fifo, let fifoPath { arguments += ["--master-fifo", fifoPath] }
         if kind == .maxRequests { arguments += ["--max-requests", String(flags.maxRequests)] }
         return arguments + flags.serverArguments

@@ -20,11 +20,13 @@ public struct ReloadRun: Sendable {
     public var kernelUnavailable: String?
     public var allowIdempotentRetry: Bool
     public var verdict: ReloadVerdict
+    /// The load's client TLS context (nil over cleartext).
+    public var tlsContext: TLSClientContext?
 
     public init(target: String, targetCommand: String, reloadKind: ReloadKind, reloadCommand: String, started: Date,
                 durationSeconds: Double, records: [RequestRecord], timeline: ReloadTimeline, profile: LoadProfile,
                 statsBefore: ReferenceStats?, statsAfter: ReferenceStats?, kernelDeltas: [String: Int]?,
-                kernelUnavailable: String?, allowIdempotentRetry: Bool) {
+                kernelUnavailable: String?, allowIdempotentRetry: Bool, tlsContext: TLSClientContext? = nil) {
         self.target = target
         self.targetCommand = targetCommand
         self.reloadKind = reloadKind
@@ -39,6 +41,7 @@ public struct ReloadRun: Sendable {
         self.kernelDeltas = kernelDeltas
         self.kernelUnavailable = kernelUnavailable
         self.allowIdempotentRetry = allowIdempotentRetry
+        self.tlsContext = tlsContext
         verdict = ReloadVerdict(records: records, timeline: timeline, forcedKills: Self.delta(statsBefore, statsAfter, \.forcedKills),
                                 allowIdempotentRetry: allowIdempotentRetry)
     }
@@ -64,6 +67,18 @@ public struct ReloadRun: Sendable {
     }
     public var latencyOutside: LatencySummary {
         LatencySummary(latenciesNanoseconds: records.filter { $0.outcome == .ok && timeline.reload(overlapping: $0) == nil }.map(\.latencyNanoseconds))
+    }
+
+    /// What the load's TLS connections negotiated and how many resumed (nil over cleartext).
+    public var tls: TLSRunSummary? { TLSRunSummary(context: tlsContext, sessions: records.compactMap(\.tls)) }
+
+    /// Resumption attempts (new connections that offered a session: raw keep-alive clients that
+    /// reconnect, libcurl) and their success, for connections opened during a reload and outside.
+    public var resumptionDuringReloads: ResumptionShare {
+        ResumptionShare(records.filter { timeline.reload(overlapping: $0) != nil }.compactMap(\.tls))
+    }
+    public var resumptionOutsideReloads: ResumptionShare {
+        ResumptionShare(records.filter { timeline.reload(overlapping: $0) == nil }.compactMap(\.tls))
     }
 
     /// Requests per time bucket: (bucket start ms, ok, failed).

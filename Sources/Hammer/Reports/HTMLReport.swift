@@ -5,6 +5,7 @@ import HTTPWire
 public enum HTMLReport {
     public static func render(_ run: CorpusRun) -> String {
         let html = MarkupEscape.text
+        let tls = run.tls
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer: \(html(run.target))</title>
             <style>
@@ -14,7 +15,7 @@ public enum HTMLReport {
             .FLAKY{color:#c2185b;font-weight:bold}.ERROR{color:#6a1b9a;font-weight:bold}.SKIP{color:#666;font-weight:bold} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}
             details summary{cursor:pointer} .why{font-size:90%;margin-top:4px} blockquote{margin:2px 0 2px 1em;color:#333;font-style:italic} .counts span{margin-right:1.5em}
             </style></head><body>
-            <h1>cathammer corpus run</h1><p>Target <code>\(html(run.target))</code></p>
+            <h1>cathammer corpus run</h1><p>Target <code>\(html(run.target))</code></p>\(tls.map { "<p class=\"tls\">\(html($0.line))</p>" } ?? "")
             <p class="counts"><span>total \(run.results.count)</span><span class="PASS">pass \(run.count(.pass))</span>
             <span class="WARN">warn \(run.count(.warn))</span><span class="FAIL">fail \(run.count(.fail))</span>
             <span class="FLAKY">flaky \(run.count(.flaky))</span><span class="ERROR">error \(run.count(.error))</span><span class="SKIP">skip \(run.count(.skip))</span></p>
@@ -67,6 +68,7 @@ public enum HTMLReport {
                 out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
             }
             if !result.notes.isEmpty { out += "<p>\(html(result.notes.joined(separator: "; ")))</p>" }
+            if let session = tls?.difference(result.tls) { out += "<p>TLS of this case: \(html(session.parameters))</p>" }
             out += "</details></td><td>\(html(item.category))</td><td>\(html(item.level))</td>"
             out += "<td>\(html(item.pass.map(\.description).joined(separator: " / ")))"
             out += item.warn.isEmpty ? "" : "<br><small>warn: \(html(item.warn.map(\.description).joined(separator: " / ")))</small>"

@@ -7,6 +7,7 @@ public struct HerdJSONReport: Encodable {
         var namespace: String
         var skipped: [String: String]
         var cells: [HerdCell]
+        var tls: TLSRunSummary?
     }
 
     var schema = ReportSchema.id
@@ -21,7 +22,7 @@ public struct HerdJSONReport: Encodable {
         self.version = version
         target = run.target
         started = ISO8601DateFormatter().string(from: run.started)
-        herd = Body(reference: run.reference, namespace: run.namespace, skipped: run.skipped, cells: run.cells)
+        herd = Body(reference: run.reference, namespace: run.namespace, skipped: run.skipped, cells: run.cells, tls: run.tls)
     }
 
     public func encoded() throws -> Data {
@@ -37,6 +38,7 @@ public enum HerdMarkdownReport {
             ? "Wakeups per connection are the workers' voluntary context switches (read live from /proc by the master) per accepted connection; listener = epoll_wait returns with the listener ready per connection (workers woken in user space); epoll = all epoll_wait returns per connection; EAGAIN = empty accepts per connection; busiest = the busiest worker's share of accepts. Each connection carries one request.\n\n"
             : "Seen from outside: wakeups per connection are the worker processes' voluntary context switches (/proc/PID/status) per request; busiest = the busiest worker's share of the client connections seen in its /proc/PID/fd, sampled every millisecond.\n\n"
         out += "Network: \(run.namespace).\n\n"
+        if let tls = run.tls { out += tls.line + "; every connection a full handshake.\n\n" }
         out += "| mode | workers | load | connections | failed | wakeups/conn | listener/conn | epoll/conn | EAGAIN/conn | busiest share | p50 | p99 | max |\n"
         out += "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         func ms(_ us: UInt64) -> String { String(format: "%.2f ms", Double(us) / 1000) }
@@ -81,7 +83,7 @@ public enum HerdHTMLReport {
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer herd-check: \(html(run.target))</title>
             <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222} table{border-collapse:collapse}
             td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right} td:first-child,th:first-child{text-align:left}</style>
-            </head><body><h1>cathammer herd-check</h1><p>Target <code>\(html(run.target))</code>; network: \(html(run.namespace))</p>
+            </head><body><h1>cathammer herd-check</h1><p>Target <code>\(html(run.target))</code>; network: \(html(run.namespace))</p>\(run.tls.map { "<p>\(html($0.line))</p>" } ?? "")
 
             """
         var modes: [String] = []

@@ -53,6 +53,8 @@ public struct JSONReport: Encodable {
         /// HTTP/2 cases: every frame sent and received, decoded, one line each.
         var framesSent: [String]?
         var framesReceived: [String]?
+        /// The case's TLS connection, when it negotiated other parameters than the run's.
+        var tls: TLSSessionInfo?
     }
 
     public struct RunEntry: Encodable {
@@ -67,6 +69,8 @@ public struct JSONReport: Encodable {
     var target: String
     var started: String
     var summary: Summary
+    /// Over TLS: what the run's connections negotiated, the client's settings, resumptions.
+    var tls: TLSRunSummary?
     var cases: [Case]
 
     public init(run: CorpusRun, version: String) {
@@ -76,6 +80,8 @@ public struct JSONReport: Encodable {
         summary = Summary(total: run.results.count, pass: run.count(.pass), warn: run.count(.warn), fail: run.count(.fail),
                           flaky: run.count(.flaky), error: run.count(.error), skip: run.count(.skip), repeat: run.repeatCount, newFailures: run.newFailures.map(\.testCase.id),
                           fixed: run.fixed)
+        let tls = run.tls
+        self.tls = tls
         cases = run.results.map { result in
             let item = result.testCase
             return Case(
@@ -95,7 +101,8 @@ public struct JSONReport: Encodable {
                 quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding,
                 protocol: item.wireProtocol.rawValue,
                 framesSent: item.wireProtocol == .h2 ? result.framesSent : nil,
-                framesReceived: item.wireProtocol == .h2 ? result.framesReceived : nil)
+                framesReceived: item.wireProtocol == .h2 ? result.framesReceived : nil,
+                tls: tls?.difference(result.tls))
         }
     }
 

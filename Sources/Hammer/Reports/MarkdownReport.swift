@@ -4,6 +4,14 @@ public enum MarkdownReport {
     public static func render(_ run: CorpusRun) -> String {
         var out = "# cathammer corpus run against \(run.target)\n\n"
         if run.repeatCount > 1 { out += "Each case ran \(run.repeatCount) times; FLAKY: the outcome changed between runs.\n\n" }
+        if let tls = run.tls {
+            out += tls.line + ".\n\n"
+            let differing = run.results.filter { tls.difference($0.tls) != nil }
+            if !differing.isEmpty {
+                out += "Cases whose connection negotiated other TLS parameters: "
+                    + differing.map { "\($0.testCase.id) (\($0.tls!.parameters))" }.joined(separator: ", ") + ".\n\n"
+            }
+        }
         out += "| total | pass | warn | fail | flaky | error | skip |\n|---:|---:|---:|---:|---:|---:|---:|\n"
         out += "| \(run.results.count) | \(run.count(.pass)) | \(run.count(.warn)) | \(run.count(.fail)) | \(run.count(.flaky)) | "
         out += "\(run.count(.error)) | \(run.count(.skip)) |\n\n"

@@ -59,7 +59,14 @@ public enum ReloadHTMLReport {
         } else {
             out += "Kernel counters not available: \(html(run.kernelUnavailable ?? ""))"
         }
-        out += "</p><h2>Reloads</h2><table><tr><th>#</th><th>at</th><th>took</th><th>settled</th><th>note</th></tr>"
+        out += "</p>"
+        if let tls = run.tls {
+            out += "<h2>TLS</h2><p>\(html(tls.line))</p><table><tr><th>resumption attempts</th><th>resumed</th></tr>"
+            out += "<tr><td>during reloads</td><td>\(run.resumptionDuringReloads.text)</td></tr>"
+            out += "<tr><td>outside reloads</td><td>\(run.resumptionOutsideReloads.text)</td></tr></table>"
+            out += "<p>Failed handshakes (tls_handshake): \(run.count(.tlsHandshake))</p>"
+        }
+        out += "<h2>Reloads</h2><table><tr><th>#</th><th>at</th><th>took</th><th>settled</th><th>note</th></tr>"
         for event in run.timeline.events {
             out += "<tr><td>\(event.index + 1)</td><td class=\"n\">\(String(format: "%.3f", Double(event.startNanoseconds) / 1e9)) s</td>"
             out += "<td class=\"n\">\(String(format: "%.0f", Double(event.endNanoseconds - event.startNanoseconds) / 1e6)) ms</td>"

@@ -42,6 +42,11 @@ public struct ReloadJSONReport: Encodable {
         var idleGapMs: [Int]
     }
 
+    struct Resumption: Encodable {
+        var duringReloads: ResumptionShare
+        var outsideReloads: ResumptionShare
+    }
+
     struct Body: Encodable {
         var reloadKind: String
         var reloadCommand: String
@@ -63,6 +68,9 @@ public struct ReloadJSONReport: Encodable {
         var latency: Latency
         var load: Load
         var verdict: Verdict
+        /// Over TLS: what the connections negotiated, and resumption attempts during and outside reloads.
+        var tls: TLSRunSummary?
+        var tlsResumption: Resumption?
     }
 
     var schema = ReportSchema.id
@@ -104,7 +112,10 @@ public struct ReloadJSONReport: Encodable {
             load: Load(mix: run.profile.kinds.map(\.rawValue), concurrency: run.profile.concurrency, rate: run.profile.rate,
                        paths: run.profile.paths, postPath: run.profile.postPath,
                        idleGapMs: [run.profile.idleGapMilliseconds.lowerBound, run.profile.idleGapMilliseconds.upperBound]),
-            verdict: Verdict(passed: run.verdict.passed, reasons: run.verdict.reasons))
+            verdict: Verdict(passed: run.verdict.passed, reasons: run.verdict.reasons),
+            tls: run.tls,
+            tlsResumption: run.tlsContext == nil ? nil
+                : Resumption(duringReloads: run.resumptionDuringReloads, outsideReloads: run.resumptionOutsideReloads))
     }
 
     public func encoded() throws -> Data {

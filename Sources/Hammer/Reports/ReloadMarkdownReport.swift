@@ -24,6 +24,10 @@ public enum ReloadMarkdownReport {
         } else {
             out += "Kernel counters: not available (\(run.kernelUnavailable ?? "no private network namespace")).\n\n"
         }
+        if let tls = run.tls {
+            out += tls.line + ". Resumption attempts that succeeded: during reloads \(run.resumptionDuringReloads.text), "
+            out += "outside \(run.resumptionOutsideReloads.text); failed handshakes (tls_handshake): \(run.count(.tlsHandshake)).\n\n"
+        }
         out += "Latency of ok requests: during reloads \(run.latencyDuring.text) (\(run.latencyDuring.count)); "
         out += "outside \(run.latencyOutside.text) (\(run.latencyOutside.count)).\n\n"
         if !run.verdict.retryAllowed.isEmpty {
