@@ -189,7 +189,7 @@ extension HTTP2Session {
             identifiers.noteTransition(of: id, from: before, to: stream.machine.state)
             return verdict
         }
-        let state: HTTP2StreamState = identifiers.isIdle(id) ? .idle : .closed(recentlyClosed[id] ?? .resetSent)
+        let state: HTTP2StreamState = identifiers.isIdle(id) ? .idle : .closed(closure(ofUnknown: id))
         return HTTP2StreamStateMachine.verdict(receiving: event, in: state, streamID: id)
     }
 
@@ -235,6 +235,24 @@ extension HTTP2Session {
         stream.responseFile = nil
         remember(id, closure)
         worker.http2StreamClosed()
+    }
+
+    /// How a stream this session holds no record of closed: remembered, never used (a higher id was
+    /// opened first, §5.1.1: any frame on it but PRIORITY is a connection error PROTOCOL_ERROR), or
+    /// too long ago to remember, taken as reset by us (its frames are discarded).
+    private func closure(ofUnknown id: UInt32) -> HTTP2StreamClosure {
+        if let remembered = recentlyClosed[id] { return remembered }
+        if skippedStreamIDs.contains(where: { $0.contains(id) }) { return .implicitly }
+        return .resetSent
+    }
+
+    /// The client opened `id` above `highest` + 2: the ids between were never used and are closed
+    /// now (§5.1.1). The last few such gaps are kept; a client that skips ids is rare and legal.
+    func noteSkippedStreamIDs(after highest: UInt32, opening id: UInt32) {
+        let first = highest == 0 ? 1 : highest + 2
+        guard id > first else { return }
+        skippedStreamIDs.append(first...(id - 2))
+        if skippedStreamIDs.count > 32 { skippedStreamIDs.removeFirst() }
     }
 
     private func remember(_ id: UInt32, _ closure: HTTP2StreamClosure) {

@@ -26,10 +26,12 @@ extension HTTP2Session {
             }
             return
         }
+        let highestBefore = identifiers.highestPeerStreamID
         if let violation = identifiers.peerOpens(id) {
             // An even or decreasing id ends the connection; one stream too many is refused (§5.1.2).
             return reject(violation)
         }
+        noteSkippedStreamIDs(after: highestBefore, opening: id)
         guard lifecycle.acceptsStreams else {
             // After the final GOAWAY: not processed, safe to retry elsewhere (§8.7).
             return resetStream(id, .refusedStream)

@@ -26,6 +26,8 @@ final class HTTP2Session: ServerSession, ResponseSink {
     /// How recent streams closed, so late frames get §5.1's answer; older ones are treated as reset.
     var recentlyClosed: [UInt32: HTTP2StreamClosure] = [:]
     var recentlyClosedOrder: [UInt32] = []
+    /// Gaps the client left in its stream ids: those streams were never used (§5.1.1).
+    var skippedStreamIDs: [ClosedRange<UInt32>] = []
     var peerSettings = HTTP2Settings()
     var settingsAcknowledged = false
     var connectionReceiveWindow = HTTP2FlowControlWindow(scope: .connection)
