@@ -57,6 +57,14 @@ final class EventLoop {
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }
 
+    /// Gives a registered fd a new handler, keeping its registration: the same interest, the same
+    /// token (an event already queued for the fd goes to the new handler, which now owns it), and
+    /// no EPOLL_CTL_DEL/ADD. Does nothing for an fd that is not registered.
+    func replaceHandler(of fd: Int32, with handler: EventHandler) {
+        guard Int(fd) < registrations.count, let registration = registrations[Int(fd)] else { return }
+        registrations[Int(fd)] = (handler, registration.token)
+    }
+
     /// Stops watching `fd` (call before closing it).
     func unregister(_ fd: Int32) {
         guard Int(fd) < registrations.count, registrations[Int(fd)] != nil else { return }

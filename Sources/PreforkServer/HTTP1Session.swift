@@ -35,11 +35,15 @@ final class HTTP1Session: ServerSession {
     private var interest: UInt32 = 0
     var timerGeneration: UInt64 = 0
     private var scheduledDeadline: UInt64 = .max
+    /// A connection refused before its first request is read (a plain HTTP request on an HTTPS port).
+    private var openingRefusal: (status: Int, detail: String)?
 
-    init(transport: Transport, worker: Worker, now: UInt64) {
+    /// `refusal`: answer this status and detail at once and close in stages, reading nothing.
+    init(transport: Transport, worker: Worker, now: UInt64, refusal: (status: Int, detail: String)? = nil) {
         self.transport = transport
         self.worker = worker
         lifecycle = ConnectionLifecycle(timeouts: worker.config.connectionTimeouts, now: now)
+        openingRefusal = refusal
     }
 
     /// The largest head the limits allow, plus room for a body chunk: the buffer never grows past it.
@@ -49,28 +53,41 @@ final class HTTP1Session: ServerSession {
     }
 
     func start() {
-        updateInterest()
-        updateTimer()
+        if let refusal = openingRefusal {
+            openingRefusal = nil
+            sendRefusal(status: refusal.status, detail: refusal.detail)
+            if lifecycle.isClosed { return }
+        }
+        settle()
     }
 
     // MARK: - Events
 
     func handleEvents(_ events: UInt32, loop: EventLoop) {
-        if events & EPOLLOUT.rawValue != 0 {
+        // Over TLS a direction may wait for the other readiness (SSL_write needing a read, ...).
+        let ready = transport.readiness(events)
+        if ready.output {
+            if lifecycle.isDraining { transport.continueShutdown() }
             flush()
             processInput()
         }
         if lifecycle.isClosed { return }
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+        if ready.input {
             if lifecycle.isDraining { drain() } else { readAvailable() }
         }
         settle()
     }
 
-    /// After any event: watch the right readiness and the right deadline, and give the buffers
-    /// back if the connection went idle.
+    /// After any event: read what the transport already holds, watch the right readiness and the
+    /// right deadline, and give the buffers back if the connection went idle.
     private func settle() {
         guard !lifecycle.isClosed else { return }
+        // Records OpenSSL decrypted ahead of a request the application answered later: no readiness
+        // event will announce them.
+        if lifecycle.acceptsInput && transport.hasBufferedInput {
+            readAvailable()
+            guard !lifecycle.isClosed else { return }
+        }
         releaseBuffersIfIdle()
         updateInterest()
         updateTimer()
@@ -132,8 +149,8 @@ final class HTTP1Session: ServerSession {
                 buffers.inputHighWater = max(buffers.inputHighWater, inputEnd)
                 processInput()
                 // A short read drained the socket: skip the read that would only say EAGAIN (the
-                // level-triggered loop reports whatever arrives later).
-                if count < room { return }
+                // level-triggered loop reports whatever arrives later). Not so for what TLS holds.
+                if count < room && (lifecycle.isClosed || !transport.hasBufferedInput) { return }
             case .endOfStream:
                 processInput()
                 if !lifecycle.isClosed && lifecycle.peerClosed() == .close { closeNow() }
@@ -229,7 +246,7 @@ final class HTTP1Session: ServerSession {
             buffers.body.withUnsafeBytes { bodyView in
                 buffers.trailerBytes.withUnsafeBytes { trailerView in
                     let request = RequestView(http1: head, headBytes: headView, body: bodyView,
-                                              trailers: buffers.trailers, trailerBytes: trailerView, scheme: .http)
+                                              trailers: buffers.trailers, trailerBytes: trailerView, scheme: transport.scheme)
                     if let prebuilt = worker.application.prebuiltResponse(for: request) {
                         queue(prebuilt, buffers)
                         return nil
@@ -294,7 +311,12 @@ final class HTTP1Session: ServerSession {
         buffers.output.append(0x0D)
         buffers.output.append(0x0A)
         if !currentIsHead && !bodyless && !response.omitBody {
-            if let file = response.file { pendingFile = file } else { buffers.output.append(contentsOf: response.body) }
+            if let file = response.file {
+                pendingFile = file
+                transport.fileResponseStarted()
+            } else {
+                buffers.output.append(contentsOf: response.body)
+            }
         }
         finishRequest(status: response.status, bodyBytes: response.file?.length ?? response.body.count, buffers)
         flush()
@@ -424,9 +446,8 @@ final class HTTP1Session: ServerSession {
 
     private func updateInterest() {
         guard !lifecycle.isClosed else { return }
-        var wanted: UInt32 = 0
-        if lifecycle.acceptsInput || lifecycle.isDraining { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if outputSent < (buffers?.output.count ?? 0) || pendingFile != nil { wanted |= EPOLLOUT.rawValue }
+        let wanted = transport.interest(wantsInput: lifecycle.acceptsInput || lifecycle.isDraining,
+                                        wantsOutput: outputSent < (buffers?.output.count ?? 0) || pendingFile != nil)
         guard wanted != interest else { return }
         interest = wanted
         if worker.loop.isRegistered(fd) {
