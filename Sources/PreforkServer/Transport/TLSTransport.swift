@@ -201,7 +201,11 @@ final class TLSTransport {
         SSL_free(ssl)
     }
 
+    /// Closes the connection; one that ends without the staged close (an idle keep-alive connection
+    /// at its deadline, a client that asked to close) still says close_notify if the socket takes it.
     func close() {
+        if !failed && !closeNotifySent && !waits.closeNotifyPending { _ = SSL_shutdown(ssl) }
+        ctls_clear_errors()
         countRenegotiations()
         // close_notify is the orderly end, not an alert worth counting.
         if ctls_received_alert(ssl) > 0 { scoreboard?.add(.tlsAlertsReceived) }
