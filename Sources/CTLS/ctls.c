@@ -260,9 +260,16 @@ int ctls_ctx_use_pem_files(SSL_CTX *ctx, const char *certificate_chain, const ch
         return 0;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, private_key, SSL_FILETYPE_PEM) != 1) {
+        // OpenSSL checks the key against the certificate as it loads it.
+        int mismatch = ERR_GET_LIB(ERR_peek_last_error()) == ERR_LIB_X509
+            && ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
         char reason[200];
         ctls_take_error(reason, sizeof reason);
-        snprintf(message, capacity, "%s: not a readable PEM private key (%s)", private_key, reason);
+        if (mismatch) {
+            snprintf(message, capacity, "%s does not match the certificate in %s (%s)", private_key, certificate_chain, reason);
+        } else {
+            snprintf(message, capacity, "%s: not a readable PEM private key (%s)", private_key, reason);
+        }
         return 0;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {

@@ -89,7 +89,7 @@ final class TLSServerContext {
         var message = [CChar](repeating: 0, count: 512)
         guard ctls_ctx_use_pem_files(context, pair.certificate, pair.privateKey, &message, message.count) == 1 else {
             SSL_CTX_free(context)
-            throw ServerConfigurationError("\(origin): \(String(cString: message))")
+            throw ServerConfigurationError("\(origin): \(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })")
         }
         return context
     }
@@ -97,6 +97,6 @@ final class TLSServerContext {
     private static func takeError() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         ctls_take_error(&buffer, buffer.count)
-        return String(cString: buffer)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }

@@ -58,7 +58,7 @@ final class TLSTransport {
     var negotiatedProtocol: String? {
         var buffer = [CChar](repeating: 0, count: 256)
         ctls_selected_alpn(ssl, &buffer, buffer.count)
-        return buffer[0] == 0 ? nil : String(cString: buffer)
+        return buffer[0] == 0 ? nil : buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     var resumedSession: Bool { SSL_session_reused(ssl) == 1 }
