@@ -170,6 +170,43 @@ final class TLSServeTests: XCTestCase {
         XCTAssertEqual(rows.first?.tlsALPNRefused, 0)
     }
 
+    /// Pipelined requests laid out so that, when /sleep takes the connection out of reading, part of
+    /// a record is still inside OpenSSL (SSL_pending) and the socket is empty: no readiness event
+    /// will come, and the last request is answered only if the session reads what OpenSSL holds.
+    func testRecordBytesOpenSSLHoldsAreServedWithoutAnotherReadinessEvent() throws {
+        let certificates = try TLSCertificates.make()
+        let server = try ServerProcess(["-p", "1"] + certificates.serveArguments())
+        let port = try XCTUnwrap(server.httpsPort)
+        func request(_ target: String, paddedTo length: Int, close: Bool = false) -> String {
+            let head = "GET \(target) HTTP/1.1\r\nHost: a\r\n" + (close ? "Connection: close\r\n" : "")
+            var padding = length - head.utf8.count - 2
+            var fields = ""
+            var index = 0
+            while padding > 0 {
+                // One field line: "X-Pad-N: " + value + CRLF, at most 4 KiB each.
+                let name = "X-Pad-\(index): "
+                let value = min(4000, padding - name.utf8.count - 2)
+                fields += name + String(repeating: "p", count: max(0, value)) + "\r\n"
+                padding -= name.utf8.count + max(0, value) + 2
+                index += 1
+            }
+            let text = head + fields + "\r\n"
+            precondition(text.utf8.count == length, "\(target): \(text.utf8.count) bytes, not \(length)")
+            return text
+        }
+        // Two 16 KiB records: [cats/1 (10000) | first 6384 of sleep] [last 4000 of sleep | cats/2 | cats/3 ...].
+        let small = "GET /cats/2 HTTP/1.1\r\nHost: a\r\n\r\n"
+        let stream = request("/cats/1", paddedTo: 10_000) + request("/sleep?ms=300", paddedTo: 10_384) + small
+            + request("/cats/3", paddedTo: 32_768 - 10_000 - 10_384 - small.utf8.count, close: true)
+        XCTAssertEqual(stream.utf8.count, 32_768)
+        let client = try TLSTestClient(port: port)
+        client.send(stream)
+        let reply = client.readUntilClosed(timeout: 8)
+        XCTAssertEqual(reply.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1, 4, reply.text)
+        XCTAssertTrue(reply.text.contains("\"name\":\"Felix\""), "the last request, half of it inside OpenSSL, was answered")
+        XCTAssertEqual(reply.ending, .closeNotify)
+    }
+
     /// The staged close over TLS: the response, close_notify, the FIN; never a reset.
     func testARefusalClosesWithCloseNotify() throws {
         let certificates = try TLSCertificates.make()
@@ -280,6 +317,42 @@ final class TLSServeTests: XCTestCase {
         }
     }
 
+    /// `--accept reuseport` gives each worker its own socket per listener; it needs connection
+    /// migration, which a private network namespace can switch on without touching the machine.
+    func testSeveralListenersWithReusePortInANamespace() throws {
+        let certificates = try TLSCertificates.make()
+        let script = """
+            set -u
+            ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1 || exit 77
+            dir=$(mktemp -d)
+            '\(CathammerBinary.url.path)' serve --http 127.0.0.1:0 --https 127.0.0.1:0 --tls-cert '\(certificates.ecdsa.certificate)' \
+              --tls-key '\(certificates.ecdsa.key)' -p 2 --accept reuseport --retire-idle-grace 1 > "$dir/out" 2> "$dir/err" &
+            master=$!
+            for _ in $(seq 200); do grep -q 'ready on' "$dir/out" && break; sleep 0.05; done
+            http=$(sed -n 's/.*ready on http:\\/\\/127\\.0\\.0\\.1:\\([0-9]*\\),.*/\\1/p' "$dir/out")
+            https=$(sed -n 's/.*https:\\/\\/127\\.0\\.0\\.1:\\([0-9]*\\) .*/\\1/p' "$dir/out")
+            [ -n "$http" ] && [ -n "$https" ] || { cat "$dir/out" "$dir/err"; kill $master; exit 3; }
+            sleep 0.3
+            echo "http listeners=$(ss -Hltn "sport = :$http" | wc -l) https listeners=$(ss -Hltn "sport = :$https" | wc -l)"
+            ok=0; failed=0
+            for i in $(seq 60); do
+              for url in "http://127.0.0.1:$http/cats/1" "https://127.0.0.1:$https/cats/1"; do
+                code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "$url")
+                if [ "$code" = 200 ]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+              done
+              [ $((i % 20)) -eq 0 ] && kill -HUP $master
+            done
+            kill -TERM $master
+            wait $master
+            echo "ok=$ok failed=$failed exit=$?"
+            rm -rf "$dir"
+            """
+        let result = try runBounded(["/usr/bin/unshare", "--net", "/bin/sh", "-c", script], timeout: 120)
+        XCTAssertNotEqual(result.status, 77, "the test needs its own network namespace: \(result.output)")
+        XCTAssertTrue(result.output.contains("http listeners=2 https listeners=2"), "one socket per worker and listener: \(result.output)")
+        XCTAssertTrue(result.output.contains("ok=120 failed=0"), "every request answered through 3 reloads: \(result.output)")
+    }
+
     func testTheIniFileConfiguresTLSAndFlagsReplaceItsListeners() throws {
         let certificates = try TLSCertificates.make()
         let ini = certificates.directory + "/tls-\(UInt32.random(in: 0...UInt32.max)).ini"
@@ -303,6 +376,14 @@ final class TLSServeTests: XCTestCase {
         let overridden = try ServerProcess(["--ini", ini, "--https", "127.0.0.1:0"])
         XCTAssertEqual(overridden.httpsPorts.count, 1, "--https on the command line replaces the file's")
         XCTAssertEqual(overridden.httpPorts.count, 1)
+
+        let bad = certificates.directory + "/bad-\(UInt32.random(in: 0...UInt32.max)).ini"
+        try Data("[cathammer]\nhttps = 127.0.0.1:0\ntls-cert = a.pem\ntls-key = a.key\ntls-sni = nofiles\n".utf8)
+            .write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let refused = try CathammerBinary.run(["serve", "--ini", bad, "--check-config"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains(bad + ":5: bad value for 'tls-sni'"), refused.stderr)
     }
 
     func testBadTLSSettingsExitWith2AndNameTheCulprit() throws {
