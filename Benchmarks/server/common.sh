@@ -33,7 +33,7 @@ wait_for_port() {
 }
 
 # Writes $work/nginx/nginx.conf: PORT WORKERS WORKER_CONNECTIONS [extra http-level directives]
-# [extra listen parameters, e.g. ssl]
+# [extra listen parameters, e.g. ssl] [a second port, listening with ssl]
 write_nginx_conf() {
   mkdir -p "$work/nginx"
   cat > "$work/nginx/nginx.conf" <<CONF
@@ -53,6 +53,7 @@ http {
   scgi_temp_path $work/nginx/scgi;
   server {
     listen 127.0.0.1:$1 backlog=1024 ${5:-};
+    ${6:+listen 127.0.0.1:$6 backlog=1024 ssl;}
     location / { default_type application/json; return 200 '$body\n'; }
   }
 }

@@ -49,6 +49,16 @@ final class EventLoop {
         registrations[Int(fd)] = (handler, nextToken)
     }
 
+    /// Watches `fd` for `events`: a new registration, or new events for the one it has (the
+    /// handler stays the registered one). A connection calls it whenever what it waits for changes.
+    func watch(_ fd: Int32, events: UInt32, handler: EventHandler) {
+        if isRegistered(fd) {
+            modify(fd, events: events)
+        } else {
+            try? register(fd, events: events, handler: handler)
+        }
+    }
+
     func modify(_ fd: Int32, events: UInt32) {
         guard let registration = registrations[Int(fd)] else { return }
         var event = epoll_event()

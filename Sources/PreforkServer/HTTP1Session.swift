@@ -450,11 +450,7 @@ final class HTTP1Session: ServerSession {
                                         wantsOutput: outputSent < (buffers?.output.count ?? 0) || pendingFile != nil)
         guard wanted != interest else { return }
         interest = wanted
-        if worker.loop.isRegistered(fd) {
-            worker.loop.modify(fd, events: wanted)
-        } else {
-            try? worker.loop.register(fd, events: wanted, handler: self)
-        }
+        worker.loop.watch(fd, events: wanted, handler: self)
     }
 
     /// Keeps at most one pending timer entry: a later deadline waits for the earlier entry to fire

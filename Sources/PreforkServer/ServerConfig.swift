@@ -10,9 +10,6 @@ public struct ListenerConfig: Sendable, Equatable {
         self.address = address
         self.scheme = scheme
     }
-
-    /// `https://127.0.0.1:8443` with the port actually bound.
-    func url(port: UInt16) -> String { "\(scheme.rawValue)://\(address.hostForURL):\(port)" }
 }
 
 /// The effective configuration of `cathammer serve`, from flags and (later) the ini file.

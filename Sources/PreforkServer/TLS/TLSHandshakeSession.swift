@@ -65,11 +65,7 @@ final class TLSHandshakeSession: ServerSession {
     private func watch(_ events: UInt32) {
         guard events != interest else { return }
         interest = events
-        if worker.loop.isRegistered(fd) {
-            worker.loop.modify(fd, events: events)
-        } else {
-            try? worker.loop.register(fd, events: events, handler: self)
-        }
+        worker.loop.watch(fd, events: events, handler: self)
     }
 
     private func startSession() {
