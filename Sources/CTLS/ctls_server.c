@@ -10,3 +10,5 @@ const uint64_t CTLS_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENC
 int ctls_random_bytes(unsigned char *buffer, size_t count) {
     return RAND_bytes(buffer, (int)count) == 1;
 }
+
+void ctls_ctx_set_read_ahead(SSL_CTX *ctx, int on) { SSL_CTX_set_read_ahead(ctx, on); }

@@ -19,7 +19,7 @@ final class EventLoop {
     private let epollFD: Int32
     /// Indexed by fd. Each registration gets a token so an event queued for a closed fd is not
     /// delivered to a new connection that reused the number within the same epoll_wait batch.
-    private var registrations: [(handler: EventHandler, token: UInt32)?] = []
+    private var registrations: [(handler: EventHandler, token: UInt32, events: UInt32)?] = []
     private var nextToken: UInt32 = 0
     private var ready: [epoll_event]
     private var timers = TimerQueue<TimerHandler>()
@@ -46,7 +46,7 @@ final class EventLoop {
         if Int(fd) >= registrations.count {
             registrations.append(contentsOf: repeatElement(nil, count: Int(fd) - registrations.count + 64))
         }
-        registrations[Int(fd)] = (handler, nextToken)
+        registrations[Int(fd)] = (handler, nextToken, events)
     }
 
     /// Watches `fd` for `events`: a new registration, or new events for the one it has (the
@@ -59,8 +59,11 @@ final class EventLoop {
         }
     }
 
+    /// Changes the events of a registered fd; the same events again cost no system call (a session
+    /// that took a connection over does not know what its predecessor watched).
     func modify(_ fd: Int32, events: UInt32) {
-        guard let registration = registrations[Int(fd)] else { return }
+        guard let registration = registrations[Int(fd)], registration.events != events else { return }
+        registrations[Int(fd)] = (registration.handler, registration.token, events)
         var event = epoll_event()
         event.events = events
         event.data.u64 = UInt64(UInt32(bitPattern: fd)) << 32 | UInt64(registration.token)
@@ -72,7 +75,7 @@ final class EventLoop {
     /// no EPOLL_CTL_DEL/ADD. Does nothing for an fd that is not registered.
     func replaceHandler(of fd: Int32, with handler: EventHandler) {
         guard Int(fd) < registrations.count, let registration = registrations[Int(fd)] else { return }
-        registrations[Int(fd)] = (handler, registration.token)
+        registrations[Int(fd)] = (handler, registration.token, registration.events)
     }
 
     /// Stops watching `fd` (call before closing it).

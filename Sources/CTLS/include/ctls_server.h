@@ -18,6 +18,9 @@ extern const uint64_t CTLS_OP_NO_RENEGOTIATION;
 // SSL_OP_CIPHER_SERVER_PREFERENCE: our cipher order, not the client's.
 extern const uint64_t CTLS_OP_CIPHER_SERVER_PREFERENCE;
 
+// SSL_CTX_set_read_ahead: read as much as the socket has, not a record header then its body.
+void ctls_ctx_set_read_ahead(SSL_CTX *ctx, int on);
+
 // Cryptographically strong random bytes (RAND_bytes); 1 on success.
 int ctls_random_bytes(unsigned char *buffer, size_t count);
 

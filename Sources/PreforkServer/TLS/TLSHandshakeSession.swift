@@ -25,8 +25,9 @@ final class TLSHandshakeSession: ServerSession {
 
     func start() {
         worker.loop.schedule(self, at: lifecycle.deadline)
-        // The ClientHello often arrives with the connection: look before waiting for readiness.
-        run(.socketReady)
+        // The ClientHello follows the TCP handshake a moment later: a peek at accept would nearly
+        // always find nothing, so the first look waits for readiness.
+        watch(TransportWaits.readable)
     }
 
     func handleEvents(_ events: UInt32, loop: EventLoop) { run(.socketReady) }

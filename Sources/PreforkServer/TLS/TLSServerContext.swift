@@ -68,12 +68,15 @@ final class TLSServerContext {
             throw ServerConfigurationError("\(origin): OpenSSL cannot create a context: \(takeError())")
         }
         var configured = ctls_ctx_limit_versions(context, TLS1_2_VERSION, TLS1_3_VERSION) == 1
-        _ = ctls_ctx_set_options(context, CTLS_OP_ENABLE_KTLS | CTLS_OP_IGNORE_UNEXPECTED_EOF | CTLS_OP_NO_RENEGOTIATION
-            | CTLS_OP_CIPHER_SERVER_PREFERENCE)
+        _ = ctls_ctx_set_options(context, (Self.kernelOffersTLS ? CTLS_OP_ENABLE_KTLS : 0) | CTLS_OP_IGNORE_UNEXPECTED_EOF
+            | CTLS_OP_NO_RENEGOTIATION | CTLS_OP_CIPHER_SERVER_PREFERENCE)
         // Partial writes and a moving buffer: a session retries a write from a buffer that may have
         // grown (and moved) since; released buffers: an idle connection keeps no 16 KiB records.
         _ = ctls_ctx_set_mode(context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
             | SSL_MODE_RELEASE_BUFFERS))
+        // One read for a record's header and body (and whatever follows): half the read calls of a
+        // handshake. What OpenSSL holds ahead is read by the session without waiting for readiness.
+        ctls_ctx_set_read_ahead(context, 1)
         // Stateless tickets only: a per-worker session cache could not resume on another worker.
         _ = ctls_ctx_set_session_cache_mode(context, Int(SSL_SESS_CACHE_OFF))
         let sessionContext = Array("cathammer".utf8)
@@ -94,9 +97,29 @@ final class TLSServerContext {
         return context
     }
 
+    /// Whether the kernel has the `tls` upper-layer protocol loaded, read once per process. Without
+    /// it OpenSSL's kTLS attempt is a failed setsockopt(TCP_ULP) on every handshake (and, for root,
+    /// a module autoload the kernel tries each time), so kTLS is asked for only when it can work;
+    /// `modprobe tls` before the server starts turns it on.
+    static let kernelOffersTLS: Bool = {
+        guard let file = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "r") else { return false }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        guard fgets(&line, Int32(line.count), file) != nil else { return false }
+        return TCPUpperLayers.list(line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }).contains("tls")
+    }()
+
     private static func takeError() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         ctls_take_error(&buffer, buffer.count)
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}
+
+/// `/proc/sys/net/ipv4/tcp_available_ulp`: the upper-layer protocols (`tls`, `mptcp`) the kernel
+/// has loaded, separated by spaces.
+enum TCPUpperLayers {
+    static func list(_ text: String) -> Set<String> {
+        Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init))
     }
 }
