@@ -79,6 +79,14 @@ final class TLSPiecesTests: XCTestCase {
         XCTAssertEqual(settings.sessionProtocols.first, .http1, "HTTP/1.1 is offered")
     }
 
+    /// kTLS is asked for only when the kernel lists the `tls` upper-layer protocol.
+    func testTheKernelsUpperLayerListIsReadByName() {
+        XCTAssertEqual(TCPUpperLayers.list("mptcp\n"), ["mptcp"])
+        XCTAssertTrue(TCPUpperLayers.list("mptcp tls\n").contains("tls"))
+        XCTAssertFalse(TCPUpperLayers.list("tlsx mptcp").contains("tls"))
+        XCTAssertEqual(TCPUpperLayers.list(""), [])
+    }
+
     func testTheRingKeepsTheCurrentKeyAndTwoBefore() throws {
         let keys = try (0..<5).map { _ in try TicketKeyRing.freshKey() }
         XCTAssertEqual(Set(keys).count, 5, "fresh keys are random")
