@@ -93,7 +93,7 @@ final class TLSReloadTests: XCTestCase {
 
     func testRotatedTicketKeysStillDecryptTicketsOfThePreviousKey() throws {
         let certificates = try TLSCertificates.make()
-        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--tls-ticket-rotation", "3s"]
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--tls-ticket-rotation", "4s"]
             + certificates.serveArguments())
         let port = try XCTUnwrap(server.httpsPort), statsPort = try XCTUnwrap(server.statsPort)
         let ticket = try XCTUnwrap(try exchange(port, resuming: nil).session)

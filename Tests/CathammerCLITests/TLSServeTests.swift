@@ -265,8 +265,9 @@ final class TLSServeTests: XCTestCase {
     /// Connection: close and the staged close; a connection left idle is closed with close_notify.
     func testARetiringWorkerClosesIdleTLSConnectionsCleanly() throws {
         let certificates = try TLSCertificates.make()
-        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--retire-idle-grace", "3"]
-            + certificates.serveArguments())
+        // Keep-alive long enough that only the retire grace, counted from RETIRE, ends the idle connection.
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--retire-idle-grace", "6",
+                                        "--keepalive-timeout", "60"] + certificates.serveArguments())
         let port = try XCTUnwrap(server.httpsPort), statsPort = try XCTUnwrap(server.statsPort)
         let active = try TLSTestClient(port: port), idle = try TLSTestClient(port: port)
         for client in [active, idle] {
@@ -285,7 +286,7 @@ final class TLSServeTests: XCTestCase {
         XCTAssertTrue(last.text.hasSuffix("}\n") && last.text.contains("/1\r\n"), "answered by the old generation: \(last.text)")
         XCTAssertEqual(last.ending, .closeNotify)
 
-        let quiet = idle.readUntilClosed(timeout: 15)
+        let quiet = idle.readUntilClosed(timeout: 20)
         XCTAssertEqual(quiet.text, "")
         XCTAssertEqual(quiet.ending, .closeNotify, "the idle connection ends with close_notify at the grace, no reset")
         XCTAssertTrue(ServerProcess.eventually {
