@@ -74,6 +74,6 @@ let package = Package(
         .target(name: "FakeServers", dependencies: ["HTTPWire", "CTLS"], path: "Tests/FakeServers"),
         .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "HTTP2Wire", "CathammerContract", "CMallocCounter"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "HTTP2Wire", "Hammer", "CathammerContract", "FakeServers"]),
+        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "HTTP2Wire", "Hammer", "CathammerContract", "FakeServers", "CTLS"]),
     ]
 )

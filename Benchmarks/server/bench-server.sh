@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Server benchmark: wrk against `cathammer serve -p 2` and against nginx (2 workers, `return 200`
-# with the same body as /cats/1) in the same run; keep-alive and a new connection per request.
+# with the same body as /cats/1) in the same run; keep-alive and a new connection per request, in
+# cleartext and over TLS (the same ECDSA P-256 certificate; wrk makes a full handshake per new
+# connection, it does not resume).
 # Prints requests/s, p99 latency and the server's CPU time per request (utime+stime from /proc).
 # Usage: bench-server.sh [CATHAMMER_BINARY]   env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64)
 set -euo pipefail
@@ -22,32 +24,40 @@ cpu_seconds() {
   python3 -c "print($ticks / $(getconf CLK_TCK))"
 }
 
+make_certificate
 cat_port=$(free_port)
-"$binary" serve --http "127.0.0.1:$cat_port" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
+cat_tls_port=$(free_port)
+"$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
+  --tls-key "$work/tls.key" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
 started+=($!)
 cat_pid=$!
 
 nginx_port=$(free_port)
-write_nginx_conf "$nginx_port" 2 4096 "keepalive_requests 100000000;"
+nginx_tls_port=$(free_port)
+write_nginx_conf "$nginx_port" 2 4096 "keepalive_requests 100000000; ssl_certificate $work/tls.pem;
+  ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3;" "" "$nginx_tls_port"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 started+=($!)
 nginx_pid=$!
 
 wait_for_port "$cat_port"
+wait_for_port "$cat_tls_port"
 wait_for_port "$nginx_port"
+wait_for_port "$nginx_tls_port"
 sleep 0.5
 
 results="$work/results"
 : > "$results"
 run() { # name pid port path mode
-  local name=$1 pid=$2 port=$3 path=$4 mode=$5 header=()
-  [ "$mode" = "new connection" ] && header=(-H "Connection: close")
+  local name=$1 pid=$2 port=$3 path=$4 mode=$5 header=() scheme=http
+  case "$mode" in *"new connection") header=(-H "Connection: close") ;; esac
+  case "$mode" in TLS*) scheme=https ;; esac
   local processes before after output
   processes=$(family "$pid")
   # Warm up, then measure.
-  wrk -t1 -c"$connections" -d2s "${header[@]}" "http://127.0.0.1:$port$path" > /dev/null
+  wrk -t1 -c"$connections" -d2s "${header[@]}" "$scheme://127.0.0.1:$port$path" > /dev/null
   before=$(cpu_seconds $processes)
-  output=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency "${header[@]}" "http://127.0.0.1:$port$path")
+  output=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency "${header[@]}" "$scheme://127.0.0.1:$port$path")
   after=$(cpu_seconds $processes)
   python3 - "$name" "$mode" "$before" "$after" >> "$results" <<PY
 import re, sys
@@ -68,6 +78,10 @@ for mode in "keep-alive" "new connection"; do
   run cathammer "$cat_pid" "$cat_port" /cats/1 "$mode"
   run nginx "$nginx_pid" "$nginx_port" / "$mode"
 done
+for mode in "TLS keep-alive" "TLS new connection"; do
+  run cathammer "$cat_pid" "$cat_tls_port" /cats/1 "$mode"
+  run nginx "$nginx_pid" "$nginx_tls_port" / "$mode"
+done
 
 python3 - "$results" "$seconds" "$connections" <<'PY'
 import sys
@@ -80,7 +94,7 @@ for name, mode, rate, p99, cpu, total, errors, non2xx in rows:
 print("\n| mode | req/s cathammer / nginx | CPU per request cathammer / nginx |")
 print("|---|---:|---:|")
 by = {(r[0], r[1]): r for r in rows}
-for mode in ["keep-alive", "new connection"]:
+for mode in ["keep-alive", "new connection", "TLS keep-alive", "TLS new connection"]:
     c, n = by[("cathammer", mode)], by[("nginx", mode)]
     print(f"| {mode} | {float(c[2]) / float(n[2]):.2f}× | {float(c[4]) / float(n[4]) if float(n[4]) else 0:.2f}× |")
 PY

@@ -15,6 +15,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# An ECDSA P-256 certificate for the TLS legs: $work/tls.pem and $work/tls.key.
+make_certificate() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_for_port() {
@@ -27,6 +33,7 @@ wait_for_port() {
 }
 
 # Writes $work/nginx/nginx.conf: PORT WORKERS WORKER_CONNECTIONS [extra http-level directives]
+# [extra listen parameters, e.g. ssl] [a second port, listening with ssl]
 write_nginx_conf() {
   mkdir -p "$work/nginx"
   cat > "$work/nginx/nginx.conf" <<CONF
@@ -45,7 +52,8 @@ http {
   uwsgi_temp_path $work/nginx/uwsgi;
   scgi_temp_path $work/nginx/scgi;
   server {
-    listen 127.0.0.1:$1 backlog=1024;
+    listen 127.0.0.1:$1 backlog=1024 ${5:-};
+    ${6:+listen 127.0.0.1:$6 backlog=1024 ssl;}
     location / { default_type application/json; return 200 '$body\n'; }
   }
 }

@@ -1,4 +1,5 @@
 #include "ctls.h"
+#include "ctls_server.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,7 @@ struct ctls_alpn_list {
 };
 
 static int ctls_alpn_index = -1;
+static void ctls_mark_alpn_refused(SSL *ssl);
 
 static int ctls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                             const unsigned char *in, unsigned int inlen, void *arg) {
@@ -98,6 +100,7 @@ static int ctls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *
     // SSL_select_next_proto walks the first list in order: ours first gives the server's preference.
     if (SSL_select_next_proto(&selected, &selected_length, ours->bytes, (unsigned int)ours->length, in, inlen)
         != OPENSSL_NPN_NEGOTIATED) {
+        ctls_mark_alpn_refused(ssl);
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     *out = selected;
@@ -192,16 +195,28 @@ void ctls_ctx_use_ticket_keys(SSL_CTX *ctx) {
 // --- Renegotiation and alerts ------------------------------------------------------------------
 
 // Per connection, packed into one ex_data word: bits 0-15 count refused renegotiations, bit 16 says
-// an alert arrived from the peer, bits 24-31 hold its description.
+// an alert arrived from the peer, bit 17 that ALPN was refused, bits 24-31 hold the alert's description.
 static int ctls_watch_index = -1;
+
+static void ctls_mark_alpn_refused(SSL *ssl) {
+    if (ctls_watch_index < 0) return;
+    uintptr_t word = (uintptr_t)SSL_get_ex_data(ssl, ctls_watch_index);
+    SSL_set_ex_data(ssl, ctls_watch_index, (void *)(word | ((uintptr_t)1 << 17)));
+}
+
+int ctls_alpn_refused(const SSL *ssl) {
+    if (ctls_watch_index < 0) return 0;
+    return ((uintptr_t)SSL_get_ex_data(ssl, ctls_watch_index) & ((uintptr_t)1 << 17)) ? 1 : 0;
+}
 
 static void ctls_info_callback(const SSL *ssl, int where, int ret) {
     uintptr_t word = (uintptr_t)SSL_get_ex_data(ssl, ctls_watch_index);
-    if ((where & SSL_CB_WRITE_ALERT) && (ret & 0xff) == SSL_AD_NO_RENEGOTIATION) {
+    // SSL_CB_READ_ALERT and SSL_CB_WRITE_ALERT share the SSL_CB_ALERT bit: compare both bits.
+    if ((where & SSL_CB_WRITE_ALERT) == SSL_CB_WRITE_ALERT && (ret & 0xff) == SSL_AD_NO_RENEGOTIATION) {
         // OpenSSL 3 refuses a client's renegotiation by default and answers with this warning.
         if ((word & 0xffff) != 0xffff) word += 1;
-    } else if (where & SSL_CB_READ_ALERT) {
-        word = (word & 0xffff) | ((uintptr_t)1 << 16) | ((uintptr_t)(ret & 0xff) << 24);
+    } else if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT) {
+        word = (word & 0x2ffff) | ((uintptr_t)1 << 16) | ((uintptr_t)(ret & 0xff) << 24);
     } else {
         return;
     }
@@ -245,9 +260,16 @@ int ctls_ctx_use_pem_files(SSL_CTX *ctx, const char *certificate_chain, const ch
         return 0;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, private_key, SSL_FILETYPE_PEM) != 1) {
+        // OpenSSL checks the key against the certificate as it loads it.
+        int mismatch = ERR_GET_LIB(ERR_peek_last_error()) == ERR_LIB_X509
+            && ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
         char reason[200];
         ctls_take_error(reason, sizeof reason);
-        snprintf(message, capacity, "%s: not a readable PEM private key (%s)", private_key, reason);
+        if (mismatch) {
+            snprintf(message, capacity, "%s does not match the certificate in %s (%s)", private_key, certificate_chain, reason);
+        } else {
+            snprintf(message, capacity, "%s: not a readable PEM private key (%s)", private_key, reason);
+        }
         return 0;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {

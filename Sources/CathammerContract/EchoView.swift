@@ -42,9 +42,12 @@ public struct EchoView: Codable, Equatable, Sendable {
     public var bodySHA256: String
     public var trailers: [Field]
     public var keepAlive: Bool
+    /// `http` or `https`: the scheme of the connection the request came on (absent from older servers).
+    public var scheme: String?
 
     public init(method: String, target: String, targetForm: String, version: String, authority: String?, headers: [Field],
-                framing: String, bodyLength: Int, bodySHA256: String, trailers: [Field], keepAlive: Bool) {
+                framing: String, bodyLength: Int, bodySHA256: String, trailers: [Field], keepAlive: Bool,
+                scheme: String? = nil) {
         self.method = method
         self.target = target
         self.targetForm = targetForm
@@ -56,12 +59,13 @@ public struct EchoView: Codable, Equatable, Sendable {
         self.bodySHA256 = bodySHA256
         self.trailers = trailers
         self.keepAlive = keepAlive
+        self.scheme = scheme
         pseudoHeaders = nil
     }
 
     enum CodingKeys: String, CodingKey {
         case method, target, targetForm = "target_form", version, authority, headers, framing
-        case bodyLength = "body_length", bodySHA256 = "body_sha256", trailers, keepAlive = "keep_alive"
+        case bodyLength = "body_length", bodySHA256 = "body_sha256", trailers, keepAlive = "keep_alive", scheme
         case pseudoHeaders = "pseudo_headers"
     }
 

@@ -53,6 +53,10 @@ extension StatsSnapshot {
         public var forcedKills = 0
         public var respawns = 0
         public var uptimeSeconds = 0
+        /// Every listener as a URL, space-separated (`http://127.0.0.1:8000 https://127.0.0.1:8443`).
+        public var listeners = ""
+        /// Session-ticket keys replaced on the `--tls-ticket-rotation` schedule (kept across reloads).
+        public var ticketKeyRotations = 0
 
         public init() {}
 
@@ -69,7 +73,8 @@ extension StatsSnapshot {
              ("reloads", .integer(\.reloads)), ("failed_reloads", .integer(\.failedReloads)),
              ("recycles", .integer(\.recycles)), ("harakiri_kills", .integer(\.harakiriKills)),
              ("forced_kills", .integer(\.forcedKills)), ("respawns", .integer(\.respawns)),
-             ("uptime_seconds", .integer(\.uptimeSeconds))]
+             ("uptime_seconds", .integer(\.uptimeSeconds)), ("listeners", .text(\.listeners)),
+             ("tls_ticket_rotations", .integer(\.ticketKeyRotations))]
         }
     }
 
@@ -132,6 +137,25 @@ extension StatsSnapshot {
         public var h2SettingsTimeouts = 0
         /// Connections sent away after using up their streams.
         public var h2StreamLimits = 0
+        /// TLS handshakes completed, and those that resumed a session from a ticket.
+        public var tlsHandshakes = 0
+        public var tlsResumed = 0
+        /// Connections on an HTTPS port ended before their session, by reason: the handshake
+        /// timeout passed; the first byte was neither a TLS record nor a request; a plain HTTP
+        /// request (answered 400); OpenSSL refused the handshake; the client's ALPN offer held
+        /// nothing we speak (no_application_protocol).
+        public var tlsHandshakeTimeouts = 0
+        public var tlsGarbage = 0
+        public var tlsPlainHTTP = 0
+        public var tlsHandshakeFailures = 0
+        public var tlsALPNRefused = 0
+        /// Alerts other than close_notify received from clients, during or after the handshake.
+        public var tlsAlertsReceived = 0
+        /// TLS 1.2 client-initiated renegotiations refused (no_renegotiation).
+        public var tlsRenegotiationsRefused = 0
+        /// Static files sent over TLS with SSL_sendfile on kTLS, and with reads and SSL_write.
+        public var tlsFilesKTLS = 0
+        public var tlsFilesBuffered = 0
 
         public init() {}
 
@@ -174,7 +198,20 @@ extension StatsSnapshot {
              ("voluntary_context_switches", .integer(\.voluntaryContextSwitches)), ("rss_bytes", .integer(\.rssBytes)),
              ("respawns", .integer(\.respawns)), ("id", .integer(\.id)),
              ("accept_lock_contended", .integer(\.acceptLockContended)), ("accept_pauses", .integer(\.acceptPauses)),
-             ("h2_connections", .integer(\.h2Connections)), ("h2_open_streams", .integer(\.h2OpenStreams)), ("h2_streams", .integer(\.h2Streams)), ("h2_malformed_requests", .integer(\.h2MalformedRequests)), ("h2_connection_errors", .integer(\.h2ConnectionErrors)), ("h2_rapid_resets", .integer(\.h2RapidResets)), ("h2_continuation_floods", .integer(\.h2ContinuationFloods)), ("h2_hpack_bombs", .integer(\.h2HpackBombs)), ("h2_settings_floods", .integer(\.h2SettingsFloods)), ("h2_ping_floods", .integer(\.h2PingFloods)), ("h2_empty_frame_floods", .integer(\.h2EmptyFrameFloods)), ("h2_window_update_floods", .integer(\.h2WindowUpdateFloods)), ("h2_priority_floods", .integer(\.h2PriorityFloods)), ("h2_slow_reads", .integer(\.h2SlowReads)), ("h2_settings_timeouts", .integer(\.h2SettingsTimeouts)), ("h2_stream_limits", .integer(\.h2StreamLimits))]
+             ("h2_connections", .integer(\.h2Connections)), ("h2_open_streams", .integer(\.h2OpenStreams)),
+             ("h2_streams", .integer(\.h2Streams)), ("h2_malformed_requests", .integer(\.h2MalformedRequests)),
+             ("h2_connection_errors", .integer(\.h2ConnectionErrors)), ("h2_rapid_resets", .integer(\.h2RapidResets)),
+             ("h2_continuation_floods", .integer(\.h2ContinuationFloods)), ("h2_hpack_bombs", .integer(\.h2HpackBombs)),
+             ("h2_settings_floods", .integer(\.h2SettingsFloods)), ("h2_ping_floods", .integer(\.h2PingFloods)),
+             ("h2_empty_frame_floods", .integer(\.h2EmptyFrameFloods)), ("h2_window_update_floods", .integer(\.h2WindowUpdateFloods)),
+             ("h2_priority_floods", .integer(\.h2PriorityFloods)), ("h2_slow_reads", .integer(\.h2SlowReads)),
+             ("h2_settings_timeouts", .integer(\.h2SettingsTimeouts)), ("h2_stream_limits", .integer(\.h2StreamLimits)),
+             ("tls_handshakes", .integer(\.tlsHandshakes)), ("tls_resumed", .integer(\.tlsResumed)),
+             ("tls_handshake_timeouts", .integer(\.tlsHandshakeTimeouts)), ("tls_garbage", .integer(\.tlsGarbage)),
+             ("tls_plain_http", .integer(\.tlsPlainHTTP)), ("tls_handshake_failures", .integer(\.tlsHandshakeFailures)),
+             ("tls_alpn_refused", .integer(\.tlsALPNRefused)), ("tls_alerts_received", .integer(\.tlsAlertsReceived)),
+             ("tls_renegotiations_refused", .integer(\.tlsRenegotiationsRefused)),
+             ("tls_files_ktls", .integer(\.tlsFilesKTLS)), ("tls_files_buffered", .integer(\.tlsFilesBuffered))]
         }
     }
 }

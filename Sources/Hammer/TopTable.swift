@@ -52,15 +52,39 @@ public struct TopTable {
             let named = floods.filter { worker[keyPath: $0.counter] > 0 }.map { "\($0.name) \(worker[keyPath: $0.counter])" }
             return named.isEmpty ? nil : "worker \(worker.id) HTTP/2 floods: " + named.joined(separator: ", ")
         }
-        let widths = columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            lines.append(row.indices.map { column in
+        lines += aligned(rows, leftAligned: 3)
+        lines += floodLines
+        if master.listeners.contains("https://") {
+            lines.append("")
+            lines.append("TLS — refusals by reason, alerts and renegotiations from clients, static files by path")
+            var tls = [tlsColumns]
+            for worker in current.stats.workers {
+                tls.append([
+                    String(worker.id), String(worker.pid), String(worker.tlsHandshakes), String(worker.tlsResumed),
+                    String(worker.tlsHandshakeTimeouts), String(worker.tlsGarbage), String(worker.tlsPlainHTTP),
+                    String(worker.tlsHandshakeFailures), String(worker.tlsALPNRefused), String(worker.tlsAlertsReceived),
+                    String(worker.tlsRenegotiationsRefused), String(worker.tlsFilesKTLS), String(worker.tlsFilesBuffered),
+                ])
+            }
+            lines += aligned(tls, leftAligned: nil)
+            lines.append("ticket key rotations \(master.ticketKeyRotations)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static let tlsColumns = ["id", "pid", "handshakes", "resumed", "timeouts", "garbage", "plain_http", "failed",
+                                    "alpn", "alerts", "reneg", "files_ktls", "files_buffered"]
+
+    /// Columns padded to their widest cell; numbers right-aligned, the `leftAligned` column (text) left.
+    private static func aligned(_ rows: [[String]], leftAligned: Int?) -> [String] {
+        guard let header = rows.first else { return [] }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.indices.map { column in
                 let cell = row[column]
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 3 ? cell + pad : pad + cell
-            }.joined(separator: "  "))
+                return column == leftAligned ? cell + pad : pad + cell
+            }.joined(separator: "  ")
         }
-        lines += floodLines
-        return lines.joined(separator: "\n") + "\n"
     }
 }

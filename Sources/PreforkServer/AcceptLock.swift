@@ -20,7 +20,7 @@ final class AcceptLock {
     convenience init() throws(SystemError) {
         let created = linux_memfd_create("cathammer-accept-lock", LINUX_MFD_CLOEXEC)
         guard created >= 0 else { throw SystemError("memfd_create") }
-        let fd = Master.moveAbove(created, 9)
+        let fd = Master.moveAbove(created, Master.inheritedDescriptorFloor)
         guard ftruncate(fd, off_t(MemoryLayout<pthread_mutex_t>.size)) == 0 else { throw SystemError("ftruncate") }
         try self.init(fd: fd)
         var attributes = pthread_mutexattr_t()

@@ -33,8 +33,9 @@ struct FieldList {
     }
 }
 
-/// Which scheme the request arrived under: the transport's, not a field the client chose.
-enum RequestScheme: String {
+/// Which scheme the request arrived under: the transport's, not a field the client chose. A
+/// listener's scheme too (`--http`, `--https`).
+public enum RequestScheme: String, Sendable, Equatable {
     case http, https
 }
 

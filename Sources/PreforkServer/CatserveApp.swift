@@ -105,7 +105,7 @@ extension EchoView {
             headers: fields(request.fields),
             framing: framing, bodyLength: request.body.count, bodySHA256: SHA256Hex.of(request.body),
             trailers: fields(request.trailers),
-            keepAlive: request.keepAlive)
+            keepAlive: request.keepAlive, scheme: request.scheme.rawValue)
         if request.version == .http2 { pseudoHeaders = fields(request.pseudoHeaders) }
     }
 

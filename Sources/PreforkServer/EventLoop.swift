@@ -19,7 +19,7 @@ final class EventLoop {
     private let epollFD: Int32
     /// Indexed by fd. Each registration gets a token so an event queued for a closed fd is not
     /// delivered to a new connection that reused the number within the same epoll_wait batch.
-    private var registrations: [(handler: EventHandler, token: UInt32)?] = []
+    private var registrations: [(handler: EventHandler, token: UInt32, events: UInt32)?] = []
     private var nextToken: UInt32 = 0
     private var ready: [epoll_event]
     private var timers = TimerQueue<TimerHandler>()
@@ -46,26 +46,36 @@ final class EventLoop {
         if Int(fd) >= registrations.count {
             registrations.append(contentsOf: repeatElement(nil, count: Int(fd) - registrations.count + 64))
         }
-        registrations[Int(fd)] = (handler, nextToken)
+        registrations[Int(fd)] = (handler, nextToken, events)
     }
 
+    /// Watches `fd` for `events`: a new registration, or new events for the one it has (the
+    /// handler stays the registered one). A connection calls it whenever what it waits for changes.
+    func watch(_ fd: Int32, events: UInt32, handler: EventHandler) {
+        if isRegistered(fd) {
+            modify(fd, events: events)
+        } else {
+            try? register(fd, events: events, handler: handler)
+        }
+    }
+
+    /// Changes the events of a registered fd; the same events again cost no system call (a session
+    /// that took a connection over does not know what its predecessor watched).
     func modify(_ fd: Int32, events: UInt32) {
-        guard let registration = registrations[Int(fd)] else { return }
+        guard let registration = registrations[Int(fd)], registration.events != events else { return }
+        registrations[Int(fd)] = (registration.handler, registration.token, events)
         var event = epoll_event()
         event.events = events
         event.data.u64 = UInt64(UInt32(bitPattern: fd)) << 32 | UInt64(registration.token)
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }
 
-    /// Hands a registered fd's events to another handler with `events` as its interest, in one
-    /// EPOLL_CTL_MOD (no DEL/ADD): the session chosen after a connection started (HTTP/2 after its
-    /// preface) takes over. A fresh token, so events already queued in this wakeup for the old
-    /// handler are dropped.
-    func replaceHandler(of fd: Int32, with handler: EventHandler, events: UInt32) {
-        guard Int(fd) < registrations.count, registrations[Int(fd)] != nil else { return }
-        nextToken &+= 1
-        registrations[Int(fd)] = (handler, nextToken)
-        modify(fd, events: events)
+    /// Gives a registered fd a new handler, keeping its registration: the same interest, the same
+    /// token (an event already queued for the fd goes to the new handler, which now owns it), and
+    /// no EPOLL_CTL_DEL/ADD. Does nothing for an fd that is not registered.
+    func replaceHandler(of fd: Int32, with handler: EventHandler) {
+        guard Int(fd) < registrations.count, let registration = registrations[Int(fd)] else { return }
+        registrations[Int(fd)] = (handler, registration.token, registration.events)
     }
 
     /// Stops watching `fd` (call before closing it).

@@ -35,16 +35,21 @@ final class HTTP1Session: ServerSession, ResponseSink {
     private var interest: UInt32 = 0
     var timerGeneration: UInt64 = 0
     private var scheduledDeadline: UInt64 = .max
-    /// Until the first bytes decide: they may be the HTTP/2 preface (`--http2 on`).
+    /// Until the first bytes decide: on cleartext they may be the HTTP/2 preface (`--http2 on`);
+    /// over TLS the protocol was settled by ALPN.
     private var mayBeHTTP2: Bool
     /// The connection now belongs to an HTTP/2 session; this one does nothing more.
     private var handedOver = false
+    /// A connection refused before its first request is read (a plain HTTP request on an HTTPS port).
+    private var openingRefusal: (status: Int, detail: String)?
 
-    init(transport: Transport, worker: Worker, now: UInt64) {
+    /// `refusal`: answer this status and detail at once and close in stages, reading nothing.
+    init(transport: Transport, worker: Worker, now: UInt64, refusal: (status: Int, detail: String)? = nil) {
         self.transport = transport
         self.worker = worker
         lifecycle = ConnectionLifecycle(timeouts: worker.config.connectionTimeouts, now: now)
-        mayBeHTTP2 = worker.config.http2 != nil
+        openingRefusal = refusal
+        mayBeHTTP2 = worker.config.http2 != nil && refusal == nil && transport.scheme == .http
     }
 
     /// The largest head the limits allow, plus room for a body chunk: the buffer never grows past it.
@@ -54,29 +59,42 @@ final class HTTP1Session: ServerSession, ResponseSink {
     }
 
     func start() {
-        updateInterest()
-        updateTimer()
+        if let refusal = openingRefusal {
+            openingRefusal = nil
+            sendRefusal(status: refusal.status, detail: refusal.detail)
+            if lifecycle.isClosed { return }
+        }
+        settle()
     }
 
     // MARK: - Events
 
     func handleEvents(_ events: UInt32, loop: EventLoop) {
-        if events & EPOLLOUT.rawValue != 0 {
+        // Over TLS a direction may wait for the other readiness (SSL_write needing a read, ...).
+        let ready = transport.readiness(events)
+        if ready.output {
+            if lifecycle.isDraining { transport.continueShutdown() }
             flush()
             processInput()
         }
         if lifecycle.isClosed { return }
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+        if ready.input {
             if lifecycle.isDraining { drain() } else { readAvailable() }
         }
         if handedOver { return }
         settle()
     }
 
-    /// After any event: watch the right readiness and the right deadline, and give the buffers
-    /// back if the connection went idle.
+    /// After any event: read what the transport already holds, watch the right readiness and the
+    /// right deadline, and give the buffers back if the connection went idle.
     private func settle() {
         guard !lifecycle.isClosed else { return }
+        // Records OpenSSL decrypted ahead of a request the application answered later: no readiness
+        // event will announce them.
+        if lifecycle.acceptsInput && transport.hasBufferedInput {
+            readAvailable()
+            guard !lifecycle.isClosed else { return }
+        }
         releaseBuffersIfIdle()
         updateInterest()
         updateTimer()
@@ -139,8 +157,8 @@ final class HTTP1Session: ServerSession, ResponseSink {
                 processInput()
                 if handedOver { return }
                 // A short read drained the socket: skip the read that would only say EAGAIN (the
-                // level-triggered loop reports whatever arrives later).
-                if count < room { return }
+                // level-triggered loop reports whatever arrives later). Not so for what TLS holds.
+                if count < room && (lifecycle.isClosed || !transport.hasBufferedInput) { return }
             case .endOfStream:
                 processInput()
                 if !lifecycle.isClosed && lifecycle.peerClosed() == .close { closeNow() }
@@ -265,7 +283,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
             buffers.body.withUnsafeBytes { bodyView in
                 buffers.trailerBytes.withUnsafeBytes { trailerView in
                     let request = RequestView(http1: head, headBytes: headView, body: bodyView,
-                                              trailers: buffers.trailers, trailerBytes: trailerView, scheme: .http)
+                                              trailers: buffers.trailers, trailerBytes: trailerView, scheme: transport.scheme)
                     if let prebuilt = worker.application.prebuiltResponse(for: request) {
                         queue(prebuilt, buffers)
                         return nil
@@ -334,7 +352,12 @@ final class HTTP1Session: ServerSession, ResponseSink {
         buffers.output.append(0x0D)
         buffers.output.append(0x0A)
         if !currentIsHead && !bodyless && !response.omitBody {
-            if let file = response.file { pendingFile = file } else { buffers.output.append(contentsOf: response.body) }
+            if let file = response.file {
+                pendingFile = file
+                transport.fileResponseStarted(throughSendFile: true)
+            } else {
+                buffers.output.append(contentsOf: response.body)
+            }
         }
         finishRequest(status: response.status, bodyBytes: response.file?.length ?? response.body.count, buffers)
         flush()
@@ -464,16 +487,11 @@ final class HTTP1Session: ServerSession, ResponseSink {
 
     private func updateInterest() {
         guard !lifecycle.isClosed else { return }
-        var wanted: UInt32 = 0
-        if lifecycle.acceptsInput || lifecycle.isDraining { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if outputSent < (buffers?.output.count ?? 0) || pendingFile != nil { wanted |= EPOLLOUT.rawValue }
+        let wanted = transport.interest(wantsInput: lifecycle.acceptsInput || lifecycle.isDraining,
+                                        wantsOutput: outputSent < (buffers?.output.count ?? 0) || pendingFile != nil)
         guard wanted != interest else { return }
         interest = wanted
-        if worker.loop.isRegistered(fd) {
-            worker.loop.modify(fd, events: wanted)
-        } else {
-            try? worker.loop.register(fd, events: wanted, handler: self)
-        }
+        worker.loop.watch(fd, events: wanted, handler: self)
     }
 
     /// Keeps at most one pending timer entry: a later deadline waits for the earlier entry to fire

@@ -3,7 +3,18 @@ import CLinuxShim
 @preconcurrency import Glibc
 import Logging
 
-/// The master process: owns the listening socket for its whole life, spawns workers by fork+exec of
+/// A listening socket the master owns for its whole life.
+struct MasterListener {
+    var fd: Int32
+    var port: UInt16
+    var scheme: RequestScheme
+    /// The host as clients write it in a URL.
+    var host: String
+
+    var url: String { "\(scheme.rawValue)://\(host):\(port)" }
+}
+
+/// The master process: owns the listening sockets for its whole life, spawns workers by fork+exec of
 /// its own binary, counts a worker only after READY, respawns the dead with damping, rolls a new
 /// generation in on SIGHUP (spawn, READY, then retire the old: never retire first), and stops
 /// gracefully (SIGTERM) or fast (SIGINT, SIGQUIT). Single-threaded: epoll over a signalfd, the
@@ -17,8 +28,15 @@ public final class Master {
     /// The worker command line after the executable (the serve options, as given).
     let workerArguments: [String]
     let loop: EventLoop
-    var listenerFD: Int32 = -1
-    public internal(set) var port: UInt16 = 0
+    /// Every `--http` and `--https` listener, in the order of the configuration.
+    var listeners: [MasterListener] = []
+    /// The first listener's port.
+    public var port: UInt16 { listeners.first?.port ?? 0 }
+    /// Every listener as a URL with the port bound (`https://127.0.0.1:8443`).
+    public var listenerURLs: [String] { listeners.map(\.url) }
+    /// The session-ticket keys every worker reads (with `--https` listeners).
+    var ticketKeys: TicketKeyStore?
+    var ticketRotationTimer: CallbackTimer?
     var scoreboard: Scoreboard!
     var table = WorkerTable()
     var channels: [Int32: ControlChannel] = [:]
@@ -27,7 +45,7 @@ public final class Master {
     var signalHandler: MasterSignalHandler!
     var shutdown = MasterShutdown()
     let logger: Logger
-    var onReady: ((UInt16) -> Void)?
+    var onReady: (([String]) -> Void)?
     var announcedReady = false
     var forcedKills = 0
     var reloads = 0
@@ -64,8 +82,8 @@ public final class Master {
     }
 
     /// Opens the listener, starts the workers and serves until stopped; returns the exit code.
-    /// `ready` is called once every first-generation worker has said READY.
-    public func run(ready: @escaping (UInt16) -> Void = { _ in }) throws -> Int32 {
+    /// `ready` is called with the listeners' URLs once every first-generation worker has said READY.
+    public func run(ready: @escaping ([String]) -> Void = { _ in }) throws -> Int32 {
         onReady = ready
         // Whatever this process inherited beyond stdio must not reach the workers.
         _ = linux_close_range(3, UInt32.max, Self.closeRangeCloexec)
@@ -85,11 +103,18 @@ public final class Master {
                         + "(every reload, every recycle) resets the connections waiting in its queue. Set the sysctl, or use "
                         + "--accept exclusive, which shares one listener that is never closed")
             }
-            let opened = config.acceptMode == .reuseport
-                ? try Listener.reserve(config.address.address)
-                : try Listener.open(config.address.address, backlog: config.backlog)
-            listenerFD = Self.moveAbove(opened.fd, 9)
-            port = opened.port
+            // A certificate that does not load is a start-up error naming the file, before any socket.
+            try config.checkCertificates()
+            for listener in config.listeners {
+                let opened = config.acceptMode == .reuseport
+                    ? try Listener.reserve(listener.address.address)
+                    : try Listener.open(listener.address.address, backlog: config.backlog)
+                listeners.append(MasterListener(fd: Self.moveAbove(opened.fd, Self.inheritedDescriptorFloor), port: opened.port, scheme: listener.scheme,
+                                                host: listener.address.hostForURL))
+            }
+            if listeners.contains(where: { $0.scheme == .https }) {
+                ticketKeys = try TicketKeyStore(publishing: try TicketKeyRing.fresh(), rotatedAt: MonotonicClock.now())
+            }
             scoreboard = try Scoreboard(slots: Self.scoreboardCapacity)
             freeScoreboardSlots = Array((0..<Self.scoreboardCapacity).reversed())
         }
@@ -101,8 +126,9 @@ public final class Master {
         if let path = config.masterFIFO {
             fifo = try MasterFIFO(path: path, loop: loop) { [unowned self] command in self.execute(command) }
         }
+        scheduleTicketRotation()
         if handover == nil {
-            logger.info("master \(getpid()) listening on \(config.address.address.host):\(port), \(config.processes) workers")
+            logger.info("master \(getpid()) listening on \(listenerURLs.joined(separator: ", ")), \(config.processes) workers")
             for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
         } else {
             logger.info("master \(getpid()) re-executed: adopted \(table.entries.count) workers; rolling them onto this image")
@@ -111,14 +137,14 @@ public final class Master {
         scheduleWatchdog()
         loop.run()
         fifo?.close()
-        close(listenerFD)
+        for listener in listeners { close(listener.fd) }
         return 0
     }
 
     /// The scoreboard and the master's own books, for the stats endpoint.
     func snapshot() -> StatsSnapshot {
         let now = MonotonicClock.now()
-        let queue = Listener.queueDepth(listenerFD)
+        let queues = listeners.map { Listener.queueDepth($0.fd) }
         let indices = table.entries.sorted { ($0.slot, $0.generation) < ($1.slot, $1.generation) }.map(\.scoreboardIndex)
         let rows = indices.map { index -> StatsSnapshot.WorkerRow in
             let slot = scoreboard.slot(index)
@@ -135,10 +161,12 @@ public final class Master {
             return StatsSnapshot.WorkerRow(values: values, state: slot.state, busyMilliseconds: busy)
         }
         return StatsSnapshot(
-            masterPID: getpid(), listen: "\(config.address.hostForURL):\(port)", configuredWorkers: config.processes,
-            listenQueue: queue.length, listenBacklog: queue.backlog, reloads: reloads, failedReloads: failedReloads,
-            recycles: recycles, harakiriKills: harakiriKills, forcedKills: forcedKills,
-            respawns: table.respawns, uptimeSeconds: Double(now - startedAt) / 1e9, workers: rows)
+            masterPID: getpid(), listen: listeners.first.map { "\($0.host):\($0.port)" } ?? "",
+            listeners: listenerURLs.joined(separator: " "), configuredWorkers: config.processes,
+            listenQueue: queues.map(\.length).reduce(0, +), listenBacklog: queues.first?.backlog ?? 0, reloads: reloads,
+            failedReloads: failedReloads, recycles: recycles, harakiriKills: harakiriKills, forcedKills: forcedKills,
+            respawns: table.respawns, ticketKeyRotations: ticketKeys?.read()?.rotations ?? 0,
+            uptimeSeconds: Double(now - startedAt) / 1e9, workers: rows)
     }
 
     // MARK: - Spawning
@@ -155,18 +183,26 @@ public final class Master {
         board.setState(.starting)
         do {
             let (masterEnd, workerEnd) = try ControlChannel.pair()
-            let workerFD = Self.moveAbove(workerEnd.fd, 9)
+            let workerFD = Self.moveAbove(workerEnd.fd, Self.inheritedDescriptorFloor)
             defer { close(workerFD) }
-            let arguments = [executable, "worker",
-                             "--worker-id", String(slot + 1), "--generation", String(generation),
-                             "--listener-fd", "3", "--control-fd", "4",
+            // Fixed descriptors: the first listener at 3, control 4, scoreboard 5, accept lock 6, ticket
+            // keys 7, any further listener i at 7 + i.
+            var arguments = [executable, "worker",
+                             "--worker-id", String(slot + 1), "--generation", String(generation), "--control-fd", "4",
                              "--scoreboard-fd", "5", "--scoreboard-slots", String(scoreboard.slotCount),
                              "--scoreboard-slot", String(index)] + (acceptLock == nil ? [] : ["--accept-lock-fd", "6"])
-                + workerArguments
+                + (ticketKeys == nil ? [] : ["--ticket-keys-fd", "7"])
+            var inherited: [(Int32, Int32)] = [(workerFD, 4), (scoreboard.fd, 5)]
+            for (position, listener) in listeners.enumerated() {
+                let target = Int32(position == 0 ? 3 : 7 + position)
+                inherited.append((listener.fd, target))
+                arguments += [listener.scheme == .https ? "--https-listener-fd" : "--listener-fd", String(target)]
+            }
+            arguments += workerArguments
             let pid: Int32
             do {
-                var inherited: [(Int32, Int32)] = [(listenerFD, 3), (workerFD, 4), (scoreboard.fd, 5)]
                 if let acceptLock { inherited.append((acceptLock.fd, 6)) }
+                if let ticketKeys { inherited.append((ticketKeys.fd, 7)) }
                 pid = try Self.spawnProcess(arguments, inheriting: inherited)
             } catch {
                 masterEnd.close()
@@ -228,7 +264,14 @@ public final class Master {
     /// CLOSE_RANGE_CLOEXEC from <linux/close_range.h>: mark instead of close.
     static let closeRangeCloexec: Int32 = 1 << 2
 
-    /// Keeps an fd clear of 3...5, where workers expect theirs (a dup2 onto itself would keep CLOEXEC).
+    /// Most listeners a server may have: worker descriptors 3...7 + this stay below the floor.
+    public static let maxListeners = 32
+    /// Descriptors the master hands to workers live above this, clear of the fixed numbers the
+    /// workers expect theirs at (3...7 + listeners): a source dup2'ed after its number was a
+    /// target would be the wrong file.
+    static let inheritedDescriptorFloor: Int32 = 63
+
+    /// Keeps an fd clear of the numbers workers expect theirs at (a dup2 onto itself would keep CLOEXEC).
     static func moveAbove(_ fd: Int32, _ floor: Int32) -> Int32 {
         guard fd <= floor else { return fd }
         let moved = fcntl(fd, F_DUPFD_CLOEXEC, floor + 1)
@@ -258,8 +301,8 @@ public final class Master {
             perform(shutdown.handle(.workerReady(pid: pid)))
             if !announcedReady && table.readyCount >= config.processes {
                 announcedReady = true
-                logger.info("master \(getpid()): \(table.readyCount) workers ready on port \(port)")
-                onReady?(port)
+                logger.info("master \(getpid()): \(table.readyCount) workers ready on \(listenerURLs.joined(separator: ", "))")
+                onReady?(listenerURLs)
             }
         }
     }

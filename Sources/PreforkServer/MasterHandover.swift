@@ -1,9 +1,15 @@
 /// What a master hands to its re-executed image (SIGUSR2): the descriptors that survive execve
-/// (listener, scoreboard, stats listener, one control channel per worker) and its books, so the new
-/// image adopts the running workers instead of starting from nothing. Passed in one environment
-/// variable; the new image removes it before spawning anyone.
+/// (listeners, scoreboard, session-ticket keys, stats listener, one control channel per worker) and
+/// its books, so the new image adopts the running workers instead of starting from nothing. Passed
+/// in one environment variable (descriptor numbers, never key material); the new image removes it
+/// before spawning anyone.
 struct MasterHandover: Equatable {
     static let environmentKey = "CATHAMMER_MASTER_HANDOVER"
+
+    struct AdoptedListener: Equatable {
+        var fd: Int32
+        var scheme: RequestScheme
+    }
 
     struct AdoptedWorker: Equatable {
         var slot: Int
@@ -15,8 +21,11 @@ struct MasterHandover: Equatable {
         var spawnedAt: UInt64
     }
 
-    var listenerFD: Int32
+    /// The first is the one every image handed over as `listener`; an image that knew of one listener
+    /// only hands over that one, as http.
+    var listeners: [AdoptedListener]
     var scoreboardFD: Int32
+    var ticketKeysFD: Int32? = nil
     var statsFD: Int32?
     var acceptLockFD: Int32? = nil
     var generation: Int
@@ -26,7 +35,12 @@ struct MasterHandover: Equatable {
     var workers: [AdoptedWorker]
 
     func encoded() -> String {
-        var head = "listener=\(listenerFD),scoreboard=\(scoreboardFD),generation=\(generation),processes=\(processes)"
+        var head = "listener=\(listeners[0].fd),scoreboard=\(scoreboardFD),generation=\(generation),processes=\(processes)"
+        for (index, listener) in listeners.enumerated().dropFirst() { head += ",listener\(index)=\(listener.fd)" }
+        // Bit i set: listener i is https.
+        let https = listeners.enumerated().reduce(0) { $0 | ($1.element.scheme == .https ? 1 << $1.offset : 0) }
+        if https != 0 { head += ",https=\(https)" }
+        if let ticketKeysFD { head += ",ticketkeys=\(ticketKeysFD)" }
         if let statsFD { head += ",stats=\(statsFD)" }
         if let acceptLockFD { head += ",acceptlock=\(acceptLockFD)" }
         for (name, value) in counters.sorted(by: { $0.key < $1.key }) { head += ",\(name)=\(value)" }
@@ -51,6 +65,13 @@ struct MasterHandover: Equatable {
         else { return nil }
         let stats = values.removeValue(forKey: "stats")
         let acceptLock = values.removeValue(forKey: "acceptlock")
+        let ticketKeys = values.removeValue(forKey: "ticketkeys")
+        let https = values.removeValue(forKey: "https") ?? 0
+        var listenerFDs = [listener]
+        while let next = values.removeValue(forKey: "listener\(listenerFDs.count)") { listenerFDs.append(next) }
+        let listeners = listenerFDs.enumerated().map { index, fd in
+            AdoptedListener(fd: Int32(fd), scheme: https & (1 << index) != 0 ? .https : .http)
+        }
         var respawns: [Int: Int] = [:]
         for key in values.keys where key.hasPrefix("respawns") {
             if let slot = Int(key.dropFirst("respawns".count)) { respawns[slot] = values.removeValue(forKey: key) }
@@ -66,9 +87,9 @@ struct MasterHandover: Equatable {
             workers.append(AdoptedWorker(slot: slot, pid: pid, generation: generation, state: state, controlFD: control,
                                          scoreboardIndex: index, spawnedAt: spawnedAt))
         }
-        return MasterHandover(listenerFD: Int32(listener), scoreboardFD: Int32(scoreboard), statsFD: stats.map(Int32.init),
-                              acceptLockFD: acceptLock.map(Int32.init), generation: generation, processes: processes, counters: values, respawnCounts: respawns,
-                              workers: workers)
+        return MasterHandover(listeners: listeners, scoreboardFD: Int32(scoreboard), ticketKeysFD: ticketKeys.map(Int32.init),
+                              statsFD: stats.map(Int32.init), acceptLockFD: acceptLock.map(Int32.init), generation: generation,
+                              processes: processes, counters: values, respawnCounts: respawns, workers: workers)
     }
 
     private static func name(_ state: WorkerTable.SlotState) -> String {

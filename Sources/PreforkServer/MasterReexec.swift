@@ -20,14 +20,16 @@ extension Master {
                                                 spawnedAt: entry.spawnedAt)
         }
         let handover = MasterHandover(
-            listenerFD: listenerFD, scoreboardFD: scoreboard.fd, statsFD: statsServer?.listenerFD,
+            listeners: listeners.map { .init(fd: $0.fd, scheme: $0.scheme) }, scoreboardFD: scoreboard.fd,
+            ticketKeysFD: ticketKeys?.fd, statsFD: statsServer?.listenerFD,
             acceptLockFD: acceptLock?.fd, generation: generation,
             processes: config.processes,
             counters: ["reloads": reloads, "failed_reloads": failedReloads, "forced_kills": forcedKills,
                        "recycles": recycles, "harakiri_kills": harakiriKills],
             respawnCounts: respawnCounts, workers: workers)
         // Clear close-on-exec only on what must survive.
-        let surviving = [listenerFD, scoreboard.fd] + (statsServer.map { [$0.listenerFD] } ?? [])
+        let surviving = listeners.map(\.fd) + [scoreboard.fd] + (ticketKeys.map { [$0.fd] } ?? [])
+            + (statsServer.map { [$0.listenerFD] } ?? [])
             + (acceptLock.map { [$0.fd] } ?? []) + workers.map(\.controlFD)
         for fd in surviving { _ = fcntl(fd, F_SETFD, 0) }
         fifo?.close()
@@ -49,9 +51,17 @@ extension Master {
 
     /// The new image's side: take over the descriptors and books of the previous one.
     func adopt(_ handover: MasterHandover) throws {
-        listenerFD = handover.listenerFD
-        port = Listener.boundPort(listenerFD)
+        // The sockets are the ones handed over; the configuration names them for people (by position,
+        // when it still lists as many: the listeners cannot change without a restart).
+        listeners = handover.listeners.enumerated().map { index, adopted in
+            let host = index < config.listeners.count ? config.listeners[index].address.hostForURL : "127.0.0.1"
+            return MasterListener(fd: adopted.fd, port: Listener.boundPort(adopted.fd), scheme: adopted.scheme, host: host)
+        }
         scoreboard = try Scoreboard(fd: handover.scoreboardFD, slots: Self.scoreboardCapacity)
+        if let keysFD = handover.ticketKeysFD {
+            _ = fcntl(keysFD, F_SETFD, FD_CLOEXEC)
+            ticketKeys = try TicketKeyStore(fd: keysFD)
+        }
         generation = handover.generation
         config.processes = handover.processes
         reloads = handover.counters["reloads"] ?? 0
@@ -61,7 +71,9 @@ extension Master {
         harakiriKills = handover.counters["harakiri_kills"] ?? 0
         respawnCounts = handover.respawnCounts
         var used = Set<Int>()
-        for fd in [listenerFD, handover.scoreboardFD] + handover.workers.map(\.controlFD) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in listeners.map(\.fd) + [handover.scoreboardFD] + handover.workers.map(\.controlFD) {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
         for worker in handover.workers {
             used.insert(worker.scoreboardIndex)
             table.adopt(WorkerTable.Entry(slot: worker.slot, pid: worker.pid, generation: worker.generation, state: worker.state,

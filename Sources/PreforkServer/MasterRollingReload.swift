@@ -14,16 +14,22 @@ extension Master {
         let fresh: ServerConfig
         do {
             fresh = try reloadConfiguration()
+            // New certificates are checked here, before any worker of the new generation starts.
+            try fresh.checkCertificates()
+            if listeners.contains(where: { $0.scheme == .https }) && fresh.tls == nil {
+                throw ServerConfigurationError("the configuration has no --https listener and certificate any more; "
+                    + "the listeners cannot change without a restart")
+            }
         } catch {
             failedReloads += 1
             logger.error("reload refused, the current generation keeps serving: \(error)")
             return
         }
-        if fresh.address != config.address {
-            logger.warning("reload: the listen address cannot change (the socket is never closed); keeping \(config.address)")
+        if fresh.listeners != config.listeners {
+            logger.warning("reload: the listeners cannot change (the sockets are never closed); keeping \(listenerURLs.joined(separator: ", "))")
         }
         var applied = fresh
-        applied.address = config.address
+        applied.listeners = config.listeners
         applied.backlog = config.backlog
         applied.statsAddress = config.statsAddress
         config = applied

@@ -28,10 +28,15 @@ final class Scoreboard {
         case h2Connections, h2OpenStreams, h2Streams, h2MalformedRequests, h2ConnectionErrors
         case h2RapidResets, h2ContinuationFloods, h2HpackBombs, h2SettingsFloods, h2PingFloods, h2EmptyFrameFloods
         case h2WindowUpdateFloods, h2PriorityFloods, h2SlowReads, h2SettingsTimeouts, h2StreamLimits
+        // TLS: completed and resumed handshakes, each refusal by reason, alerts and renegotiations
+        // from clients, and how static files went out (SSL_sendfile on kTLS, or read and SSL_write).
+        case tlsHandshakes, tlsResumed, tlsHandshakeTimeouts, tlsGarbage, tlsPlainHTTP, tlsHandshakeFailures
+        case tlsALPNRefused, tlsAlertsReceived, tlsRenegotiationsRefused, tlsFilesKernel, tlsFilesBuffered
     }
 
-    /// Room for counters to come without changing the layout.
-    static let fieldsPerSlot = 48
+    /// Room for counters to come without changing the layout (a re-executed master maps the
+    /// scoreboard its predecessor created, so the stride must not change between images).
+    static let fieldsPerSlot = 64
     let fd: Int32
     let slotCount: Int
     private let memory: UnsafeMutablePointer<Atomic<Int>>
@@ -41,7 +46,7 @@ final class Scoreboard {
         let bytes = max(1, slots) * Self.fieldsPerSlot * MemoryLayout<Int>.stride
         let created = linux_memfd_create("cathammer-scoreboard", LINUX_MFD_CLOEXEC)
         guard created >= 0 else { throw SystemError("memfd_create") }
-        let fd = Master.moveAbove(created, 9)
+        let fd = Master.moveAbove(created, Master.inheritedDescriptorFloor)
         guard ftruncate(fd, off_t(bytes)) == 0 else { throw SystemError("ftruncate") }
         try self.init(fd: fd, slots: slots)
         for index in 0..<(slotCount * Self.fieldsPerSlot) { (memory + index).initialize(to: Atomic(0)) }

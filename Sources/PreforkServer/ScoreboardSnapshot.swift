@@ -2,12 +2,14 @@ import CathammerContract
 
 /// The master's books and its workers' scoreboard slots, as the stats contract's snapshot.
 extension StatsSnapshot {
-    init(masterPID: Int32, listen: String, configuredWorkers: Int, listenQueue: Int, listenBacklog: Int, reloads: Int,
-         failedReloads: Int, recycles: Int, harakiriKills: Int, forcedKills: Int, respawns: Int, uptimeSeconds: Double,
-         workers: [WorkerRow]) {
+    init(masterPID: Int32, listen: String, listeners: String = "", configuredWorkers: Int, listenQueue: Int, listenBacklog: Int,
+         reloads: Int, failedReloads: Int, recycles: Int, harakiriKills: Int, forcedKills: Int, respawns: Int,
+         ticketKeyRotations: Int = 0, uptimeSeconds: Double, workers: [WorkerRow]) {
         var master = Master()
         master.pid = Int(masterPID)
         master.listen = listen
+        master.listeners = listeners
+        master.ticketKeyRotations = ticketKeyRotations
         master.workersConfigured = configuredWorkers
         master.listenQueue = listenQueue
         master.listenBacklog = listenBacklog
@@ -69,6 +71,17 @@ extension StatsSnapshot.WorkerRow {
         case .h2SlowReads: return \.h2SlowReads
         case .h2SettingsTimeouts: return \.h2SettingsTimeouts
         case .h2StreamLimits: return \.h2StreamLimits
+        case .tlsHandshakes: return \.tlsHandshakes
+        case .tlsResumed: return \.tlsResumed
+        case .tlsHandshakeTimeouts: return \.tlsHandshakeTimeouts
+        case .tlsGarbage: return \.tlsGarbage
+        case .tlsPlainHTTP: return \.tlsPlainHTTP
+        case .tlsHandshakeFailures: return \.tlsHandshakeFailures
+        case .tlsALPNRefused: return \.tlsALPNRefused
+        case .tlsAlertsReceived: return \.tlsAlertsReceived
+        case .tlsRenegotiationsRefused: return \.tlsRenegotiationsRefused
+        case .tlsFilesKernel: return \.tlsFilesKTLS
+        case .tlsFilesBuffered: return \.tlsFilesBuffered
         }
     }
 }

@@ -1,9 +1,23 @@
 import CathammerContract
 import HTTPWire
 
+/// One `--http` or `--https` listener.
+public struct ListenerConfig: Sendable, Equatable {
+    public var address: ListenAddressValue
+    public var scheme: RequestScheme
+
+    public init(address: ListenAddressValue, scheme: RequestScheme) {
+        self.address = address
+        self.scheme = scheme
+    }
+}
+
 /// The effective configuration of `cathammer serve`, from flags and (later) the ini file.
 public struct ServerConfig: Sendable {
-    public var address: ListenAddressValue
+    /// Every listener, the `--http` ones first; the master owns them all and every worker polls them all.
+    public var listeners: [ListenerConfig]
+    /// Certificates and TLS settings; set when there is an `--https` listener.
+    public var tls: TLSSettings?
     public var processes: Int
     public var backlog: Int
     public var headerTimeout: Double
@@ -44,7 +58,7 @@ public struct ServerConfig: Sendable {
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
                 maxConnections: Int = 1024, retireIdleGrace: Double = 10, mercy: Double = 60,
                 limits: ParserLimits = .defaults, app: String = "catserve") {
-        self.address = address
+        listeners = [ListenerConfig(address: address, scheme: .http)]
         self.processes = processes
         self.backlog = backlog
         self.headerTimeout = headerTimeout
@@ -56,6 +70,15 @@ public struct ServerConfig: Sendable {
         self.mercy = mercy
         self.limits = limits
         self.app = app
+    }
+
+    /// The first listener's address: the one the stats call `listen`.
+    public var address: ListenAddressValue { listeners[0].address }
+
+    /// Every certificate and key loads and matches; the error names the file. The master asks
+    /// before it starts workers and before it rolls a new generation in.
+    public func checkCertificates() throws(ServerConfigurationError) {
+        if let tls { try TLSServerContext.check(tls) }
     }
 
     /// Settings for one worker process.
@@ -73,7 +96,8 @@ public struct ServerConfig: Sendable {
             accessLog: accessLog, memoryReport: memoryReport,
             maxRequests: maxRequests == 0 ? 0 : maxRequests + Int.random(in: 0...max(0, maxRequestsJitter)),
             acceptMode: acceptMode, backlog: backlog,
-            http2: http2 ? http2Limits : nil)
+            http2: http2 ? http2Limits : nil,
+            tlsHandshakeTimeout: MonotonicClock.nanoseconds(seconds: tls?.handshakeTimeout ?? 10))
     }
 
     /// HTTP/2's limits: the request limits' counterparts; the client's SETTINGS ACK is due within the
@@ -99,6 +123,9 @@ public struct ListenAddressValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { address.description }
+
+    /// 0 asks the kernel for a free port.
+    public var port: UInt16 { address.port }
 
     /// The host as it goes into a URL for clients: a wildcard address is reached on loopback.
     public var hostForURL: String {

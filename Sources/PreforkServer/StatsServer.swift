@@ -20,6 +20,7 @@ extension StatsSnapshot {
         metric("harakiri_kills_total", "counter", "Workers killed for a request longer than --harakiri.", [("", master.harakiriKills)])
         metric("respawns_total", "counter", "Workers replaced after an unexpected exit.", [("", master.respawns)])
         metric("workers_configured", "gauge", "Worker processes the master keeps.", [("", master.workersConfigured)])
+        metric("tls_ticket_rotations_total", "counter", "Session-ticket keys replaced on schedule.", [("", master.ticketKeyRotations)])
         func perWorker(_ name: String, _ type: String, _ help: String, _ value: (WorkerRow) -> Int) {
             metric(name, type, help, workers.map { row in
                 ("{worker=\"\(row.id)\",pid=\"\(row.pid)\",generation=\"\(row.generation)\"}", value(row))
@@ -53,6 +54,23 @@ extension StatsSnapshot {
         perWorker("worker_h2_slow_reads_total", "counter", "Connections ended because the peer stopped reading.") { $0.h2SlowReads }
         perWorker("worker_h2_settings_timeouts_total", "counter", "Connections ended because our SETTINGS were never acknowledged.") { $0.h2SettingsTimeouts }
         perWorker("worker_h2_stream_limits_total", "counter", "Connections sent away after using up their streams.") { $0.h2StreamLimits }
+        perWorker("worker_tls_handshakes_total", "counter", "TLS handshakes completed.") { $0.tlsHandshakes }
+        perWorker("worker_tls_resumed_total", "counter", "TLS handshakes that resumed a session from a ticket.") { $0.tlsResumed }
+        metric("worker_tls_refusals_total", "counter", "Connections on an HTTPS port ended before their session, by reason.",
+               workers.flatMap { row in
+                   [("handshake_timeout", row.tlsHandshakeTimeouts), ("garbage", row.tlsGarbage), ("plain_http", row.tlsPlainHTTP),
+                    ("handshake_failed", row.tlsHandshakeFailures), ("alpn_refused", row.tlsALPNRefused)].map { reason, value in
+                       ("{worker=\"\(row.id)\",pid=\"\(row.pid)\",generation=\"\(row.generation)\",reason=\"\(reason)\"}", value)
+                   }
+               })
+        perWorker("worker_tls_alerts_received_total", "counter", "TLS alerts (not close_notify) received from clients.") { $0.tlsAlertsReceived }
+        perWorker("worker_tls_renegotiations_refused_total", "counter", "TLS 1.2 client renegotiations refused.") { $0.tlsRenegotiationsRefused }
+        metric("worker_tls_files_total", "counter", "Static files sent over TLS, by path: ktls (SSL_sendfile) or buffered (read + SSL_write).",
+               workers.flatMap { row in
+                   [("ktls", row.tlsFilesKTLS), ("buffered", row.tlsFilesBuffered)].map { path, value in
+                       ("{worker=\"\(row.id)\",pid=\"\(row.pid)\",generation=\"\(row.generation)\",path=\"\(path)\"}", value)
+                   }
+               })
         return out
     }
 }

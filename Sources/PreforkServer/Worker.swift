@@ -1,5 +1,6 @@
 import CathammerContract
 import CLinuxShim
+import CTLS
 @preconcurrency import Glibc
 import HTTPWire
 import Logging
@@ -26,6 +27,8 @@ struct WorkerSettings {
     var backlog = 1024
     /// HTTP/2's limits when `--http2 on`; nil: the preface is not recognised.
     var http2: HTTP2ServerLimits? = nil
+    /// From accept to the end of the TLS handshake on an `--https` listener.
+    var tlsHandshakeTimeout: UInt64 = 10_000_000_000
 }
 
 /// How workers wait for connections on the shared listener (`--accept`).
@@ -41,13 +44,29 @@ public enum AcceptMode: String, Sendable, CaseIterable {
     case reuseport
 }
 
-/// One worker process: an epoll loop over the inherited listener, its connections, the control
+/// One listening socket a worker polls (every worker polls every listener the master owns).
+final class WorkerListener: EventHandler {
+    fileprivate(set) var fd: Int32
+    let scheme: RequestScheme
+    fileprivate var watched = false
+    fileprivate var acceptsSinceRegistration = 0
+    fileprivate unowned var worker: Worker!
+
+    init(fd: Int32, scheme: RequestScheme) {
+        self.fd = fd
+        self.scheme = scheme
+    }
+
+    func handleEvents(_ events: UInt32, loop: EventLoop) { worker.acceptConnections(from: self) }
+}
+
+/// One worker process: an epoll loop over the inherited listeners, its connections, the control
 /// channel to the master, and its own signals.
 final class Worker {
     let config: WorkerSettings
     let loop: EventLoop
     let application: Application
-    private var listenerFD: Int32
+    private let listeners: [WorkerListener]
     private let control: ControlChannel
     private var connections: [Int32: ServerSession] = [:]
     /// Buffers lent to sessions while a request is in progress (idle connections hold none).
@@ -58,13 +77,16 @@ final class Worker {
     let workerHeaderValue: [UInt8]
     /// Buffers lent to HTTP/2 sessions while they have work.
     let http2BufferPool = HTTP2BufferPool()
-    private let scoreboard: ScoreboardSlot?
+    let scoreboard: ScoreboardSlot?
     private let acceptLock: AcceptLock?
+    /// The certificates and OpenSSL settings of the `--https` listeners.
+    private let tls: TLSServerContext?
+    /// The master's session-ticket keys, and the version of them this process uses.
+    private let ticketKeys: TicketKeyStore?
+    private var ticketKeysSequence = -1
 
-    private var listening = false
-    private var acceptsSinceRegistration = 0
+    private var watchedListeners = 0
     private var retirement = WorkerRetirement()
-    private var listenerHandler: ListenerHandler!
     private var controlHandler: ControlHandler!
     private var signalHandler: SignalHandler!
     private var resumeTimer: CallbackTimer?
@@ -72,18 +94,24 @@ final class Worker {
     let logger: Logger
     private let accessLogger = Logger(label: "cathammer.access")
 
-    init(settings: WorkerSettings, listenerFD: Int32, controlFD: Int32, application: Application,
-         scoreboard: ScoreboardSlot?, acceptLock: AcceptLock? = nil) throws(SystemError) {
+    init(settings: WorkerSettings, listeners: [WorkerListener], controlFD: Int32, application: Application,
+         scoreboard: ScoreboardSlot?, acceptLock: AcceptLock? = nil, tls: TLSServerContext? = nil,
+         ticketKeys: TicketKeyStore? = nil) throws(SystemError) {
         self.acceptLock = acceptLock
         config = settings
         loop = try EventLoop()
         self.application = application
-        self.listenerFD = listenerFD
         if settings.acceptMode == .reuseport {
-            // Its own socket in the port's reuseport group; the master's reservation is not needed here.
-            self.listenerFD = try Listener.openReusePort(like: listenerFD, backlog: settings.backlog)
-            close(listenerFD)
+            // Its own socket in each port's reuseport group; the master's reservations are not needed here.
+            for listener in listeners {
+                let reserved = listener.fd
+                listener.fd = try Listener.openReusePort(like: reserved, backlog: settings.backlog)
+                close(reserved)
+            }
         }
+        self.listeners = listeners
+        self.tls = tls
+        self.ticketKeys = ticketKeys
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
         bufferPool = HTTP1BufferPool(parserLimits: settings.limits)
@@ -93,15 +121,16 @@ final class Worker {
         logger[metadataKey: "worker"] = "\(settings.id)/\(getpid())/\(settings.generation)"
         self.logger = logger
         date.refresh()
+        for listener in listeners { listener.worker = self }
     }
 
     /// Serves until told to stop; returns the process exit code.
     func run() throws(SystemError) -> Int32 {
-        listenerHandler = ListenerHandler(worker: self)
         controlHandler = ControlHandler(worker: self, channel: control)
         signalHandler = try SignalHandler(worker: self)
         try loop.register(control.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, handler: controlHandler)
         try loop.register(signalHandler.fd, events: EPOLLIN.rawValue, handler: signalHandler)
+        refreshTicketKeys()
         startListening()
         scoreboard?.begin(pid: getpid(), generation: config.generation)
         scoreboard?.update(wakeups: 0, connections: 0, sampleResources: true)
@@ -118,25 +147,35 @@ final class Worker {
     // MARK: - Accepting
 
     private func startListening() {
-        guard !listening, retirement.acceptsConnections, connections.count < config.maxConnections else { return }
+        guard watchedListeners < listeners.count, retirement.acceptsConnections, connections.count < config.maxConnections
+        else { return }
+        for listener in listeners where !listener.watched { watch(listener) }
+    }
+
+    private func stopListening() {
+        for listener in listeners where listener.watched { unwatch(listener) }
+    }
+
+    private func watch(_ listener: WorkerListener) {
         // EPOLLEXCLUSIVE wakes one waiting worker per connection instead of all of them (the herd).
         let events = EPOLLIN.rawValue | (config.acceptMode == .exclusive ? EPOLLEXCLUSIVE.rawValue : 0)
         do {
-            try loop.register(listenerFD, events: events, handler: listenerHandler)
-            listening = true
-            acceptsSinceRegistration = 0
+            try loop.register(listener.fd, events: events, handler: listener)
+            listener.watched = true
+            listener.acceptsSinceRegistration = 0
+            watchedListeners += 1
         } catch {
             logger.error("cannot watch the listener: \(error)")
         }
     }
 
-    private func stopListening() {
-        guard listening else { return }
-        loop.unregister(listenerFD)
-        listening = false
+    private func unwatch(_ listener: WorkerListener) {
+        loop.unregister(listener.fd)
+        listener.watched = false
+        watchedListeners -= 1
     }
 
-    fileprivate func acceptConnections() {
+    fileprivate func acceptConnections(from listener: WorkerListener) {
         scoreboard?.noteListenerWakeup()
         if let acceptLock {
             switch acceptLock.tryLock() {
@@ -152,7 +191,7 @@ final class Worker {
         defer { acceptLock?.unlock() }
         for _ in 0..<config.acceptBatch {
             guard retirement.acceptsConnections, connections.count < config.maxConnections else { break }
-            let fd = linux_accept4(listenerFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            let fd = linux_accept4(listener.fd, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 switch errno {
                 case EAGAIN, EINTR:
@@ -172,37 +211,71 @@ final class Worker {
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let connection = HTTP1Session(transport: .plain(PlainTransport(fd: fd)), worker: self, now: loop.now)
-            connections[fd] = connection
             scoreboard?.noteAccept()
-            connection.start()
-            acceptsSinceRegistration += 1
+            listener.acceptsSinceRegistration += 1
+            switch listener.scheme {
+            case .http:
+                let connection = HTTP1Session(transport: .plain(PlainTransport(fd: fd)), worker: self, now: loop.now)
+                connections[fd] = connection
+                connection.start()
+            case .https:
+                startHandshake(fd)
+            }
         }
         if connections.count >= config.maxConnections {
             stopListening()
-        } else if config.acceptMode == .exclusive && listening && acceptsSinceRegistration >= config.acceptBatch {
+        } else if config.acceptMode == .exclusive && listener.watched && listener.acceptsSinceRegistration >= config.acceptBatch {
             // EPOLLEXCLUSIVE wakes the most recently waiting worker first; re-registering moves this
             // one to the back, so light load spreads over workers instead of one taking everything.
-            stopListening()
-            startListening()
+            unwatch(listener)
+            watch(listener)
         }
     }
 
-    /// A session chosen after the connection started (HTTP/2 after its preface was read by the
-    /// HTTP/1.1 session) takes over `fd`: the same transport, the same epoll registration
-    /// (`EventLoop.replaceHandler`), the bytes already read handed to it by the caller.
-    func handOver(_ fd: Int32, to session: ServerSession) {
-        connections[fd] = session
-        session.start()
+    /// An `--https` connection: the handshake runs in the loop, then `handOver` starts its session.
+    private func startHandshake(_ fd: Int32) {
+        guard let tls, let ssl = tls.makeConnection(fd: fd) else {
+            logger.error("OpenSSL cannot take a new connection (out of memory?)")
+            close(fd)
+            return
+        }
+        refreshTicketKeys()
+        let transport = TLSTransport(fd: fd, ssl: ssl, scoreboard: scoreboard)
+        let handshake = TLSHandshakeSession(transport: transport, worker: self,
+                                            deadline: loop.now &+ config.tlsHandshakeTimeout)
+        connections[fd] = handshake
+        handshake.start()
     }
 
-    /// False once the worker retires or stops.
-    var acceptsConnections: Bool { retirement.acceptsConnections }
+    /// Picks up the master's rotated session-ticket keys: one atomic load when nothing changed.
+    private func refreshTicketKeys() {
+        guard let ticketKeys, ticketKeys.sequence != ticketKeysSequence, let contents = ticketKeys.read() else { return }
+        let bytes = contents.ring.concatenated
+        if ctls_set_ticket_keys(bytes, contents.ring.keys.count) == 1 {
+            ticketKeysSequence = contents.sequence
+        } else {
+            logger.error("cannot install \(contents.ring.keys.count) session-ticket keys")
+        }
+    }
+
+    /// A connection's protocol was decided after it started: after its TLS handshake by ALPN (or a
+    /// plain HTTP request on an HTTPS port), or on cleartext from its first bytes. `session`, built
+    /// over the connection's transport and whatever bytes were already read from it, replaces the
+    /// connection's handler for the same fd: same epoll registration (no EPOLL_CTL_DEL/ADD), events
+    /// from now on go to `session`. It is started here, and retired at once if the worker is
+    /// retiring, like every connection it had when it began to. The previous handler must not touch
+    /// the fd, its transport or the loop afterwards, and must cancel its own timers.
+    func handOver(_ fd: Int32, to session: ServerSession) {
+        connections[fd] = session
+        loop.replaceHandler(of: fd, with: session)
+        session.start()
+        if let grace = retirement.connectionGrace, connections[fd] === session { session.retire(grace: grace) }
+    }
 
     func connectionClosed(_ connection: ServerSession) {
         connections[connection.fd] = nil
         if connections.isEmpty { handle(.connectionsDrained) }
-        if !listening { startListening() }
+        if watchedListeners < listeners.count { startListening() }
     }
 
     // MARK: - Retiring and stopping
@@ -216,8 +289,8 @@ final class Worker {
             case .stopAccepting:
                 scoreboard?.setState(.retiring)
                 stopListening()
-                // Only this process's copy: the master keeps the listening socket open (never shutdown()).
-                close(listenerFD)
+                // Only this process's copies: the master keeps the listening sockets open (never shutdown()).
+                for listener in listeners { close(listener.fd) }
             case .retireConnections(let grace):
                 for connection in Array(connections.values) { connection.retire(grace: grace) }
                 // Idle connections may have closed just now; with none open there is no close left to report it.
@@ -244,6 +317,7 @@ final class Worker {
 
     // MARK: - Bookkeeping for the scoreboard
 
+    func count(_ field: Scoreboard.Field) { scoreboard?.add(field) }
     func noteRejection() { scoreboard?.noteRejection() }
     func http2Note(_ counter: HTTP2Counter) { scoreboard?.add(counter.field) }
     func http2ConnectionOpened() { scoreboard?.add(.h2Connections) }
@@ -279,12 +353,6 @@ final class Worker {
 }
 
 // MARK: - Event handlers
-
-private final class ListenerHandler: EventHandler {
-    unowned let worker: Worker
-    init(worker: Worker) { self.worker = worker }
-    func handleEvents(_ events: UInt32, loop: EventLoop) { worker.acceptConnections() }
-}
 
 private final class ControlHandler: EventHandler {
     unowned let worker: Worker
@@ -363,8 +431,11 @@ public enum WorkerProcess {
     /// as workers of a broken release would. Inherited from the master's environment.
     public static let faultGenerationVariable = "CATHAMMER_FAULT_FAIL_GENERATION"
 
-    public static func run(config: ServerConfig, id: Int, generation: Int, listenerFD: Int32, controlFD: Int32,
-                           scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int, acceptLockFD: Int32? = nil) -> Int32 {
+    /// `listeners`: the inherited listening sockets and their schemes; `ticketKeysFD`: the master's
+    /// session-ticket key page (with `--https` listeners).
+    public static func run(config: ServerConfig, id: Int, generation: Int, listeners: [(fd: Int32, scheme: RequestScheme)],
+                           controlFD: Int32, scoreboardFD: Int32?, scoreboardSlots: Int, scoreboardSlot: Int,
+                           acceptLockFD: Int32? = nil, ticketKeysFD: Int32? = nil) -> Int32 {
         // The master's signal mask and dispositions were reset by posix_spawn; SIGPIPE must not kill us.
         signal(SIGPIPE, SIG_IGN)
         if let text = getenv(faultGenerationVariable), Int(String(cString: text)) == generation {
@@ -381,9 +452,19 @@ public enum WorkerProcess {
             }
             let application = try makeApplication(config)
             let lock = try acceptLockFD.map { fd throws(SystemError) in try AcceptLock(fd: fd) }
-            let worker = try Worker(settings: config.workerSettings(id: id, generation: generation),
-                                    listenerFD: listenerFD, controlFD: controlFD, application: application,
-                                    scoreboard: slot, acceptLock: lock)
+            let settings = config.workerSettings(id: id, generation: generation)
+            // The certificates are read again here: the master checked them, but a file can change
+            // in between, and a worker that cannot load them fails before READY (the roll aborts).
+            let tls = try config.tls.map { tls throws(ServerConfigurationError) in
+                try TLSServerContext(settings: tls, protocols: settings.sessionProtocols)
+            }
+            if listeners.contains(where: { $0.scheme == .https }) && (tls == nil || ticketKeysFD == nil) {
+                throw ServerConfigurationError("an https listener needs the TLS settings and the ticket-key page")
+            }
+            let keys = try ticketKeysFD.map { fd throws(SystemError) in try TicketKeyStore(fd: fd) }
+            let worker = try Worker(settings: settings, listeners: listeners.map { WorkerListener(fd: $0.fd, scheme: $0.scheme) },
+                                    controlFD: controlFD, application: application, scoreboard: slot, acceptLock: lock,
+                                    tls: tls, ticketKeys: keys)
             return try worker.run()
         } catch {
             Logger(label: "cathammer.worker").error("worker \(id) cannot start: \(error)")

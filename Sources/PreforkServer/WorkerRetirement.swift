@@ -53,6 +53,16 @@ struct WorkerRetirement: Lifecycle {
         }
     }
 
+    /// The idle grace a connection that starts now gets (a TLS handshake that completes while the
+    /// worker leaves); nil while the worker serves.
+    var connectionGrace: UInt64? {
+        switch state {
+        case .serving, .replacementRequested: return nil
+        case .retiring(let grace): return grace
+        case .stopping, .exited: return 0
+        }
+    }
+
     mutating func handle(_ event: Event) -> [Action] { Self.apply(event, to: &state) }
 
     static func transition(from state: State, on event: Event) -> Transition<State, Action> {

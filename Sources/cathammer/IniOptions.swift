@@ -13,6 +13,23 @@ struct IniOptions {
     /// Keys that make no sense inside the file.
     static let refusedKeys: Set<String> = ["ini", "help", "version", "check-config"]
 
+    /// Repeatable keys whose command-line values replace the file's instead of adding to them (a
+    /// flag overrides the file; `static-map` keeps adding, as it always did).
+    static let replacedByFlags: Set<String> = ["--http", "--https", "--tls-sni"]
+
+    /// The file's arguments without the repeatable keys that `commandLine` gives itself.
+    func arguments(overriddenBy commandLine: [String]) -> [String] {
+        let given = Set(commandLine.map { String($0.prefix { $0 != "=" }) }.filter { Self.replacedByFlags.contains($0) })
+        guard !given.isEmpty else { return arguments }
+        var kept: [String] = []
+        var index = 0
+        while index < arguments.count {
+            if !given.contains(arguments[index]) { kept += arguments[index...(index + 1)] }
+            index += 2
+        }
+        return kept
+    }
+
     static func load(_ path: String) throws -> IniOptions {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError(message: "--ini: cannot read '\(path)'")

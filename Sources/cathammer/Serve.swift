@@ -21,6 +21,11 @@ struct Serve: ParsableCommand {
         let arguments = Array(CommandLine.arguments.drop { $0 != "serve" }.dropFirst()).filter { $0 != "--check-config" }
         let config = try options.resolvedConfig(commandLine: arguments)
         if checkConfig {
+            do {
+                try config.checkCertificates()
+            } catch {
+                throw UsageError(message: error.description)
+            }
             print(ConfigSummary.describe(config))
             return
         }
@@ -31,8 +36,8 @@ struct Serve: ParsableCommand {
             try options.resolvedConfig(commandLine: arguments)
         }
         do {
-            let code = try master.run { port in
-                var line = "cathammer serve: ready on http://\(config.address.hostForURL):\(port) (\(config.processes) workers)"
+            let code = try master.run { urls in
+                var line = "cathammer serve: ready on \(urls.joined(separator: ", ")) (\(config.processes) workers)"
                 if let stats = config.statsAddress, let statsPort = master.statsPort {
                     line += ", stats on http://\(stats.hostForURL):\(statsPort)"
                 }
@@ -53,16 +58,19 @@ struct WorkerCommand: ParsableCommand {
     @OptionGroup var options: ServeOptions
     @Option var workerId: Int
     @Option var generation: Int
-    @Option var listenerFd: Int32
+    @Option var listenerFd: [Int32] = []
+    @Option var httpsListenerFd: [Int32] = []
     @Option var controlFd: Int32
     @Option var scoreboardFd: Int32?
     @Option var scoreboardSlots = 1
     @Option var scoreboardSlot = 0
     @Option var acceptLockFd: Int32?
+    @Option var ticketKeysFd: Int32?
 
     /// The worker's own flags; everything else is the serve options the master passed on.
-    static let ownFlags: Set<String> = ["--worker-id", "--generation", "--listener-fd", "--control-fd",
-                                        "--scoreboard-fd", "--scoreboard-slots", "--scoreboard-slot", "--accept-lock-fd"]
+    static let ownFlags: Set<String> = ["--worker-id", "--generation", "--listener-fd", "--https-listener-fd", "--control-fd",
+                                        "--scoreboard-fd", "--scoreboard-slots", "--scoreboard-slot", "--accept-lock-fd",
+                                        "--ticket-keys-fd"]
 
     func run() throws {
         var serveArguments: [String] = []
@@ -72,9 +80,10 @@ struct WorkerCommand: ParsableCommand {
         }
         let config = try options.resolvedConfig(commandLine: serveArguments)
         throw ExitCode(WorkerProcess.run(
-            config: config, id: workerId, generation: generation, listenerFD: listenerFd, controlFD: controlFd,
+            config: config, id: workerId, generation: generation,
+            listeners: listenerFd.map { ($0, .http) } + httpsListenerFd.map { ($0, .https) }, controlFD: controlFd,
             scoreboardFD: scoreboardFd, scoreboardSlots: scoreboardSlots, scoreboardSlot: scoreboardSlot,
-            acceptLockFD: acceptLockFd))
+            acceptLockFD: acceptLockFd, ticketKeysFD: ticketKeysFd))
     }
 }
 
@@ -91,9 +100,9 @@ enum ExecutablePath {
 /// `--check-config` output: the effective configuration, one setting a line.
 enum ConfigSummary {
     static func describe(_ config: ServerConfig) -> String {
-        var lines = [
-            "configuration is valid",
-            "http = \(config.address)", "processes = \(config.processes)", "listen = \(config.backlog)",
+        var lines = ["configuration is valid"] + config.listeners.map { "\($0.scheme.rawValue) = \($0.address)" }
+        lines += [
+            "processes = \(config.processes)", "listen = \(config.backlog)",
             "app = \(config.app)", "header-timeout = \(config.headerTimeout)", "body-timeout = \(config.bodyTimeout)",
             "keepalive-timeout = \(config.keepAliveTimeout)", "write-timeout = \(config.writeTimeout)",
             "max-connections = \(config.maxConnections)", "reload-mercy = \(config.mercy)",
@@ -110,6 +119,11 @@ enum ConfigSummary {
         ]
         lines += config.staticMappings.map { "static-map = \($0.prefix)=\($0.directory)" }
         if let stats = config.statsAddress { lines.append("stats = \(stats)") }
+        if let tls = config.tls {
+            lines += ["tls-cert = \(tls.defaultCertificate.certificate)", "tls-key = \(tls.defaultCertificate.privateKey)"]
+            lines += tls.sniCertificates.map { "tls-sni = \($0.name)=\($0.pair.certificate),\($0.pair.privateKey)" }
+            lines += ["tls-handshake-timeout = \(tls.handshakeTimeout)", "tls-ticket-rotation = \(tls.ticketRotation)"]
+        }
         return lines.joined(separator: "\n")
     }
 }

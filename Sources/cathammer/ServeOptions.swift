@@ -1,4 +1,5 @@
 import ArgumentParser
+import CathammerContract
 import HTTPWire
 import PreforkServer
 
@@ -12,8 +13,26 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Read options from the [cathammer] section of an ini file; flags override it.")
     var ini: String?
 
-    @Option(help: "Address to listen on: :8000, 127.0.0.1:8000, [::1]:8000 (port 0 picks a free port).")
-    var http = "127.0.0.1:8000"
+    @Option(help: "Address to listen on for HTTP (repeatable): :8000, 127.0.0.1:8000, [::1]:8000 (port 0 picks a free port). Default 127.0.0.1:8000 when neither --http nor --https is given.")
+    var http: [String] = []
+
+    @Option(help: "Address to listen on for HTTPS (repeatable); needs --tls-cert and --tls-key.")
+    var https: [String] = []
+
+    @Option(help: "PEM certificate chain (leaf first, RSA or ECDSA) for the --https listeners.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "NAME=CERT,KEY: the certificate for clients whose SNI asks for NAME (repeatable; *.example.com for one label below).")
+    var tlsSni: [String] = []
+
+    @Option(help: "Seconds a client has to complete the TLS handshake.")
+    var tlsHandshakeTimeout = 10.0
+
+    @Option(help: "How often the master replaces the session-ticket key (1h, 30m, 90s); the two previous keys still decrypt.")
+    var tlsTicketRotation = "1h"
 
     @Option(name: [.customShort("p"), .long], help: "Worker processes.")
     var processes = 2
@@ -99,6 +118,56 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Fault drill: every worker started with this setting exits before READY, as those of a broken release would. Put it in the --ini file and send SIGHUP to see a roll abort while the old generation serves.")
     var faultFailStart = false
 
+    /// `--http` and `--https`, the cleartext ones first; 127.0.0.1:8000 when there is neither.
+    private func listenerConfigs() throws -> [ListenerConfig] {
+        var listeners: [ListenerConfig] = []
+        for (flag, values, scheme) in [("--http", http, RequestScheme.http), ("--https", https, .https)] {
+            for text in values {
+                guard let address = ListenAddressValue(text) else {
+                    throw UsageError(message: "\(flag) '\(text)' is not HOST:PORT (e.g. :8000, 127.0.0.1:8000, [::1]:8000)")
+                }
+                if address.port != 0, let twin = listeners.first(where: { $0.address.description == address.description }) {
+                    throw UsageError(message: "\(flag) '\(text)': \(twin.address) is already a listener")
+                }
+                listeners.append(ListenerConfig(address: address, scheme: scheme))
+            }
+        }
+        if listeners.isEmpty { listeners = [ListenerConfig(address: ListenAddressValue("127.0.0.1:8000")!, scheme: .http)] }
+        guard listeners.count <= Master.maxListeners else {
+            throw UsageError(message: "--http and --https: at most \(Master.maxListeners) listeners")
+        }
+        return listeners
+    }
+
+    /// The TLS flags, checked for shape; the files themselves are read by the master before it starts.
+    private func tlsSettings(hasHTTPSListener: Bool) throws -> TLSSettings? {
+        guard hasHTTPSListener else {
+            for (flag, given) in [("--tls-cert", tlsCert != nil), ("--tls-key", tlsKey != nil), ("--tls-sni", !tlsSni.isEmpty)] where given {
+                throw UsageError(message: "\(flag) is given but there is no --https listener")
+            }
+            return nil
+        }
+        guard let tlsCert, let tlsKey else { throw UsageError(message: "--https needs --tls-cert and --tls-key") }
+        let sni = try tlsSni.map { text in
+            switch SNICertificate.parse(text) {
+            case .success(let entry): return entry
+            case .failure(let error): throw UsageError(message: error.description)
+            }
+        }
+        guard tlsHandshakeTimeout > 0 && tlsHandshakeTimeout.isFinite else {
+            throw UsageError(message: "--tls-handshake-timeout must be a positive number of seconds")
+        }
+        let rotation: Double
+        do {
+            rotation = try DurationText.seconds(tlsTicketRotation)
+        } catch {
+            throw UsageError(message: "--tls-ticket-rotation: \(error.description)")
+        }
+        guard rotation >= 1 else { throw UsageError(message: "--tls-ticket-rotation must be at least 1s, not '\(tlsTicketRotation)'") }
+        return TLSSettings(defaultCertificate: CertificatePair(certificate: tlsCert, privateKey: tlsKey), sniCertificates: sni,
+                           handshakeTimeout: tlsHandshakeTimeout, ticketRotation: rotation)
+    }
+
     /// The configuration from the ini file (if any) with the command-line flags over it.
     /// `commandLine` is the arguments after the subcommand, as given.
     func resolvedConfig(commandLine: [String]) throws -> ServerConfig {
@@ -108,7 +177,7 @@ struct ServeOptions: ParsableArguments {
         let fromFile = try file.options()
         _ = try file.attributing { try fromFile.serverConfig() }
         do {
-            return try ServeOptions.parse(file.arguments + commandLine).serverConfig()
+            return try ServeOptions.parse(file.arguments(overriddenBy: commandLine) + commandLine).serverConfig()
         } catch let error as UsageError {
             throw error
         } catch {
@@ -118,9 +187,7 @@ struct ServeOptions: ParsableArguments {
 
     /// Checks every value and builds the configuration; a bad value names its flag.
     func serverConfig() throws -> ServerConfig {
-        guard let address = ListenAddressValue(http) else {
-            throw UsageError(message: "--http '\(http)' is not HOST:PORT (e.g. :8000, 127.0.0.1:8000, [::1]:8000)")
-        }
+        let listeners = try listenerConfigs()
         func positive(_ value: Int, _ flag: String, max: Int = Int.max) throws {
             guard value >= 1 && value <= max else { throw UsageError(message: "\(flag) must be between 1 and \(max), not \(value)") }
         }
@@ -154,11 +221,13 @@ struct ServeOptions: ParsableArguments {
             }
         }
         var config = ServerConfig(
-            address: address, processes: processes, backlog: listen, headerTimeout: headerTimeout,
+            address: listeners[0].address, processes: processes, backlog: listen, headerTimeout: headerTimeout,
             bodyTimeout: bodyTimeout, keepAliveTimeout: keepaliveTimeout, writeTimeout: writeTimeout,
             maxConnections: maxConnections, retireIdleGrace: retireIdleGrace, mercy: reloadMercy,
             limits: limits, app: app.name)
         config.staticMappings = mappings
+        config.listeners = listeners
+        config.tls = try tlsSettings(hasHTTPSListener: listeners.contains { $0.scheme == .https })
         config.accessLog = accessLog
         config.memoryReport = memoryReport
         guard maxRequests >= 0, maxRequestsJitter >= 0, harakiri >= 0, maxWorkerLifetime >= 0, reloadOnRss >= 0 else {

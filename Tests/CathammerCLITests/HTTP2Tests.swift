@@ -2,6 +2,8 @@ import CathammerContract
 import Foundation
 import Glibc
 import Hammer
+import HTTP2Wire
+import HTTPWire
 import XCTest
 
 /// End-to-end HTTP/2 with prior knowledge: curl (libcurl with nghttp2) for what a real client does,
@@ -147,5 +149,47 @@ final class HTTP2Tests: XCTestCase {
         let check = try CathammerBinary.run(["serve", "--http2", "maybe", "--check-config"])
         XCTAssertNotEqual(check.status, 0, "a bad --http2 value is refused")
         XCTAssertTrue(check.stderr.contains("on") && check.stderr.contains("off"), check.stderr)
+    }
+
+    /// A client that stops sending (its FIN) with a response it never granted window for: the stream
+    /// can never finish, so it is cancelled and the connection closes at once, not at a timeout
+    /// (both are 60 s here).
+    func testAStreamThatOnlyTheGoneClientCouldFinishIsCancelledAtItsEndOfStream() throws {
+        let server = try ServerProcess(["-p", "1", "--write-timeout", "60", "--keepalive-timeout", "60"])
+        let connection = try ClientConnection(to: .loopback(server.port), timeout: 5)
+        defer { connection.close() }
+        var bytes = HTTP2ConnectionPreface.bytes
+        HTTP2FrameEncoder.appendSettings([HTTP2Setting(.initialWindowSize, 1)], into: &bytes)
+        var block: [UInt8] = []
+        var encoder = HPACKEncoder()
+        encoder.encode([HeaderField(":method", "GET"), HeaderField(":scheme", "http"), HeaderField(":path", "/cats/1"),
+                        HeaderField(":authority", "a")], into: &block)
+        HTTP2FrameEncoder.appendHeaders(streamID: 1, fieldBlock: block, endStream: true, into: &bytes)
+        XCTAssertTrue(connection.send(bytes).isComplete)
+        // The response head and one byte of its body (the window) arrive; the rest waits for credit.
+        var received = connection.readUntilClosed(idleTimeout: 2, returnAfterData: true).bytes
+        connection.halfClose()
+        let started = Date()
+        let rest = connection.readUntilClosed(idleTimeout: 30)
+        received += rest.bytes
+        XCTAssertEqual(rest.ending, .eof, "the server closed the connection")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "at the client's end of stream, not at a 60 s timeout")
+        var reader = HTTP2FrameParser(configuration: .init(role: .client))
+        var resets: [(UInt32, HTTP2ErrorCode)] = []
+        received.withUnsafeBytes { raw in
+            var offset = 0
+            reading: while true {
+                switch reader.next(raw, at: &offset) {
+                case .frame(let frame):
+                    if case .rstStream(let code) = frame.content { resets.append((frame.streamID, code)) }
+                case .headerBlock, .streamError:
+                    continue
+                case .needMore, .connectionError:
+                    break reading
+                }
+            }
+        }
+        XCTAssertEqual(resets.map(\.0), [1], "stream 1 was cancelled")
+        XCTAssertEqual(resets.first?.1, .cancel)
     }
 }

@@ -8,7 +8,13 @@ import XCTest
 /// A `cathammer serve` started for one test on an ephemeral loopback port, stopped by pid.
 final class ServerProcess {
     let process = Process()
+    /// The first `--http` listener's port (the first `--https` one's when there is no `--http`).
     let port: UInt16
+    /// Every listener's port, by scheme, in the order of the ready line.
+    private(set) var httpPorts: [UInt16] = []
+    private(set) var httpsPorts: [UInt16] = []
+    /// The first `--https` listener's port.
+    var httpsPort: UInt16? { httpsPorts.first }
     /// Set when the server was started with `--stats 127.0.0.1:0`.
     private(set) var statsPort: UInt16?
     private let output = Pipe()
@@ -49,6 +55,7 @@ final class ServerProcess {
         var collected = Data()
         let deadline = Date().addingTimeInterval(30)
         var found: UInt16?
+        var cleartext: [UInt16] = [], secure: [UInt16] = []
         let outputFD = output.fileHandleForReading.fileDescriptor
         var buffer = [UInt8](repeating: 0, count: 4096)
         while found == nil && Date() < deadline && process.isRunning {
@@ -59,12 +66,20 @@ final class ServerProcess {
             if count <= 0 { break }
             collected += buffer[0..<count]
             let text = String(decoding: collected, as: UTF8.self)
-            if let range = text.range(of: "ready on http://\(host):", options: .literal) {
-                found = UInt16(text[range.upperBound...].prefix { $0.isNumber })
-                let line = text[range.lowerBound...].prefix { $0 != "\n" }
+            // `ready on http://H:P, https://H:P (N workers), stats on http://H:P`, read once the line is whole.
+            if let range = text.range(of: "ready on ", options: .literal), text[range.upperBound...].contains("\n") {
+                let line = text[range.upperBound...].prefix { $0 != "\n" }
+                let listeners = line.prefix { $0 != "(" }
+                for url in listeners.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    guard let port = url.split(separator: ":").last.flatMap({ UInt16($0) }) else { continue }
+                    if url.hasPrefix("https://\(host):") { secure.append(port) }
+                    if url.hasPrefix("http://\(host):") { cleartext.append(port) }
+                }
+                found = cleartext.first ?? secure.first
                 if let stats = line.range(of: #"stats on http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
                     statsPort = UInt16(line[stats].split(separator: ":").last!)
                 }
+                if found == nil { break }
             }
         }
         guard let found else {
@@ -76,6 +91,8 @@ final class ServerProcess {
                 arguments: arguments, stdout: String(decoding: collected, as: UTF8.self), stderr: stderr)
         }
         port = found
+        httpPorts = cleartext
+        httpsPorts = secure
     }
 
     var pid: Int32 { process.processIdentifier }

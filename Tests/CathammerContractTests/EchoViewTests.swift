@@ -28,6 +28,16 @@ final class EchoViewTests: XCTestCase {
         XCTAssertFalse(text.contains("authority"), "an absent authority is left out, not null")
     }
 
+    /// The connection's scheme: written when known, left out (not null) for servers that do not say.
+    func testSchemeIsWrittenWhenKnown() throws {
+        var view = chunkedPost()
+        XCTAssertFalse(String(decoding: view.jsonBody(), as: UTF8.self).contains("scheme"))
+        view.scheme = "https"
+        let text = String(decoding: view.jsonBody(), as: UTF8.self)
+        XCTAssertTrue(text.contains(#""scheme":"https","target":"/echo""#), text)
+        XCTAssertEqual(try EchoView(json: view.jsonBody()), view)
+    }
+
     func testRoundTrip() throws {
         var view = chunkedPost()
         XCTAssertEqual(try EchoView(json: view.jsonBody()), view)

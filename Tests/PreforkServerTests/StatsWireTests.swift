@@ -13,15 +13,15 @@ final class StatsWireTests: XCTestCase {
             return StatsSnapshot.WorkerRow(values: values, state: state, busyMilliseconds: busy)
         }
         return StatsSnapshot(
-            masterPID: 4242, listen: "[::1]:8000", configuredWorkers: 2, listenQueue: 3, listenBacklog: 1024,
-            reloads: 5, failedReloads: 1, recycles: 7, harakiriKills: 2, forcedKills: 4, respawns: 6,
-            uptimeSeconds: 99.9, workers: [row(base: 100, state: .ready, busy: 12), row(base: 200, state: .retiring, busy: 0)])
+            masterPID: 4242, listen: "[::1]:8000", listeners: "http://[::1]:8000 https://[::1]:8443", configuredWorkers: 2,
+            listenQueue: 3, listenBacklog: 1024, reloads: 5, failedReloads: 1, recycles: 7, harakiriKills: 2, forcedKills: 4,
+            respawns: 6, ticketKeyRotations: 8, uptimeSeconds: 99.9, workers: [row(base: 100, state: .ready, busy: 12), row(base: 200, state: .retiring, busy: 0)])
     }
 
     func testJSONIsWhatTheMasterServedBefore() {
-        // Captured from the hand-built JSON the master served before the contract module existed,
-        // with the HTTP/2 counters after the keys it had.
-        let expected = #"{"master":{"pid":4242,"listen":"[::1]:8000","workers_configured":2,"listen_queue":3,"listen_backlog":1024,"reloads":5,"failed_reloads":1,"recycles":7,"harakiri_kills":2,"forced_kills":4,"respawns":6,"uptime_seconds":99},"workers":[{"state":"ready","busy_ms":12,"pid":100,"generation":101,"requests":103,"connections":105,"epoll_wakeups":106,"listener_wakeups":107,"accepts":108,"eagain_accepts":109,"rejections":110,"voluntary_context_switches":111,"rss_bytes":112,"respawns":114,"id":115,"accept_lock_contended":116,"accept_pauses":117,"h2_connections":118,"h2_open_streams":119,"h2_streams":120,"h2_malformed_requests":121,"h2_connection_errors":122,"h2_rapid_resets":123,"h2_continuation_floods":124,"h2_hpack_bombs":125,"h2_settings_floods":126,"h2_ping_floods":127,"h2_empty_frame_floods":128,"h2_window_update_floods":129,"h2_priority_floods":130,"h2_slow_reads":131,"h2_settings_timeouts":132,"h2_stream_limits":133},{"state":"retiring","busy_ms":0,"pid":200,"generation":201,"requests":203,"connections":205,"epoll_wakeups":206,"listener_wakeups":207,"accepts":208,"eagain_accepts":209,"rejections":210,"voluntary_context_switches":211,"rss_bytes":212,"respawns":214,"id":215,"accept_lock_contended":216,"accept_pauses":217,"h2_connections":218,"h2_open_streams":219,"h2_streams":220,"h2_malformed_requests":221,"h2_connection_errors":222,"h2_rapid_resets":223,"h2_continuation_floods":224,"h2_hpack_bombs":225,"h2_settings_floods":226,"h2_ping_floods":227,"h2_empty_frame_floods":228,"h2_window_update_floods":229,"h2_priority_floods":230,"h2_slow_reads":231,"h2_settings_timeouts":232,"h2_stream_limits":233}]}"# + "\n"
+        // Captured from the hand-built JSON the master served before the contract module existed;
+        // the listeners and the TLS counters follow the keys that were there.
+        let expected = #"{"master":{"pid":4242,"listen":"[::1]:8000","workers_configured":2,"listen_queue":3,"listen_backlog":1024,"reloads":5,"failed_reloads":1,"recycles":7,"harakiri_kills":2,"forced_kills":4,"respawns":6,"uptime_seconds":99,"listeners":"http://[::1]:8000 https://[::1]:8443","tls_ticket_rotations":8},"workers":[{"state":"ready","busy_ms":12,"pid":100,"generation":101,"requests":103,"connections":105,"epoll_wakeups":106,"listener_wakeups":107,"accepts":108,"eagain_accepts":109,"rejections":110,"voluntary_context_switches":111,"rss_bytes":112,"respawns":114,"id":115,"accept_lock_contended":116,"accept_pauses":117,"h2_connections":118,"h2_open_streams":119,"h2_streams":120,"h2_malformed_requests":121,"h2_connection_errors":122,"h2_rapid_resets":123,"h2_continuation_floods":124,"h2_hpack_bombs":125,"h2_settings_floods":126,"h2_ping_floods":127,"h2_empty_frame_floods":128,"h2_window_update_floods":129,"h2_priority_floods":130,"h2_slow_reads":131,"h2_settings_timeouts":132,"h2_stream_limits":133,"tls_handshakes":134,"tls_resumed":135,"tls_handshake_timeouts":136,"tls_garbage":137,"tls_plain_http":138,"tls_handshake_failures":139,"tls_alpn_refused":140,"tls_alerts_received":141,"tls_renegotiations_refused":142,"tls_files_ktls":143,"tls_files_buffered":144},{"state":"retiring","busy_ms":0,"pid":200,"generation":201,"requests":203,"connections":205,"epoll_wakeups":206,"listener_wakeups":207,"accepts":208,"eagain_accepts":209,"rejections":210,"voluntary_context_switches":211,"rss_bytes":212,"respawns":214,"id":215,"accept_lock_contended":216,"accept_pauses":217,"h2_connections":218,"h2_open_streams":219,"h2_streams":220,"h2_malformed_requests":221,"h2_connection_errors":222,"h2_rapid_resets":223,"h2_continuation_floods":224,"h2_hpack_bombs":225,"h2_settings_floods":226,"h2_ping_floods":227,"h2_empty_frame_floods":228,"h2_window_update_floods":229,"h2_priority_floods":230,"h2_slow_reads":231,"h2_settings_timeouts":232,"h2_stream_limits":233,"tls_handshakes":234,"tls_resumed":235,"tls_handshake_timeouts":236,"tls_garbage":237,"tls_plain_http":238,"tls_handshake_failures":239,"tls_alpn_refused":240,"tls_alerts_received":241,"tls_renegotiations_refused":242,"tls_files_ktls":243,"tls_files_buffered":244}]}"# + "\n"
         XCTAssertEqual(fixedSnapshot().jsonText, expected)
     }
 
@@ -60,6 +60,9 @@ final class StatsWireTests: XCTestCase {
             # HELP cathammer_workers_configured Worker processes the master keeps.
             # TYPE cathammer_workers_configured gauge
             cathammer_workers_configured 2
+            # HELP cathammer_tls_ticket_rotations_total Session-ticket keys replaced on schedule.
+            # TYPE cathammer_tls_ticket_rotations_total counter
+            cathammer_tls_ticket_rotations_total 8
             # HELP cathammer_worker_requests_total Requests answered.
             # TYPE cathammer_worker_requests_total counter
             cathammer_worker_requests_total{worker="115",pid="100",generation="101"} 103
@@ -172,6 +175,40 @@ final class StatsWireTests: XCTestCase {
             # TYPE cathammer_worker_h2_stream_limits_total counter
             cathammer_worker_h2_stream_limits_total{worker="115",pid="100",generation="101"} 133
             cathammer_worker_h2_stream_limits_total{worker="215",pid="200",generation="201"} 233
+            # HELP cathammer_worker_tls_handshakes_total TLS handshakes completed.
+            # TYPE cathammer_worker_tls_handshakes_total counter
+            cathammer_worker_tls_handshakes_total{worker="115",pid="100",generation="101"} 134
+            cathammer_worker_tls_handshakes_total{worker="215",pid="200",generation="201"} 234
+            # HELP cathammer_worker_tls_resumed_total TLS handshakes that resumed a session from a ticket.
+            # TYPE cathammer_worker_tls_resumed_total counter
+            cathammer_worker_tls_resumed_total{worker="115",pid="100",generation="101"} 135
+            cathammer_worker_tls_resumed_total{worker="215",pid="200",generation="201"} 235
+            # HELP cathammer_worker_tls_refusals_total Connections on an HTTPS port ended before their session, by reason.
+            # TYPE cathammer_worker_tls_refusals_total counter
+            cathammer_worker_tls_refusals_total{worker="115",pid="100",generation="101",reason="handshake_timeout"} 136
+            cathammer_worker_tls_refusals_total{worker="115",pid="100",generation="101",reason="garbage"} 137
+            cathammer_worker_tls_refusals_total{worker="115",pid="100",generation="101",reason="plain_http"} 138
+            cathammer_worker_tls_refusals_total{worker="115",pid="100",generation="101",reason="handshake_failed"} 139
+            cathammer_worker_tls_refusals_total{worker="115",pid="100",generation="101",reason="alpn_refused"} 140
+            cathammer_worker_tls_refusals_total{worker="215",pid="200",generation="201",reason="handshake_timeout"} 236
+            cathammer_worker_tls_refusals_total{worker="215",pid="200",generation="201",reason="garbage"} 237
+            cathammer_worker_tls_refusals_total{worker="215",pid="200",generation="201",reason="plain_http"} 238
+            cathammer_worker_tls_refusals_total{worker="215",pid="200",generation="201",reason="handshake_failed"} 239
+            cathammer_worker_tls_refusals_total{worker="215",pid="200",generation="201",reason="alpn_refused"} 240
+            # HELP cathammer_worker_tls_alerts_received_total TLS alerts (not close_notify) received from clients.
+            # TYPE cathammer_worker_tls_alerts_received_total counter
+            cathammer_worker_tls_alerts_received_total{worker="115",pid="100",generation="101"} 141
+            cathammer_worker_tls_alerts_received_total{worker="215",pid="200",generation="201"} 241
+            # HELP cathammer_worker_tls_renegotiations_refused_total TLS 1.2 client renegotiations refused.
+            # TYPE cathammer_worker_tls_renegotiations_refused_total counter
+            cathammer_worker_tls_renegotiations_refused_total{worker="115",pid="100",generation="101"} 142
+            cathammer_worker_tls_renegotiations_refused_total{worker="215",pid="200",generation="201"} 242
+            # HELP cathammer_worker_tls_files_total Static files sent over TLS, by path: ktls (SSL_sendfile) or buffered (read + SSL_write).
+            # TYPE cathammer_worker_tls_files_total counter
+            cathammer_worker_tls_files_total{worker="115",pid="100",generation="101",path="ktls"} 143
+            cathammer_worker_tls_files_total{worker="115",pid="100",generation="101",path="buffered"} 144
+            cathammer_worker_tls_files_total{worker="215",pid="200",generation="201",path="ktls"} 243
+            cathammer_worker_tls_files_total{worker="215",pid="200",generation="201",path="buffered"} 244
 
             """
         XCTAssertEqual(fixedSnapshot().prometheus(), expected)

@@ -15,7 +15,8 @@ final class WorkerAllocationTests: XCTestCase {
         let config = ServerConfig(address: address, processes: 1)
         let (listener, port) = try Listener.open(address.address, backlog: 16)
         let (masterEnd, workerEnd) = try ControlChannel.pair()
-        let worker = try Worker(settings: config.workerSettings(id: 1, generation: 1), listenerFD: listener,
+        let worker = try Worker(settings: config.workerSettings(id: 1, generation: 1),
+                                listeners: [WorkerListener(fd: listener, scheme: .http)],
                                 controlFD: workerEnd.fd, application: CatserveApp(), scoreboard: nil)
         let finished = DispatchSemaphore(value: 0)
         // The worker is used by its thread only, until `finished` says it is done.

@@ -33,6 +33,13 @@ struct HTTP2SendScheduler {
     }
 
     func sendWindow(of stream: UInt32) -> Int64? { windows[stream]?.size }
+
+    /// Whether `stream` has more bytes to send than its window and the connection's allow: only the
+    /// peer's WINDOW_UPDATEs can let them out.
+    func needsMoreCredit(_ stream: UInt32) -> Bool {
+        guard let remaining = pending[stream], let window = windows[stream] else { return false }
+        return remaining > min(window.available, connectionWindow.available)
+    }
     func pendingBytes(of stream: UInt32) -> Int { pending[stream] ?? 0 }
 
     /// A stream the client opened: its send window starts at the peer's initial window size.

@@ -158,7 +158,7 @@ extension HTTP2Session {
                 stream.trailers.bytes.withUnsafeBytes { trailerBytes in
                     let request = RequestView(http2: stream.head, list: fields, fieldBytes: fieldBytes,
                                               endStream: endStreamOnHeaders, body: body, trailers: stream.trailers,
-                                              trailerBytes: trailerBytes, scheme: .http)
+                                              trailerBytes: trailerBytes, scheme: transport.scheme)
                     if let prebuilt = worker.application.prebuiltResponse(for: request) {
                         respond(stream, prebuilt)
                         return nil
@@ -218,7 +218,12 @@ extension HTTP2Session {
         }
         if sendsBody {
             sent(.headers, on: stream)
-            if let file = response.file { stream.responseFile = file } else { stream.responseBody = response.body }
+            if let file = response.file {
+                stream.responseFile = file
+                transport.fileResponseStarted(throughSendFile: false)
+            } else {
+                stream.responseBody = response.body
+            }
             scheduler.enqueue(stream.id, count: length)
         } else {
             sent(.headersEndStream, on: stream)

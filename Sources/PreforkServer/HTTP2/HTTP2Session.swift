@@ -77,15 +77,12 @@ final class HTTP2Session: ServerSession, ResponseSink {
         settingsSentAt = now
     }
 
-    /// Takes the connection over (its fd may already be registered by the session that read the
-    /// preface), announces our SETTINGS, and processes the bytes read so far.
+    /// Takes the connection over (`Worker.handOver` gave it the registration of the session that
+    /// read the preface or ran the TLS handshake), announces our SETTINGS, and processes the bytes
+    /// read so far. A worker that is retiring retires it right after (`Worker.handOver`).
     func start() {
         let wanted = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-        if worker.loop.isRegistered(fd) {
-            worker.loop.replaceHandler(of: fd, with: self, events: wanted)
-        } else {
-            try? worker.loop.register(fd, events: wanted, handler: self)
-        }
+        worker.loop.watch(fd, events: wanted, handler: self)
         interest = wanted
         worker.http2ConnectionOpened()
         let buffers = takeBuffers()
@@ -98,8 +95,6 @@ final class HTTP2Session: ServerSession, ResponseSink {
         let bytes = initialBytes
         initialBytes = []
         bytes.withUnsafeBytes { process($0) }
-        // The preface may complete after the worker began to retire: this connection leaves too.
-        if !worker.acceptsConnections && lifecycle.processesInput { event(.shutDown) }
         writeOut()
         settle()
     }
@@ -107,9 +102,14 @@ final class HTTP2Session: ServerSession, ResponseSink {
     // MARK: - Events
 
     func handleEvents(_ events: UInt32, loop: EventLoop) {
-        if events & EPOLLOUT.rawValue != 0 { writeOut() }
+        // Over TLS a direction may wait for the other readiness (SSL_write needing a read, ...).
+        let ready = transport.readiness(events)
+        if ready.output {
+            if lifecycle.isDraining { transport.continueShutdown() }
+            writeOut()
+        }
         if lifecycle.isClosed { return }
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+        if ready.input {
             if lifecycle.isDraining { drain() } else { readAvailable() }
         }
         if lifecycle.isClosed { return }
@@ -175,11 +175,13 @@ final class HTTP2Session: ServerSession, ResponseSink {
                     process(UnsafeRawBufferPointer(start: buffers.input, count: count))
                     writeOut()
                 }
-                if count < HTTP2Buffers.inputCapacity { return }
+                // A short read drained the socket, but not what TLS already decrypted.
+                if count < HTTP2Buffers.inputCapacity && !transport.hasBufferedInput { return }
             case .endOfStream:
                 peerClosedInput = true
                 if lifecycle.processesInput && !parser.isBetweenFrames { worker.noteRejection() }
                 event(.peerClosed)
+                abandonStreamsThatNeedThePeer()
                 return
             case .wouldBlock:
                 return
@@ -187,6 +189,22 @@ final class HTTP2Session: ServerSession, ResponseSink {
                 event(.failed)
                 return
             }
+        }
+    }
+
+    /// The client sends nothing more (its FIN): a request whose body has not ended, an early answer
+    /// waiting for the client's END_STREAM, and a response that needs more window than the client
+    /// granted can never finish. They are cancelled at once instead of holding the connection until
+    /// a timeout; answers in progress within their windows still go out.
+    private func abandonStreamsThatNeedThePeer() {
+        for stream in Array(streams.values) {
+            let waitsForThePeer: Bool
+            switch stream.phase {
+            case .receivingBody, .answeredEarly: waitsForThePeer = !stream.requestEnded
+            case .responding: waitsForThePeer = scheduler.needsMoreCredit(stream.id)
+            case .handling: waitsForThePeer = false
+            }
+            if waitsForThePeer { resetStream(stream.id, .cancel) }
         }
     }
 
@@ -279,6 +297,13 @@ final class HTTP2Session: ServerSession, ResponseSink {
             break
         }
         guard !lifecycle.isClosed else { return }
+        // Records OpenSSL decrypted with the handshake or behind the last read: no readiness event
+        // will announce them.
+        if lifecycle.processesInput && !peerClosedInput && transport.hasBufferedInput {
+            readAvailable()
+            writeOut()
+            return settle()
+        }
         let now = worker.loop.now
         if !hasOutput || !isOutputStuck { lastOutputProgress = now }
         if !streams.isEmpty || hasOutput { lastIdleAt = now }
@@ -292,12 +317,10 @@ final class HTTP2Session: ServerSession, ResponseSink {
     var isOutputStuck: Bool { outputSent < (buffers?.output.count ?? 0) || scheduler.isBlockedByFlowControl }
 
     private func updateInterest() {
-        var wanted: UInt32 = 0
-        if !peerClosedInput { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if outputSent < (buffers?.output.count ?? 0) { wanted |= EPOLLOUT.rawValue }
+        let wanted = transport.interest(wantsInput: !peerClosedInput, wantsOutput: outputSent < (buffers?.output.count ?? 0))
         guard wanted != interest else { return }
         interest = wanted
-        worker.loop.modify(fd, events: wanted)
+        worker.loop.watch(fd, events: wanted, handler: self)
     }
 
     // MARK: - Deadlines

@@ -5,7 +5,7 @@ enum TransportRead: Equatable {
     case bytes(Int)
     /// The peer closed its sending side.
     case endOfStream
-    /// Nothing now; readiness will say when.
+    /// Nothing now; readiness will say when (`Transport.interest` says which).
     case wouldBlock
     /// A reset or another error after which nothing more can be read.
     case failed
@@ -18,27 +18,47 @@ enum TransportWrite: Equatable {
     case failed
 }
 
-/// The byte stream under a session: plain TCP today, TLS beside it. A session never calls the
-/// socket itself, so an HTTP/2 session or a TLS transport slots in without touching the other.
+/// The byte stream under a session: plain TCP or TLS. A session never calls the socket itself, so
+/// an HTTP/2 session or a TLS transport slots in without touching the other.
 /// An enum rather than a protocol: the hot path switches on one tag instead of a witness table.
 enum Transport {
     case plain(PlainTransport)
+    case tls(TLSTransport)
 
     var fd: Int32 {
         switch self {
         case .plain(let plain): return plain.fd
+        case .tls(let tls): return tls.fd
+        }
+    }
+
+    /// The scheme requests on this transport arrive under (RFC 9110 §4.2).
+    var scheme: RequestScheme {
+        switch self {
+        case .plain: return .http
+        case .tls: return .https
         }
     }
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> TransportRead {
         switch self {
         case .plain(let plain): return plain.read(into: buffer, count: count)
+        case .tls(let tls): return tls.read(into: buffer, count: count)
         }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) -> TransportWrite {
         switch self {
         case .plain(let plain): return plain.write(bytes)
+        case .tls(let tls): return tls.write(bytes)
+        }
+    }
+
+    /// A response's body will come from a file (the stats count how TLS sends them).
+    func fileResponseStarted(throughSendFile: Bool) {
+        switch self {
+        case .plain: break
+        case .tls(let tls): tls.fileResponseStarted(throughSendFile: throughSendFile)
         }
     }
 
@@ -47,6 +67,16 @@ enum Transport {
     func sendFile(_ file: Int32, offset: inout Int, length: Int) -> TransportWrite {
         switch self {
         case .plain(let plain): return plain.sendFile(file, offset: &offset, length: length)
+        case .tls(let tls): return tls.sendFile(file, offset: &offset, length: length)
+        }
+    }
+
+    /// Input the transport already took from the socket (TLS records OpenSSL holds): no readiness
+    /// event will announce it, so a session reads it as soon as it can take input.
+    var hasBufferedInput: Bool {
+        switch self {
+        case .plain: return false
+        case .tls(let tls): return tls.hasBufferedInput
         }
     }
 
@@ -55,19 +85,47 @@ enum Transport {
     var hasUnreadBytes: Bool {
         switch self {
         case .plain(let plain): return plain.hasUnreadBytes
+        case .tls(let tls): return tls.hasUnreadBytes
         }
     }
 
-    /// Ends our sending side (a FIN), keeping the receiving side open for the staged close.
+    /// The epoll interest for a session that wants to read and/or write.
+    func interest(wantsInput: Bool, wantsOutput: Bool) -> UInt32 {
+        switch self {
+        case .plain: return TransportWaits().events(wantsInput: wantsInput, wantsOutput: wantsOutput)
+        case .tls(let tls): return tls.waits.events(wantsInput: wantsInput, wantsOutput: wantsOutput)
+        }
+    }
+
+    /// Which directions an epoll event lets the session try again.
+    func readiness(_ events: UInt32) -> (input: Bool, output: Bool) {
+        switch self {
+        case .plain: return TransportWaits().readiness(events)
+        case .tls(let tls): return tls.waits.readiness(events)
+        }
+    }
+
+    /// Ends our sending side (TLS: close_notify first, then a FIN), keeping the receiving side open
+    /// for the staged close.
     func shutdownWrite() {
         switch self {
         case .plain(let plain): plain.shutdownWrite()
+        case .tls(let tls): tls.shutdownWrite()
+        }
+    }
+
+    /// Finishes a `shutdownWrite` that had to wait for the socket (TLS only).
+    func continueShutdown() {
+        switch self {
+        case .plain: break
+        case .tls(let tls): tls.continueShutdown()
         }
     }
 
     func close() {
         switch self {
         case .plain(let plain): plain.close()
+        case .tls(let tls): tls.close()
         }
     }
 }
