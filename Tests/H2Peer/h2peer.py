@@ -48,6 +48,7 @@ class Peer:
         self.send_window = 65535
         self.stream_windows = {}
         self.initial_window = 65535
+        self.settings_received = False
         self.header_block = None
         self.send_lock = threading.Lock()
 
@@ -115,6 +116,7 @@ class Peer:
 
     def handle(self, kind, flags, stream, payload):
         if kind == SETTINGS and not flags & ACK:
+            self.settings_received = True
             for i in range(0, len(payload), 6):
                 ident, value = struct.unpack(">HI", payload[i:i + 6])
                 if ident == 4:
@@ -233,6 +235,10 @@ def flood(port, kind, count, seconds):
     get = separate.encode(request_headers())
     sent = 0
     stream = 1
+    if kind in ("continuation", "empty-continuation"):
+        # Inside a field block no other frame may be sent (RFC 9113 §6.10): the server's SETTINGS is
+        # acknowledged first, or the ACK would land mid-block and earn a PROTOCOL_ERROR, not the flood's code.
+        peer.read_frames(lambda: peer.settings_received, 5)
     reader = peer.read_in_background(seconds + 5) if kind not in ("slow-read", "stream-id-exhaustion", "ok") else None
 
     def stop():
