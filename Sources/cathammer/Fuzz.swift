@@ -40,8 +40,7 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Finding classes that make the exit status 1, comma-separated, or none.")
     var failOn = FuzzFailOn([.desync, .crash])
 
-    @Option(help: "The corpus the seeds come from.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     @Option(help: "Only seeds from these categories (repeatable).")
     var category: [String] = []
@@ -70,11 +69,7 @@ struct Fuzz: ParsableCommand {
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
         let failClasses = Set(failOn.classes)
-        let (loaded, problems) = Corpus.load(directory: corpus)
-        guard problems.isEmpty else {
-            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
-        }
+        let loaded = try source.load()
         let selected = loaded.selecting(categories: category, ids: [], levels: [])
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
         let runSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))

@@ -15,14 +15,14 @@ struct RunCorpus: ParsableCommand {
         abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML and Markdown reports.",
         discussion: """
             With no --target or --spawn, the reference server (cathammer serve) is started on a free \
-            loopback port and stopped afterwards. Exit status: 0 no new failure, 1 new failures \
+            loopback port and stopped afterwards. The cases come from the corpus built into this binary \
+            (cathammer --version names it) unless --corpus names a folder. Exit status: 0 no new failure, 1 new failures \
             (or warnings with --fail-on warn), 2 usage or harness errors.
             """)
 
     @OptionGroup var server: TargetOptions
 
-    @Option(help: "The corpus folder.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     @Option(help: "Only these categories (repeatable).")
     var category: [String] = []
@@ -82,11 +82,7 @@ struct RunCorpus: ParsableCommand {
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
         let levels = level.map(\.rawValue)
 
-        let (loaded, problems) = Corpus.load(directory: corpus)
-        guard problems.isEmpty else {
-            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
-        }
+        let loaded = try source.load()
         let selected = loaded.selecting(categories: category, ids: cases, levels: levels)
         let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
             && (level.isEmpty || level.contains(.must))
@@ -172,18 +168,17 @@ enum CorpusFailOn: String, CaseIterable, ExpressibleByArgument {
 
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "corpus", abstract: "Work with the corpus files.", subcommands: [CorpusLint.self])
+        commandName: "corpus", abstract: "Work with the corpus files.", subcommands: [CorpusLint.self, CorpusExport.self])
 }
 
 struct CorpusLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint", abstract: "Check every corpus file: schema, unique ids, escapes, RFC reference, outcomes.")
 
-    @Option(help: "The corpus folder.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     func run() throws {
-        let (loaded, problems) = Corpus.load(directory: corpus)
+        let (loaded, problems) = source.loadWithProblems()
         for problem in problems { print(problem) }
         let byCategory = Dictionary(grouping: loaded.cases, by: \.category).mapValues(\.count)
         print("\(loaded.cases.count) valid cases in \(byCategory.count) categories"

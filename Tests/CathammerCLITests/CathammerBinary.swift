@@ -16,10 +16,14 @@ struct CathammerBinary {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("cathammer")
     }
 
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+    /// Runs the binary (or a copy of it at `executable`) in `directory` (default: this process's).
+    static func run(_ arguments: [String], stdin: [UInt8] = [], executable: URL = url, directory: URL? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
