@@ -33,8 +33,8 @@ struct CorpusOptions: ParsableArguments {
         return CorpusVersion(files: Corpus.read(directory: corpus).files)
     }
 
-    /// How the corpus is named in output: `built-in` or the folder.
-    var sourceName: String { corpus ?? "built-in" }
+    /// The corpus and its version in one line, for reports: `built-in, 441 cases, sha256:…` or `DIR, …`.
+    var description: String { "\(corpus ?? "built-in"), \(version())" }
 }
 
 /// The corpus compiled into the binary (BuildInfo), as Hammer's corpus files.

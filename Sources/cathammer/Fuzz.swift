@@ -31,8 +31,7 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Stop after this many generated cases.")
     var maxCases: Int?
 
-    @Option(help: "Report folder (default reports/runs/<time>-fuzz-<target>).")
-    var out: String?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Where findings are written, one folder per target.")
     var findings = "fuzz/findings"
@@ -69,6 +68,7 @@ struct Fuzz: ParsableCommand {
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
         let failClasses = Set(failOn.classes)
+        let formats = try report.formats(offered: Self.formats)
         let loaded = try source.load()
         let selected = loaded.selecting(categories: category, ids: [], levels: [])
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
@@ -132,14 +132,12 @@ struct Fuzz: ParsableCommand {
         }, progress: { progress.update($0) })
         progress.finish()
 
-        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-fuzz-\(folderName)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                host: host, port: port, files: files)
-        let base = URL(fileURLWithPath: folder)
-        try report.encoded().write(to: base.appendingPathComponent(ReportFormat.json.fileName))
-        try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent(ReportFormat.html.fileName))
-        try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent(ReportFormat.md.fileName))
+        let fuzzReport = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
+                                    host: host, port: port, files: files)
+        let folder = try report.write(
+            check: "fuzz", label: label, json: { try fuzzReport.encoded() }, junit: nil, markdown: { fuzzReport.renderMarkdown() },
+            html: { fuzzReport.renderHTML() },
+            sarif: { try FuzzSARIF.log(fuzzReport, failingClasses: failClasses, findingsFolder: findingsFolder).encoded() })
 
         let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
         print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,
@@ -150,9 +148,12 @@ struct Fuzz: ParsableCommand {
         }
         for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
-        print("reports: \(folder) (open \(folder)/index.html)")
+        print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))
         if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
     }
+
+    /// The report formats fuzz writes (no JUnit: a run is not a list of test cases).
+    static let formats: [ReportFormat] = [.json, .html, .md, .sarif]
 
     static func format(_ seconds: Double) -> String {
         seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60)) min" : "\(seconds) s"

@@ -12,7 +12,7 @@ struct Run: ParsableCommand {
 struct RunCorpus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML and Markdown reports.",
+        abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML, Markdown and SARIF reports.",
         discussion: """
             With no --target or --spawn, the reference server (cathammer serve) is started on a free \
             loopback port and stopped afterwards. The cases come from the corpus built into this binary \
@@ -76,7 +76,7 @@ struct RunCorpus: ParsableCommand {
     var offers = CommaSeparated<CorpusCase.Requirement>([])
 
     func run() throws {
-        let format = try report.formats()
+        let format = try report.formats(offered: ReportFormat.allCases)
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
@@ -126,7 +126,8 @@ struct RunCorpus: ParsableCommand {
             json: { try JSONReport(run: finished, version: Cathammer.configuration.version).encoded() },
             junit: { JUnitReport.render(finished) },
             markdown: { MarkdownReport.render(finished) },
-            html: { HTMLReport.render(finished) })
+            html: { HTMLReport.render(finished) },
+            sarif: { try CorpusSARIF.log(finished, version: Cathammer.configuration.version, corpus: source.description).encoded() })
         if updateBaseline, let baselinePath {
             let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
