@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps stamp build run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -53,16 +53,36 @@ run: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" run corpus
 
+# nginx: the peer the CI recipe's script (examples/ci/cathammer-ci.sh) is tested against.
+TEST_APT_PACKAGES := nginx-light
+
 # Builds everything, replays the fuzz seeds and regressions through the parser invariants, checks that
 # parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is
 # allocation-free), runs every test.
 test: deps stamp
+	@.ci/install-packages $(TEST_APT_PACKAGES)
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing|testH2.*AllocatesNothing'
 	$(SWIFT) test --skip-build --disable-swift-testing
+
+# cathammer for machines without Swift: a release binary with the Swift runtime and Foundation linked
+# in (checked to need only libc, libcurl and OpenSSL), as dist/cathammer-<version>-linux-<arch>.tar.gz
+# and dist/cathammer_<version>_<arch>.deb with the man page, shell completions and corpus inside.
+DIST_APT_PACKAGES := dpkg-dev binutils g++
+dist: deps stamp
+	@.ci/install-packages $(DIST_APT_PACKAGES)
+	packaging/make-dist.sh
+
+# The done-when check of issue 18: a Debian 12 chroot without Swift (debootstrap, cached in
+# /var/tmp/cathammer-dist-check; CATHAMMER_CHROOT=DIR for another place) installs the .deb with
+# apt-get and passes the corpus from an empty directory. Needs root. Not part of make test (the
+# static release build alone takes longer than the test budget).
+dist-check: dist
+	@.ci/install-packages debootstrap
+	packaging/dist-check.sh
 
 fuzz-replay: build
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
@@ -112,4 +132,4 @@ bench-memory: deps stamp
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
-	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work fuzz/out
+	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/out
