@@ -80,6 +80,8 @@ let package = Package(
         .target(name: "FakeServers", dependencies: ["HTTPWire"], path: "Tests/FakeServers"),
         .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "CathammerContract", "CMallocCounter"]),
-        .testTarget(name: "CathammerCLITests", dependencies: ["HTTPWire", "Hammer", "CathammerContract", "FakeServers"]),
+        .testTarget(name: "CathammerCLITests", dependencies: [
+            "HTTPWire", "Hammer", "CathammerContract", "FakeServers", .product(name: "Yams", package: "Yams"),
+        ]),
     ]
 )
