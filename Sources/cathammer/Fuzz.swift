@@ -56,7 +56,7 @@ struct Fuzz: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Label findings with the reference server's answer (started on a free port when fuzzing another server).")
     var referenceCheck = true
 
-    @Flag(help: "No progress output, only the summary.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a status line every 10 s and a line per finding), only the summary.")
     var quiet = false
 
     func run() throws {
@@ -118,7 +118,9 @@ struct Fuzz: ParsableCommand {
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
         print("fuzzing \(label) at \(host):\(port) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))
-        let progress = FuzzProgressPrinter(quiet: quiet)
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: maxCases, deadline: seconds, style: ProgressLine.Style(
+            noun: "cases", failures: "findings", rateNoun: "execs", plainStatusEvery: 10), output: terminal)
         var files: [String: String] = [:]
         var writeErrors: [String] = []
         let summary = run.run(onFinding: { finding in
@@ -129,7 +131,15 @@ struct Fuzz: ParsableCommand {
             } catch {
                 writeErrors.append("\(finding.id): \(error)")
             }
-        }, progress: { progress.update($0) })
+        }, progress: { update in
+            if let finding = update.newFinding {
+                progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
+                              + "\(finding.id): \(finding.classification.explanation)", notable: true)
+            }
+            let counts = FindingClass.allCases.compactMap { kind in update.counts[kind].map { "\(kind.rawValue) \($0)" } }
+            progress.update(done: update.cases, failures: update.counts.values.reduce(0, +), rateCount: update.executions,
+                            detail: "\(update.executions) execs" + (counts.isEmpty ? "" : ", " + counts.joined(separator: ", ")))
+        })
         progress.finish()
 
         let fuzzReport = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
@@ -157,36 +167,5 @@ struct Fuzz: ParsableCommand {
 
     static func format(_ seconds: Double) -> String {
         seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60)) min" : "\(seconds) s"
-    }
-}
-
-/// A counter line on a terminal; plain lines (every 10 s and per finding) otherwise.
-final class FuzzProgressPrinter: @unchecked Sendable {
-    private let quiet: Bool
-    private let terminal = isatty(STDOUT_FILENO) != 0
-    private var lastLine = -10.0
-
-    init(quiet: Bool) { self.quiet = quiet }
-
-    func update(_ progress: FuzzProgress) {
-        guard !quiet else { return }
-        let rate = progress.elapsed > 0 ? Double(progress.executions) / progress.elapsed : 0
-        let counts = FindingClass.allCases.compactMap { kind in progress.counts[kind].map { "\(kind.rawValue) \($0)" } }
-        let line = String(format: "%.0f s: %d cases, %d execs (%.0f/s), findings: %@", progress.elapsed, progress.cases,
-                          progress.executions, rate, counts.isEmpty ? "none" : counts.joined(separator: ", "))
-        if let finding = progress.newFinding {
-            let text = "new \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)"
-            print(terminal ? "\r\u{1B}[K" + text : text)
-        }
-        if terminal {
-            FileHandle.standardOutput.write(Data("\r\(line)\u{1B}[K".utf8))
-        } else if progress.elapsed - lastLine >= 10 {
-            lastLine = progress.elapsed
-            print(line)
-        }
-    }
-
-    func finish() {
-        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

@@ -61,7 +61,7 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "What fails the run: fail, or warn (warnings too).")
     var failOn = CorpusFailOn.fail
 
-    @Flag(help: "No progress lines, only the summary.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a line per case), only the summary.")
     var quiet = false
 
     @Flag(inversion: .prefixedNo, help: "Also run the libcurl checks (category libcurl).")
@@ -103,11 +103,17 @@ struct RunCorpus: ParsableCommand {
         runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
         runner.fragment = fragment
         runner.seed = seed
-        let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
-        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`) { progress.completed($0) }
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: selected.count + (withCurl ? CurlChecks.count : 0),
+                                    style: ProgressLine.Style(noun: "cases", numbered: true), output: terminal)
+        let completed: @Sendable (CaseResult) -> Void = { result in
+            progress.item("\(terminal.paint(result.verdict)) \(result.testCase.id) (\(result.observed?.description ?? "nothing"))",
+                          notable: result.verdict.isNotable, failure: result.isFailure)
+        }
+        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`, progress: completed)
         if withCurl {
             let checks = CurlChecks.run(host: host, port: port, timeout: timeout, echoPath: uploadPath)
-            checks.forEach(progress.completed)
+            checks.forEach(completed)
             run.results += checks
         }
         progress.finish()
@@ -186,35 +192,5 @@ struct CorpusLint: ParsableCommand {
               + (byCategory.isEmpty ? "" : ": " + byCategory.keys.sorted().map { "\($0) \(byCategory[$0]!)" }.joined(separator: ", "))
               + "; \(problems.count) problem(s)")
         if !problems.isEmpty { throw ExitCode(1) }
-    }
-}
-
-/// One line per finished case on a terminal-less run, a one-line counter on a terminal.
-final class RunProgress: @unchecked Sendable {
-    private let total: Int
-    private let quiet: Bool
-    private let terminal = isatty(STDOUT_FILENO) != 0
-    private let lock = NSLock()
-    private var done = 0
-
-    init(total: Int, quiet: Bool) {
-        self.total = total
-        self.quiet = quiet
-    }
-
-    func completed(_ result: CaseResult) {
-        guard !quiet else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        if terminal {
-            FileHandle.standardOutput.write(Data("\r[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id)\u{1B}[K".utf8))
-        } else {
-            print("[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id) (\(result.observed?.description ?? "nothing"))")
-        }
-    }
-
-    func finish() {
-        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
