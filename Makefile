@@ -62,6 +62,7 @@ TEST_APT_PACKAGES := nginx-light
 test: deps stamp
 	@.ci/install-packages $(TEST_APT_PACKAGES)
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing

@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Hammer",
             dependencies: [
-                "HTTPWire", "CCurl", "CathammerContract", "CTLS", .product(name: "Yams", package: "Yams"),
+                "HTTPWire", "HTTP2Wire", "CCurl", "CathammerContract", "CTLS", .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

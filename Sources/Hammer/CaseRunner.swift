@@ -16,6 +16,9 @@ public struct CaseResult: Sendable {
     public var verdictReason: String? = nil
     /// With `--repeat N`: every run's verdict and outcome, in order (one entry without it).
     public var runs: [RunRecord] = []
+    /// HTTP/2 cases: every frame sent and received, decoded, one line each.
+    public var framesSent: [String] = []
+    public var framesReceived: [String] = []
 
     /// One run of a case, as kept for a repeated case.
     public struct RunRecord: Sendable, Equatable {
@@ -49,9 +52,9 @@ public struct CaseResult: Sendable {
             combined.notes = Array(Set(results.flatMap(\.notes))).sorted()
         } else if let worst = results.max(by: { $0.verdict.severity < $1.verdict.severity }) {
             // Same outcome every time: keep the run whose notes explain the verdict best.
-            combined = CaseResult(testCase: worst.testCase, verdict: worst.verdict, observed: worst.observed, responses: worst.responses,
-                                  received: worst.received, sent: worst.sent, durationMilliseconds: worst.durationMilliseconds,
-                                  notes: worst.notes, verdictReason: worst.verdictReason, runs: combined.runs)
+            let runs = combined.runs
+            combined = worst
+            combined.runs = runs
         }
         combined.durationMilliseconds = results.map(\.durationMilliseconds).reduce(0, +)
         return combined
@@ -81,6 +84,10 @@ public struct CaseRunner: Sendable {
     public var quiet: Double
     /// What the target offers; cases that need something else are skipped.
     public var offers: Set<CorpusCase.Requirement> = []
+    /// How connections are opened (cleartext TCP by default; the seam for TLS).
+    public var connector: CaseConnector = CaseConnectors.tcp
+    /// Set when the target does not speak HTTP/2 this way: HTTP/2 cases are skipped with this note.
+    public var h2Unavailable: String?
 
     public init(host: String, port: UInt16, timeout: Double = 5, quiet: Double = 0.6) {
         self.host = host
@@ -98,8 +105,12 @@ public struct CaseRunner: Sendable {
                               durationMilliseconds: 0,
                               notes: ["needs \(missing.map(\.rawValue).joined(separator: ", ")), which this target was not said to offer (--offers)"])
         }
+        if testCase.wireProtocol == .h2, let h2Unavailable {
+            return CaseResult(testCase: testCase, verdict: .skip, observed: nil, responses: [], received: [], sent: [],
+                              durationMilliseconds: 0, notes: [h2Unavailable])
+        }
         let started = MonotonicClock.now()
-        var result = execute(testCase)
+        var result = testCase.wireProtocol == .h2 ? executeH2(testCase) : execute(testCase)
         result.durationMilliseconds = MonotonicClock.milliseconds(since: started)
         return result
     }

@@ -78,11 +78,11 @@ public struct Corpus: Sendable {
         return (files, problems)
     }
 
-    /// Cases selected by category, id and level (empty filters select everything).
-    public func selecting(categories: [String], ids: [String], levels: [String]) -> [CorpusCase] {
+    /// Cases selected by category, id, level and protocol (empty filters select everything).
+    public func selecting(categories: [String], ids: [String], levels: [String], protocols: [WireProtocol] = []) -> [CorpusCase] {
         cases.filter { item in
             (categories.isEmpty || categories.contains(item.category)) && (ids.isEmpty || ids.contains(item.id))
-                && (levels.isEmpty || levels.contains(item.level))
+                && (levels.isEmpty || levels.contains(item.level)) && (protocols.isEmpty || protocols.contains(item.wireProtocol))
         }
     }
 }

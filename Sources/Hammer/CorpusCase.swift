@@ -41,6 +41,10 @@ public struct CorpusCase: Sendable, Equatable {
     /// The verdict depends on the target decoding a coding (e.g. `Transfer-Encoding: gzip, chunked`);
     /// an echo that reports a length only cannot tell decoding from ignoring, so it is WARN at best.
     public var decoding = false
+    /// HTTP/1.1 bytes (`steps` of `send`) or HTTP/2 frames (`h2`).
+    public var wireProtocol = WireProtocol.h1
+    /// The opening and steps of an HTTP/2 case.
+    public var h2: H2Script?
 
     /// Categories whose cases are about message framing: a connection left open after the error is
     /// where the next request would be read from the wrong place.
@@ -103,8 +107,14 @@ extension CorpusCase {
             throw fail("not valid YAML: \(error)")
         }
         guard let mapping = node.mapping else { throw fail("the top level must be a mapping") }
-        let known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "needs", "expect",
-                                 "quote", "risk", "status_matters", "framing", "decoding"]
+        var known: Set<String> = ["id", "title", "category", "level", "rfc", "references", "why", "steps", "canary", "needs", "expect",
+                                 "quote", "risk", "status_matters", "framing", "decoding", "protocol"]
+        var wireProtocol = WireProtocol.h1
+        if let node = mapping["protocol"] {
+            guard let text = node.string, let value = WireProtocol(rawValue: text) else { throw fail("'protocol' is h1 or h2") }
+            wireProtocol = value
+        }
+        if wireProtocol == .h2 { known.formUnion(["opening", "client_settings"]) }
         for key in mapping.keys.compactMap(\.string) where !known.contains(key) { throw fail("unknown key '\(key)'") }
         func string(_ key: String) throws(CorpusError) -> String {
             guard let value = mapping[key]?.string, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -121,17 +131,31 @@ extension CorpusCase {
         let category = try string("category")
         let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
         guard folder == category else { throw fail("category '\(category)' does not match its folder '\(folder)'") }
+        guard category.hasPrefix("h2-") == (wireProtocol == .h2) else {
+            throw fail(wireProtocol == .h2 ? "an HTTP/2 case belongs in a category named h2-…" : "category '\(category)' is for HTTP/2 cases: add 'protocol: h2'")
+        }
         let level = try string("level")
         guard levels.contains(level) else { throw fail("level '\(level)' is not one of \(levels.joined(separator: ", "))") }
         let rfc = try string("rfc")
-        guard rfc.range(of: #"^RFC (9110|9112|9111|6585|3986|7230) §\d+(\.\d+)*"#, options: .regularExpression) != nil else {
-            throw fail("rfc '\(rfc)' must look like 'RFC 9112 §6.3'")
+        let rfcs = wireProtocol == .h2 ? "9113|7541|9110|8441|9218|6585|7540" : "9110|9112|9111|6585|3986|7230"
+        guard rfc.range(of: #"^RFC ("# + rfcs + #") §\d+(\.\d+)*"#, options: .regularExpression) != nil else {
+            throw fail("rfc '\(rfc)' must look like '\(wireProtocol == .h2 ? "RFC 9113 §6.5" : "RFC 9112 §6.3")'")
         }
         let references = mapping["references"]?.sequence?.compactMap(\.string) ?? []
-        guard let stepNodes = mapping["steps"]?.sequence, !stepNodes.isEmpty else { throw fail("'steps' must be a non-empty list") }
         var steps: [Step] = []
         var sendTexts: [String] = []
-        for (index, stepNode) in stepNodes.enumerated() {
+        var h2Script: H2Script?
+        if wireProtocol == .h2 {
+            do {
+                let loaded = try H2ScriptLoader.load(mapping)
+                h2Script = loaded.script
+                sendTexts = loaded.texts
+            } catch {
+                throw fail(error.message)
+            }
+        }
+        guard let stepNodes = mapping["steps"]?.sequence, !stepNodes.isEmpty else { throw fail("'steps' must be a non-empty list") }
+        for (index, stepNode) in stepNodes.enumerated() where wireProtocol == .h1 {
             guard let step = stepNode.mapping, step.count == 1, let key = step.keys.first?.string, let value = step.values.first
             else { throw fail("step \(index + 1) must be a mapping with one key") }
             switch key {
@@ -168,7 +192,8 @@ extension CorpusCase {
             guard let items = list.sequence else { throw fail("expect.\(key) must be a list") }
             var result: [OutcomePattern] = []
             for item in items {
-                guard let text = item.string, let pattern = OutcomePattern(text) else {
+                let parsed = item.string.flatMap { wireProtocol == .h2 ? OutcomePattern(h2: $0) : OutcomePattern($0) }
+                guard let pattern = parsed else {
                     throw fail("expect.\(key): '\(item.string ?? "?")' is not an outcome (see corpus/README.md)")
                 }
                 result.append(pattern)
@@ -192,6 +217,8 @@ extension CorpusCase {
             why: try string("why"), steps: steps, sendTexts: sendTexts, canary: mapping["canary"]?.bool ?? false,
             pass: pass, warn: try patterns("warn"), path: path)
         loaded.needs = needs
+        loaded.wireProtocol = wireProtocol
+        loaded.h2 = h2Script
         func flag(_ key: String) throws(CorpusError) -> Bool? {
             guard let node = mapping[key] else { return nil }
             guard let value = node.bool else { throw fail("'\(key)' takes true or false") }

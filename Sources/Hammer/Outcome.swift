@@ -14,11 +14,18 @@ public struct ObservedOutcome: Sendable, Equatable, CustomStringConvertible {
     public var ending: ConnectionEnding
     /// The server answered with an HTTP/2 SETTINGS frame (h2c with prior knowledge), not HTTP/1.x.
     public var http2Settings: Bool
+    /// For an HTTP/2 case: what the server did, in h2spec's terms.
+    public var h2: H2Facts?
 
     public init(statuses: [Int], ending: ConnectionEnding, http2Settings: Bool = false) {
         self.statuses = statuses
         self.ending = ending
         self.http2Settings = http2Settings
+    }
+
+    public init(h2 facts: H2Facts, ending: ConnectionEnding) {
+        self.init(statuses: facts.statuses, ending: ending)
+        h2 = facts
     }
 
     /// True when `bytes` begin with an HTTP/2 SETTINGS frame on stream 0 (RFC 9113 §6.5): the
@@ -36,6 +43,11 @@ public struct ObservedOutcome: Sendable, Equatable, CustomStringConvertible {
     /// The same notation the corpus uses: "400 close", "200 200", "close", "timeout".
     public var description: String {
         let closed = ending != .open
+        if let h2 {
+            let tokens = h2.tokens
+            if tokens.isEmpty { return closed ? "close" : "timeout" }
+            return tokens.joined(separator: " ") + (closed ? " close" : "")
+        }
         if http2Settings && statuses.isEmpty { return closed ? "h2-settings close" : "h2-settings" }
         if statuses.isEmpty { return closed ? "close" : "timeout" }
         return statuses.map(String.init).joined(separator: " ") + (closed ? " close" : "")
@@ -44,10 +56,21 @@ public struct ObservedOutcome: Sendable, Equatable, CustomStringConvertible {
 
 /// An expected outcome from a corpus file: "400 close", "4xx", "200 200", "close", "timeout".
 public struct OutcomePattern: Sendable, Equatable, CustomStringConvertible {
-    enum Status: Equatable {
+    enum Status: Sendable, Equatable {
         case exact(Int)
         /// 2xx, 4xx, 5xx: any status of the class.
         case hundred(Int)
+
+        /// `404`, or `4xx` for the class.
+        init?(_ token: String) {
+            if token.count == 3, token.hasSuffix("xx"), let digit = Int(token.prefix(1)), (1...5).contains(digit) {
+                self = .hundred(digit)
+            } else if let value = Int(token), (100...599).contains(value) {
+                self = .exact(value)
+            } else {
+                return nil
+            }
+        }
 
         func matches(_ status: Int) -> Bool {
             switch self {
@@ -62,7 +85,19 @@ public struct OutcomePattern: Sendable, Equatable, CustomStringConvertible {
     let mustClose: Bool?
     /// `h2-settings`: the answer is an HTTP/2 SETTINGS frame (h2c prior knowledge).
     let http2Settings: Bool
+    /// An HTTP/2 case's outcome (see `H2OutcomePattern`).
+    let h2: H2OutcomePattern?
     public let description: String
+
+    /// An HTTP/2 case's outcome: `GOAWAY PROTOCOL_ERROR`, `RST_STREAM STREAM_CLOSED`, `200`, `PING_ACK`, `close`.
+    public init?(h2 text: String) {
+        guard let pattern = H2OutcomePattern(text) else { return nil }
+        h2 = pattern
+        statuses = pattern.statuses
+        mustClose = pattern.mustClose
+        http2Settings = false
+        description = text
+    }
 
     public init?(_ text: String) {
         let tokens = text.split(separator: " ").map(String.init)
@@ -78,16 +113,15 @@ public struct OutcomePattern: Sendable, Equatable, CustomStringConvertible {
                 guard index == tokens.count - 1 else { return nil }
                 if token == "timeout" && !statuses.isEmpty { return nil }
                 mustClose = token == "close"
-            } else if token.count == 3, token.hasSuffix("xx"), let digit = Int(token.prefix(1)), (1...5).contains(digit) {
-                statuses.append(.hundred(digit))
-            } else if let value = Int(token), (100...599).contains(value) {
-                statuses.append(.exact(value))
+            } else if let status = Status(token) {
+                statuses.append(status)
             } else {
                 return nil
             }
         }
         if statuses.isEmpty && mustClose == nil && !http2Settings { return nil }
         if http2Settings && (!statuses.isEmpty || mustClose == false) { return nil }
+        h2 = nil
         self.statuses = statuses
         self.mustClose = mustClose
         self.http2Settings = http2Settings
@@ -127,6 +161,11 @@ public struct OutcomePattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func matches(_ observed: ObservedOutcome) -> Bool {
+        if let h2 {
+            guard let facts = observed.h2 else { return false }
+            return h2.matches(facts, ending: observed.ending)
+        }
+        guard observed.h2 == nil else { return false }
         guard observed.http2Settings == http2Settings else { return false }
         guard observed.statuses.count == statuses.count,
               zip(statuses, observed.statuses).allSatisfy({ $0.matches($1) })

@@ -10,6 +10,7 @@ public enum VerdictPolicy {
 
     /// The verdict for `observed`, before the echo framing, decoding and canary checks.
     public static func judge(_ testCase: CorpusCase, observed: ObservedOutcome) -> Judgement {
+        if testCase.wireProtocol == .h2 { return judgeH2(testCase, observed: observed) }
         let strictRefuses = testCase.pass.contains(where: \.isRefusal)
         if testCase.pass.contains(where: { $0.matches(observed) }) { return Judgement(verdict: .pass, reason: nil) }
         if testCase.warn.contains(where: { $0.matches(observed) }) {

@@ -33,6 +33,9 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "Only these levels (repeatable).")
     var level: [CorpusLevel] = []
 
+    @Option(help: "Which cases by protocol: h1 (HTTP/1.1 bytes), h2 (HTTP/2 frames, h2c with prior knowledge), or all.")
+    var `protocol` = ProtocolSelection.all
+
     @Option(help: "Seconds to wait for a response.")
     var timeout = 5.0
 
@@ -83,9 +86,9 @@ struct RunCorpus: ParsableCommand {
         let levels = level.map(\.rawValue)
 
         let loaded = try source.load()
-        let selected = loaded.selecting(categories: category, ids: cases, levels: levels)
+        let selected = loaded.selecting(categories: category, ids: cases, levels: levels, protocols: `protocol`.protocols)
         let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
-            && (level.isEmpty || level.contains(.must))
+            && (level.isEmpty || level.contains(.must)) && `protocol` != .h2
         guard !selected.isEmpty || withCurl else { throw UsageError(message: "no case matches the selection") }
 
         let opened = try server.open(referenceLabel: "cathammer serve (reference server)")
@@ -103,6 +106,11 @@ struct RunCorpus: ParsableCommand {
         runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
         runner.fragment = fragment
         runner.seed = seed
+        if selected.contains(where: { $0.wireProtocol == .h2 }) {
+            // One probe: a target without HTTP/2 gets its HTTP/2 cases skipped with the reason.
+            runner.h2Unavailable = runner.probeHTTP2()
+            if let reason = runner.h2Unavailable, !quiet { print("HTTP/2 cases skipped: \(reason)") }
+        }
         let terminal = TerminalOutput.standard(quiet: quiet)
         let progress = ProgressLine(total: selected.count + (withCurl ? CurlChecks.count : 0),
                                     style: ProgressLine.Style(noun: "cases", numbered: true), output: terminal)
@@ -162,6 +170,19 @@ struct RunCorpus: ParsableCommand {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
+    }
+}
+
+/// `run corpus --protocol`: which cases run.
+enum ProtocolSelection: String, CaseIterable, ExpressibleByArgument {
+    case h1, h2, all
+
+    var protocols: [WireProtocol] {
+        switch self {
+        case .h1: return [.h1]
+        case .h2: return [.h2]
+        case .all: return []
+        }
     }
 }
 

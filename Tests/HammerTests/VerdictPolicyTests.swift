@@ -8,7 +8,7 @@ final class VerdictPolicyTests: XCTestCase {
                   warn: [String] = [], statusMatters: Bool = false) -> CorpusCase {
         var item = CorpusCase(id: id, title: id, category: category, level: level, rfc: "RFC 9112 §2.2", references: [],
                               why: "test", steps: [.send(Array("x".utf8), bytewise: false)], sendTexts: ["x"], canary: false,
-                              pass: pass.compactMap(OutcomePattern.init), warn: warn.compactMap(OutcomePattern.init), path: "x")
+                              pass: pass.compactMap { OutcomePattern($0) }, warn: warn.compactMap { OutcomePattern($0) }, path: "x")
         item.statusMatters = statusMatters
         item.framing = CorpusCase.framingCategories.contains(category)
         return item

@@ -58,7 +58,12 @@ public enum HTMLReport {
             out += "<tr class=\"case\" data-verdict=\"\(result.verdict.rawValue)\"><td class=\"\(result.verdict.rawValue)\">\(result.verdict.rawValue)</td><td><details><summary><b>\(html(item.id))</b> \(html(item.title))</summary>"
             out += "<p>\(html(item.why))</p><p><a href=\"\(link)\">\(html(item.rfc))</a> \(html(item.references.joined(separator: ", ")))</p>"
             out += "<p>Sent:</p><pre>\(html(item.sendTexts.joined(separator: "\n")))</pre>"
-            out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
+            if item.wireProtocol == .h2 {
+                out += "<p>Frames sent:</p><pre>\(html(result.framesSent.joined(separator: "\n")))</pre>"
+                out += "<p>Frames received (\(result.received.count) bytes):</p><pre>\(html(result.framesReceived.joined(separator: "\n")))</pre>"
+            } else {
+                out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
+            }
             if !result.notes.isEmpty { out += "<p>\(html(result.notes.joined(separator: "; ")))</p>" }
             out += "</details></td><td>\(html(item.category))</td><td>\(html(item.level))</td>"
             out += "<td>\(html(item.pass.map(\.description).joined(separator: " / ")))"

@@ -48,6 +48,11 @@ public struct JSONReport: Encodable {
         var statusMatters: Bool
         var framing: Bool
         var decoding: Bool
+        /// `h1` or `h2`.
+        var `protocol`: String
+        /// HTTP/2 cases: every frame sent and received, decoded, one line each.
+        var framesSent: [String]?
+        var framesReceived: [String]?
     }
 
     public struct RunEntry: Encodable {
@@ -87,7 +92,10 @@ public struct JSONReport: Encodable {
                 knownFailure: run.baseline?.knownFailures.contains(item.id) ?? false,
                 worstVerdict: result.worstVerdict.rawValue, verdictReason: result.verdictReason,
                 runs: result.runs.map { RunEntry(verdict: $0.verdict.rawValue, observed: $0.observed) },
-                quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding)
+                quote: item.quote, risk: item.risk, statusMatters: item.statusMatters, framing: item.framing, decoding: item.decoding,
+                protocol: item.wireProtocol.rawValue,
+                framesSent: item.wireProtocol == .h2 ? result.framesSent : nil,
+                framesReceived: item.wireProtocol == .h2 ? result.framesReceived : nil)
         }
     }
 
