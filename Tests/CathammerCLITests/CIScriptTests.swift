@@ -21,22 +21,13 @@ final class CIScriptTests: XCTestCase {
     /// Runs the script in the work folder with the test binary as `cathammer`; returns its status
     /// and everything it printed.
     func runScript(_ variables: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.examples.appendingPathComponent("cathammer-ci.sh")
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "GITHUB_STEP_SUMMARY")
         environment["CATHAMMER"] = CathammerBinary.url.path
         environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin:" + (environment["PATH"] ?? "")
         for (key, value) in variables { environment[key] = value }
-        process.environment = environment
-        process.currentDirectoryURL = work
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try CathammerBinary.runTool(Self.examples.appendingPathComponent("cathammer-ci.sh").path, [], capture: true,
+                                           environment: environment, directory: work)
     }
 
     func recipe(_ name: String) throws -> [String: Any] {

@@ -52,11 +52,15 @@ struct CathammerBinary {
         return process.terminationStatus
     }
 
-    /// Runs a tool and returns its exit status with stdout and stderr merged.
-    static func runTool(_ path: String, _ arguments: [String], capture: Bool) throws -> (status: Int32, output: String) {
+    /// Runs a tool (in `directory`, with `environment` when given) and returns its exit status with
+    /// stdout and stderr merged.
+    static func runTool(_ path: String, _ arguments: [String], capture: Bool, environment: [String: String]? = nil,
+                        directory: URL? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
