@@ -20,12 +20,13 @@ build=(-c release --static-swift-stdlib --scratch-path .build-dist
 binary="$("$swift" build "${build[@]}" --show-bin-path)/cathammer"
 packaging/check-libraries.sh "$binary"
 
-# 0.1.0 from the binary, made unique per commit: 0.1.0+git<commits>.<hash>[.dirty]
+# 0.1.0 from the binary, made unique per commit with the revision the binary itself names (make
+# stamped it before the build): 0.1.0+git<commits>.<describe, '-' as '.'>, e.g. 0.1.0+git161.d7e54e4.dirty
 base_version=$("$binary" --version | sed -n '1s/^cathammer //p')
-commits=$(git rev-list --count HEAD 2>/dev/null || echo 0)
-hash=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$([ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || echo .dirty)
-version="${base_version}+git${commits}.${hash}${dirty}"
+revision=$("$binary" --version | sed -n 's/^git revision: \([^ ]*\)$/\1/p')
+[ -n "$revision" ] || { echo "make-dist: the binary names no git revision (build it with make)" >&2; exit 1; }
+commits=$(git rev-list --count "${revision%-dirty}" 2>/dev/null || echo 0)
+version="${base_version}+git${commits}.${revision//-/.}"
 arch=$(dpkg --print-architecture)
 
 rm -rf dist/stage
