@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps build run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -15,14 +15,21 @@ all: build
 deps:
 	@.ci/install-packages $(APT_PACKAGES)
 
-build: deps
+# The git revision `cathammer --version` names: BuildInfoPlugin compiles .build-info/revision into the
+# binary (rewritten only when it changes, so an unchanged tree does not recompile). A plain
+# `swift build` works without it and says the revision is unknown.
+stamp:
+	@mkdir -p .build-info; revision="$$(git describe --always --dirty --tags 2>/dev/null || echo unknown)"; \
+	  [ "$$(cat .build-info/revision 2>/dev/null)" = "$$revision" ] || echo "$$revision" > .build-info/revision
+
+build: deps stamp
 	$(SWIFT) build
 
 # The corpus, each case 3 times (--repeat 3), against 18 peer servers (Debian and PyPI, on loopback)
 # and the reference server: the leaderboard in reports/peers.md. PEERS="nginx caddy" runs a few.
 PEER_APT_PACKAGES := nginx-light haproxy apache2 lighttpd h2o caddy uwsgi-core uwsgi-plugin-python3
 PEER_PIP_PACKAGES := gunicorn waitress uvicorn h11 httptools hypercorn tornado twisted cheroot aiohttp
-peers: deps
+peers: deps stamp
 	@.ci/install-packages $(PEER_APT_PACKAGES)
 	@for package in $(PEER_PIP_PACKAGES); do python3 -m pip show -q $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
 	  if [ -n "$$missing" ]; then echo "installing missing Python packages:$$missing"; python3 -m pip install -q $$missing; fi
@@ -30,26 +37,30 @@ peers: deps
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # Reload checks under load: the reference server (every kind), nginx -s reload and gunicorn HUP: reports/reload.md.
-reload-peers: deps
+reload-peers: deps stamp
 	@.ci/install-packages nginx-light
 	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
 	reports/reload/run-reload.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The thundering herd per accept mode, worker count and load on the reference server: reports/herd.md.
-herd: deps
+herd: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/reload/run-herd.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
-run: deps
+run: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" run corpus
+
+# nginx: the peer the CI recipe's script (examples/ci/cathammer-ci.sh) is tested against.
+TEST_APT_PACKAGES := nginx-light
 
 # Builds everything, replays the fuzz seeds and regressions through the parser invariants, checks that
 # parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is
 # allocation-free), runs every test.
-test: deps
+test: deps stamp
+	@.ci/install-packages $(TEST_APT_PACKAGES)
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
 	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build --build-tests
@@ -57,6 +68,22 @@ test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing|testH2.*AllocatesNothing'
 	$(SWIFT) test --skip-build --disable-swift-testing
+
+# cathammer for machines without Swift: a release binary with the Swift runtime and Foundation linked
+# in (checked to need only libc, libcurl and OpenSSL), as dist/cathammer-<version>-linux-<arch>.tar.gz
+# and dist/cathammer_<version>_<arch>.deb with the man page, shell completions and corpus inside.
+DIST_APT_PACKAGES := dpkg-dev binutils g++
+dist: deps stamp
+	@.ci/install-packages $(DIST_APT_PACKAGES)
+	packaging/make-dist.sh
+
+# The done-when check of issue 18: a Debian 12 chroot without Swift (debootstrap, cached in
+# /var/tmp/cathammer-dist-check; CATHAMMER_CHROOT=DIR for another place) installs the .deb with
+# apt-get and passes the corpus from an empty directory. Needs root. Not part of make test (the
+# static release build alone takes longer than the test budget).
+dist-check: dist
+	@.ci/install-packages debootstrap
+	packaging/dist-check.sh
 
 fuzz-replay: build
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
@@ -74,14 +101,14 @@ fuzz: fuzz-build
 	  -artifact_prefix=fuzz/regressions/ -print_final_stats=1 -max_len=4096
 
 # The network fuzzer against the reference server (or TARGET=HOST:PORT), FUZZ_SECONDS long.
-fuzz-net: deps
+fuzz-net: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" fuzz --duration $(FUZZ_SECONDS)s --jobs 2 $(if $(TARGET),--target $(TARGET))
 
 # The network fuzzer against the reference server (FUZZ_REFERENCE_SECONDS) and then nginx, gunicorn
 # and node (FUZZ_SECONDS each), one at a time; findings in fuzz/findings/<target>/.
 FUZZ_REFERENCE_SECONDS ?= 1800
-fuzz-peers: deps
+fuzz-peers: deps stamp
 	@.ci/install-packages nginx-light
 	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
@@ -94,16 +121,16 @@ bench-parser:
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
 # wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
-bench-server: deps
+bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
-bench-memory: deps
+bench-memory: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
-	rm -rf .build .build-fuzz Benchmarks/.build fuzz/work fuzz/out
+	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/out

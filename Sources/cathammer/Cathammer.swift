@@ -15,6 +15,11 @@ struct Cathammer: ParsableCommand {
     /// ArgumentParser exits 64 on usage errors; cathammer promises 2 for every usage or input error.
     static func main() {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        // ArgumentParser's --version prints a fixed string; ours also names the revision and the corpus.
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(VersionText.text)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

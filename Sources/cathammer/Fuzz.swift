@@ -31,8 +31,7 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Stop after this many generated cases.")
     var maxCases: Int?
 
-    @Option(help: "Report folder (default reports/runs/<time>-fuzz-<target>).")
-    var out: String?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Where findings are written, one folder per target.")
     var findings = "fuzz/findings"
@@ -40,8 +39,7 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Finding classes that make the exit status 1, comma-separated, or none.")
     var failOn = FuzzFailOn([.desync, .crash])
 
-    @Option(help: "The corpus the seeds come from.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     @Option(help: "Only seeds from these categories (repeatable).")
     var category: [String] = []
@@ -58,7 +56,7 @@ struct Fuzz: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Label findings with the reference server's answer (started on a free port when fuzzing another server).")
     var referenceCheck = true
 
-    @Flag(help: "No progress output, only the summary.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a status line every 10 s and a line per finding), only the summary.")
     var quiet = false
 
     func run() throws {
@@ -70,11 +68,8 @@ struct Fuzz: ParsableCommand {
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
         let failClasses = Set(failOn.classes)
-        let (loaded, problems) = Corpus.load(directory: corpus)
-        guard problems.isEmpty else {
-            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
-        }
+        let formats = try report.formats(offered: Self.formats)
+        let loaded = try source.load()
         // The mutators and the oracle work on HTTP/1.1 bytes; HTTP/2 cases are not seeds (yet).
         let selected = loaded.selecting(categories: category, ids: [], levels: [], protocols: [.h1])
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
@@ -125,7 +120,9 @@ struct Fuzz: ParsableCommand {
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
         print("fuzzing \(label) at \(endpoint.scheme)://\(endpoint.authority) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))
-        let progress = FuzzProgressPrinter(quiet: quiet)
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: maxCases, deadline: seconds, style: ProgressLine.Style(
+            noun: "cases", failures: "findings", rateNoun: "execs", plainStatusEvery: 10), output: terminal)
         var files: [String: String] = [:]
         var writeErrors: [String] = []
         let summary = run.run(onFinding: { finding in
@@ -136,17 +133,23 @@ struct Fuzz: ParsableCommand {
             } catch {
                 writeErrors.append("\(finding.id): \(error)")
             }
-        }, progress: { progress.update($0) })
+        }, progress: { update in
+            if let finding = update.newFinding {
+                progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
+                              + "\(finding.id): \(finding.classification.explanation)", notable: true)
+            }
+            let counts = FindingClass.allCases.compactMap { kind in update.counts[kind].map { "\(kind.rawValue) \($0)" } }
+            progress.update(done: update.cases, failures: update.counts.values.reduce(0, +), rateCount: update.executions,
+                            detail: "\(update.executions) execs" + (counts.isEmpty ? "" : ", " + counts.joined(separator: ", ")))
+        })
         progress.finish()
 
-        let folder = out ?? "reports/runs/\(RunCorpus.timestamp())-fuzz-\(folderName)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let report = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                endpoint: endpoint, sessions: executor.sessions.all, files: files)
-        let base = URL(fileURLWithPath: folder)
-        try report.encoded().write(to: base.appendingPathComponent(ReportFormat.json.fileName))
-        try Data(report.renderHTML().utf8).write(to: base.appendingPathComponent(ReportFormat.html.fileName))
-        try Data(report.renderMarkdown().utf8).write(to: base.appendingPathComponent(ReportFormat.md.fileName))
+        let fuzzReport = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
+                                    endpoint: endpoint, sessions: executor.sessions.all, files: files)
+        let folder = try report.write(
+            check: "fuzz", label: label, json: { try fuzzReport.encoded() }, junit: nil, markdown: { fuzzReport.renderMarkdown() },
+            html: { fuzzReport.renderHTML() },
+            sarif: { try FuzzSARIF.log(fuzzReport, failingClasses: failClasses, findingsFolder: findingsFolder).encoded() })
 
         let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
         print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,
@@ -157,42 +160,14 @@ struct Fuzz: ParsableCommand {
         }
         for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
-        print("reports: \(folder) (open \(folder)/index.html)")
+        print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))
         if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
     }
 
+    /// The report formats fuzz writes (no JUnit: a run is not a list of test cases).
+    static let formats: [ReportFormat] = [.json, .html, .md, .sarif]
+
     static func format(_ seconds: Double) -> String {
         seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60)) min" : "\(seconds) s"
-    }
-}
-
-/// A counter line on a terminal; plain lines (every 10 s and per finding) otherwise.
-final class FuzzProgressPrinter: @unchecked Sendable {
-    private let quiet: Bool
-    private let terminal = isatty(STDOUT_FILENO) != 0
-    private var lastLine = -10.0
-
-    init(quiet: Bool) { self.quiet = quiet }
-
-    func update(_ progress: FuzzProgress) {
-        guard !quiet else { return }
-        let rate = progress.elapsed > 0 ? Double(progress.executions) / progress.elapsed : 0
-        let counts = FindingClass.allCases.compactMap { kind in progress.counts[kind].map { "\(kind.rawValue) \($0)" } }
-        let line = String(format: "%.0f s: %d cases, %d execs (%.0f/s), findings: %@", progress.elapsed, progress.cases,
-                          progress.executions, rate, counts.isEmpty ? "none" : counts.joined(separator: ", "))
-        if let finding = progress.newFinding {
-            let text = "new \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)"
-            print(terminal ? "\r\u{1B}[K" + text : text)
-        }
-        if terminal {
-            FileHandle.standardOutput.write(Data("\r\(line)\u{1B}[K".utf8))
-        } else if progress.elapsed - lastLine >= 10 {
-            lastLine = progress.elapsed
-            print(line)
-        }
-    }
-
-    func finish() {
-        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

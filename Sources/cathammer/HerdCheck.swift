@@ -47,7 +47,7 @@ struct HerdCheck: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Flag(help: "No line per cell.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a line per cell), only the summary.")
     var quiet = false
 
     static func numbers(_ text: String, _ flag: String, max: Int) throws -> [Int] {
@@ -71,13 +71,18 @@ struct HerdCheck: ParsableCommand {
         var cells: [HerdCell] = []
         var skipped: [String: String] = [:]
         var sessions: [TLSSessionInfo] = []
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let cellsPerMode = workerCounts.map { HerdArithmetic.loads(workers: $0).count }.reduce(0, +)
+        var total = spawn == nil ? modeList.count * cellsPerMode : loadList.count
+        let progress = ProgressLine(total: total, style: ProgressLine.Style(noun: "cells"), output: terminal)
+        defer { progress.finish() }
         func record(_ cell: HerdCell) {
             cells.append(cell)
-            guard !quiet else { return }
-            print("\(cell.mode) workers=\(cell.workers) \(cell.load) (c=\(cell.concurrency)): \(String(format: "%.2f", cell.wakeupsPerConnection)) wakeups/conn, "
+            progress.item("\(cell.mode) workers=\(cell.workers) \(cell.load) (c=\(cell.concurrency)): \(String(format: "%.2f", cell.wakeupsPerConnection)) wakeups/conn, "
                   + (cell.listenerWakeupsPerConnection.map { String(format: "%.2f listener wakeups/conn, ", $0) } ?? "")
                   + (cell.eagainPerConnection.map { String(format: "%.2f EAGAIN/conn, ", $0) } ?? "")
-                  + "busiest \(String(format: "%.2f", cell.busiestShare)), \(cell.latency.text), failed \(cell.failedRequests)")
+                  + "busiest \(String(format: "%.2f", cell.busiestShare)), \(cell.latency.text), failed \(cell.failedRequests)",
+                          notable: cell.failedRequests > 0, failure: cell.failedRequests > 0)
         }
         do {
             if let spawn {
@@ -105,7 +110,9 @@ struct HerdCheck: ParsableCommand {
                 for mode in modeList {
                     if mode == "reuseport", let reason = Self.prepareReusePort() {
                         skipped[mode] = reason
-                        if !quiet { print("reuseport: not measured: \(reason)") }
+                        total -= cellsPerMode
+                        progress.expect(total: total)
+                        progress.line("reuseport: not measured: \(reason)", notable: true)
                         continue
                     }
                     for count in workerCounts {

@@ -98,7 +98,7 @@ struct ReloadCheck: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Flag(help: "No line per reload.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a line per reload), only the summary.")
     var quiet = false
 
     func plan() throws -> ReloadPlan {
@@ -226,12 +226,26 @@ struct ReloadCheck: ParsableCommand {
         let load = LoadGenerator(profile: profile, target: endpoint)
         var schedule = ReloadSchedule(reloads: reloads, every: every)
         schedule.tail = max(0.5, min(2, every))
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: reloads > 0 ? reloads : nil, deadline: bound,
+                                    style: ProgressLine.Style(noun: "reloads", failures: "lost", rateNoun: "requests"), output: terminal)
+        let fired = ReloadCounter()
+        let allowRetry = allowIdempotentRetry
+        let ticker = ProgressTicker {
+            progress.update(done: fired.count, failures: load.log.count { $0.isFailure(allowIdempotentRetry: allowRetry) },
+                            rateCount: load.log.count)
+        }
         let timeline: ReloadTimeline
         do {
+            defer {
+                ticker.stop()
+                progress.finish()
+            }
             timeline = try ReloadSession.run(load: load, driver: driver, schedule: schedule) { event in
-                guard !quiet else { return }
-                print("reload \(event.index + 1): \(event.settled ? "settled" : "NOT settled") in "
-                      + "\(String(format: "%.0f", Double(event.endNanoseconds - event.startNanoseconds) / 1e6)) ms (\(event.note))")
+                fired.increment()
+                progress.line("reload \(event.index + 1): \(event.settled ? "settled" : terminal.paint("NOT settled", .red)) in "
+                              + "\(String(format: "%.0f", Double(event.endNanoseconds - event.startNanoseconds) / 1e6)) ms (\(event.note))",
+                              notable: !event.settled)
             }
         } catch {
             FileHandle.standardError.write(Data("cathammer: reload failed: \(error.description)\n".utf8))

@@ -12,17 +12,17 @@ struct Run: ParsableCommand {
 struct RunCorpus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML and Markdown reports.",
+        abstract: "Send every corpus case byte-exact and judge the answers; write JSON, JUnit, HTML, Markdown and SARIF reports.",
         discussion: """
             With no --target or --spawn, the reference server (cathammer serve) is started on a free \
-            loopback port and stopped afterwards. Exit status: 0 no new failure, 1 new failures \
+            loopback port and stopped afterwards. The cases come from the corpus built into this binary \
+            (cathammer --version names it) unless --corpus names a folder. Exit status: 0 no new failure, 1 new failures \
             (or warnings with --fail-on warn), 2 usage or harness errors.
             """)
 
     @OptionGroup var server: TargetOptions
 
-    @Option(help: "The corpus folder.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     @Option(help: "Only these categories (repeatable).")
     var category: [String] = []
@@ -64,7 +64,7 @@ struct RunCorpus: ParsableCommand {
     @Option(help: "What fails the run: fail, or warn (warnings too).")
     var failOn = CorpusFailOn.fail
 
-    @Flag(help: "No progress lines, only the summary.")
+    @Flag(help: "No progress (on a terminal a live line, otherwise a line per case), only the summary.")
     var quiet = false
 
     @Flag(inversion: .prefixedNo, help: "Also run the libcurl checks (category libcurl).")
@@ -79,17 +79,13 @@ struct RunCorpus: ParsableCommand {
     var offers = CommaSeparated<CorpusCase.Requirement>([])
 
     func run() throws {
-        let format = try report.formats()
+        let format = try report.formats(offered: ReportFormat.allCases)
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
         let levels = level.map(\.rawValue)
 
-        let (loaded, problems) = Corpus.load(directory: corpus)
-        guard problems.isEmpty else {
-            for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            throw UsageError(message: "the corpus has \(problems.count) problem(s); run `cathammer corpus lint`")
-        }
+        let loaded = try source.load()
         let selected = loaded.selecting(categories: category, ids: cases, levels: levels, protocols: `protocol`.protocols)
         let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
             && (level.isEmpty || level.contains(.must)) && `protocol` != .h2
@@ -110,11 +106,17 @@ struct RunCorpus: ParsableCommand {
             runner.h2Unavailable = runner.probeHTTP2()
             if let reason = runner.h2Unavailable, !quiet { print("HTTP/2 cases skipped: \(reason)") }
         }
-        let progress = RunProgress(total: selected.count + (withCurl ? CurlChecks.count : 0), quiet: quiet)
-        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`) { progress.completed($0) }
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: selected.count + (withCurl ? CurlChecks.count : 0),
+                                    style: ProgressLine.Style(noun: "cases", numbered: true), output: terminal)
+        let completed: @Sendable (CaseResult) -> Void = { result in
+            progress.item("\(terminal.paint(result.verdict)) \(result.testCase.id) (\(result.observed?.description ?? "nothing"))",
+                          notable: result.verdict.isNotable, failure: result.isFailure)
+        }
+        var run = CorpusRun.execute(selected, runner: runner, jobs: jobs, target: label, repeatCount: `repeat`, progress: completed)
         if withCurl {
             let checks = CurlChecks.run(endpoint, timeout: timeout, echoPath: uploadPath)
-            checks.forEach(progress.completed)
+            checks.forEach(completed)
             run.results += checks
         }
         progress.finish()
@@ -133,7 +135,8 @@ struct RunCorpus: ParsableCommand {
             json: { try JSONReport(run: finished, version: Cathammer.configuration.version).encoded() },
             junit: { JUnitReport.render(finished) },
             markdown: { MarkdownReport.render(finished) },
-            html: { HTMLReport.render(finished) })
+            html: { HTMLReport.render(finished) },
+            sarif: { try CorpusSARIF.log(finished, version: Cathammer.configuration.version, corpus: source.description).encoded() })
         if updateBaseline, let baselinePath {
             let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
@@ -188,53 +191,22 @@ enum CorpusFailOn: String, CaseIterable, ExpressibleByArgument {
 
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "corpus", abstract: "Work with the corpus files.", subcommands: [CorpusLint.self])
+        commandName: "corpus", abstract: "Work with the corpus files.", subcommands: [CorpusLint.self, CorpusExport.self])
 }
 
 struct CorpusLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint", abstract: "Check every corpus file: schema, unique ids, escapes, RFC reference, outcomes.")
 
-    @Option(help: "The corpus folder.")
-    var corpus = "corpus"
+    @OptionGroup var source: CorpusOptions
 
     func run() throws {
-        let (loaded, problems) = Corpus.load(directory: corpus)
+        let (loaded, problems) = source.loadWithProblems()
         for problem in problems { print(problem) }
         let byCategory = Dictionary(grouping: loaded.cases, by: \.category).mapValues(\.count)
         print("\(loaded.cases.count) valid cases in \(byCategory.count) categories"
               + (byCategory.isEmpty ? "" : ": " + byCategory.keys.sorted().map { "\($0) \(byCategory[$0]!)" }.joined(separator: ", "))
               + "; \(problems.count) problem(s)")
         if !problems.isEmpty { throw ExitCode(1) }
-    }
-}
-
-/// One line per finished case on a terminal-less run, a one-line counter on a terminal.
-final class RunProgress: @unchecked Sendable {
-    private let total: Int
-    private let quiet: Bool
-    private let terminal = isatty(STDOUT_FILENO) != 0
-    private let lock = NSLock()
-    private var done = 0
-
-    init(total: Int, quiet: Bool) {
-        self.total = total
-        self.quiet = quiet
-    }
-
-    func completed(_ result: CaseResult) {
-        guard !quiet else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        if terminal {
-            FileHandle.standardOutput.write(Data("\r[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id)\u{1B}[K".utf8))
-        } else {
-            print("[\(done)/\(total)] \(result.verdict.rawValue) \(result.testCase.id) (\(result.observed?.description ?? "nothing"))")
-        }
-    }
-
-    func finish() {
-        if terminal && !quiet { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

@@ -16,10 +16,14 @@ struct CathammerBinary {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("cathammer")
     }
 
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+    /// Runs the binary (or a copy of it at `executable`) in `directory` (default: this process's).
+    static func run(_ arguments: [String], stdin: [UInt8] = [], executable: URL = url, directory: URL? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
@@ -48,11 +52,15 @@ struct CathammerBinary {
         return process.terminationStatus
     }
 
-    /// Runs a tool and returns its exit status with stdout and stderr merged.
-    static func runTool(_ path: String, _ arguments: [String], capture: Bool) throws -> (status: Int32, output: String) {
+    /// Runs a tool (in `directory`, with `environment` when given) and returns its exit status with
+    /// stdout and stderr merged.
+    static func runTool(_ path: String, _ arguments: [String], capture: Bool, environment: [String: String]? = nil,
+                        directory: URL? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

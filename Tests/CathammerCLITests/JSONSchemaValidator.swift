@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 
-/// Validates a JSON document against one of the committed schemas with Python's `jsonschema`
-/// (Draft 2020-12), which `make test` installs when it is missing: the schema is checked by an
-/// implementation nobody here wrote, not by a reading of its required keys.
+/// Validates a JSON document against one of the committed schemas with Python's `jsonschema`, which
+/// `make test` installs when it is missing, in the draft the schema names (`$schema`: 2020-12 for
+/// report.schema.json, draft-04 for the SARIF schema): the schema is checked by an implementation
+/// nobody here wrote, not by a reading of its required keys.
 enum JSONSchemaValidator {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -17,8 +18,9 @@ enum JSONSchemaValidator {
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+            validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+            validator.check_schema(schema)
+            errors = sorted(validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
             for error in errors[:20]:
                 print("/".join(map(str, error.absolute_path)) + ": " + error.message)
             sys.exit(1 if errors else 0)

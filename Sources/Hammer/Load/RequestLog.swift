@@ -16,6 +16,11 @@ public final class RequestLog: Sendable {
 
     public var count: Int { records.withLock { $0.count } }
 
+    /// How many records so far match, without copying them (a live progress line asks often).
+    public func count(where matches: (RequestRecord) -> Bool) -> Int {
+        records.withLock { $0.reduce(0) { $0 + (matches($1) ? 1 : 0) } }
+    }
+
     /// Monotonic ns → ns since the load started.
     func relative(_ time: UInt64) -> UInt64 { time >= start ? time - start : 0 }
 }

@@ -55,9 +55,7 @@ public enum HTMLReport {
             """
         for result in run.results {
             let item = result.testCase
-            let rfcNumber = item.rfc.split(separator: " ").dropFirst().first ?? ""
-            let section = item.rfc.components(separatedBy: "§").last ?? ""
-            let link = "https://www.rfc-editor.org/rfc/rfc\(rfcNumber)#section-\(section)"
+            let link = RFCLink.url(item.rfc)
             out += "<tr class=\"case\" data-verdict=\"\(result.verdict.rawValue)\"><td class=\"\(result.verdict.rawValue)\">\(result.verdict.rawValue)</td><td><details><summary><b>\(html(item.id))</b> \(html(item.title))</summary>"
             out += "<p>\(html(item.why))</p><p><a href=\"\(link)\">\(html(item.rfc))</a> \(html(item.references.joined(separator: ", ")))</p>"
             out += "<p>Sent:</p><pre>\(html(item.sendTexts.joined(separator: "\n")))</pre>"
