@@ -50,11 +50,14 @@ public struct ChainRunner: Sendable {
         } catch {
             return originError(testCase, "the recording origin's control endpoint did not answer before the case: \(error)")
         }
-        var result = runner.run(testCase)
-        let clientVerdict = result.verdict
-        let clientReason = result.verdictReason
+        // The canary (a plain GET after the case) would reach the origin as one more request: it runs
+        // after the fence, outside the case's window.
+        var withoutCanary = testCase
+        withoutCanary.canary = false
+        var result = runner.run(withoutCanary)
+        result.testCase = testCase
         guard result.verdict != .skip else {
-            return ChainCaseResult(result: result, clientVerdict: clientVerdict, clientReason: clientReason, discrepancies: [])
+            return ChainCaseResult(result: result, clientVerdict: result.verdict, clientReason: result.verdictReason, discrepancies: [])
         }
         let token = "\(runID)-\(index)"
         let fenceStatus = sendFence(token: token)
@@ -72,6 +75,13 @@ public struct ChainRunner: Sendable {
                                 + (fenceStatus.map { " (the front answered it \($0))" } ?? " (the front did not answer it)")
                                 + ": the origin's records up to now are judged")
         }
+        if testCase.canary && !runner.canaryAnswers() {
+            result.verdict = .fail
+            result.verdictReason = "the front stopped answering: a plain GET on a fresh connection got no 2xx after this case"
+            result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")
+        }
+        let clientVerdict = result.verdict
+        let clientReason = result.verdictReason
         let client = ChainJudge.ClientStream(sent: result.sent)
         let discrepancies = ChainJudge.judge(client: client, origin: window)
         result.notes += discrepancies.map(\.line)
