@@ -22,6 +22,17 @@ struct RunChain: ParsableCommand {
     @Option(help: "The front's name in reports (default: the command).")
     var name: String?
 
+    @Option(help: "Another origin instead of the recording one: its command line with {port} (e.g. a lenient gunicorn). It keeps no records, so only the client hop is judged (responses counted, echo framing compared).")
+    var origin: String?
+
+    @Option(help: "The origin's name in reports (with --origin; default: the command).")
+    var originName: String?
+
+    @Option(help: ArgumentHelp(
+        "What the target offers beyond HTTP, comma-separated (catserve-routes).",
+        discussion: "The recording origin offers catserve-routes; with --origin nothing unless said."))
+    var offers = CommaSeparated<CorpusCase.Requirement>([])
+
     @OptionGroup var source: CorpusOptions
 
     @Option(help: "Only these categories (repeatable).")
@@ -73,27 +84,44 @@ struct RunChain: ParsableCommand {
             knownFailures = Baseline(text: String(decoding: data, as: UTF8.self))
         }
 
-        let origin: RecordingOrigin
-        let frontProcess: SpawnedTarget
+        if let origin, !origin.contains("{port}") { throw UsageError(message: "--origin must contain {port}: where the origin listens") }
+        let recording: RecordingOrigin?
+        let other: SpawnedTarget?
+        let originAddress: String
         do {
-            origin = try RecordingOrigin(executable: try ExecutablePath.resolve())
+            if let origin {
+                recording = nil
+                let spawned = try SpawnedTarget(command: origin)
+                other = spawned
+                originAddress = "127.0.0.1:\(spawned.port)"
+            } else {
+                let started = try RecordingOrigin(executable: try ExecutablePath.resolve())
+                recording = started
+                other = nil
+                originAddress = started.address
+            }
         } catch {
-            FileHandle.standardError.write(Data("cathammer: the recording origin did not start: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cathammer: the origin did not start: \(error)\n".utf8))
             throw ExitCode(3)
         }
-        defer { origin.stop() }
+        defer {
+            recording?.stop()
+            other?.stop()
+        }
+        let frontProcess: SpawnedTarget
         do {
-            frontProcess = try SpawnedTarget(command: front.replacingOccurrences(of: "{origin}", with: origin.address))
+            frontProcess = try SpawnedTarget(command: front.replacingOccurrences(of: "{origin}", with: originAddress))
         } catch {
             FileHandle.standardError.write(Data("cathammer: the front did not start: \(error)\n".utf8))
             throw ExitCode(3)
         }
         defer { frontProcess.stop() }
         let label = name ?? front
-        let originLabel = "cathammer serve --app record"
+        let originLabel = origin == nil ? "cathammer serve --app record" : originName ?? origin!
 
-        var runner = ChainRunner(runner: CaseRunner(endpoint: .loopback(frontProcess.port), timeout: timeout, quiet: quiet),
-                                 originControlPort: origin.controlPort)
+        var caseRunner = CaseRunner(endpoint: .loopback(frontProcess.port), timeout: timeout, quiet: quiet)
+        caseRunner.offers = origin == nil ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
+        var runner = ChainRunner(runner: caseRunner, originControlPort: recording?.controlPort)
         runner.fenceTimeout = fenceTimeout
         let terminal = TerminalOutput.standard(quiet: quietProgress)
         let progress = ProgressLine(total: selected.count, style: ProgressLine.Style(noun: "cases", numbered: true), output: terminal)
@@ -106,7 +134,8 @@ struct RunChain: ParsableCommand {
         progress.finish()
         run.corpus.baseline = knownFailures
         frontProcess.stop()
-        origin.stop()
+        recording?.stop()
+        other?.stop()
 
         let finished = run
         let folder = try report.write(

@@ -75,7 +75,7 @@ CONF
 squid)
   cat > "$dir/squid.conf" <<CONF
 http_port 127.0.0.1:$port accel defaultsite=origin no-vhost
-cache_peer $ohost parent $oport 0 no-query originserver name=origin
+cache_peer $ohost parent $oport 0 no-query no-digest originserver name=origin
 cache_peer_access origin allow all
 http_access allow all
 cache deny all
@@ -94,7 +94,6 @@ listen:
   host: 127.0.0.1
   port: $port
 error-log: $dir/error.log
-pid-file: $dir/h2o.pid
 hosts:
   default:
     paths:

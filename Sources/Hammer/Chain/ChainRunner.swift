@@ -26,13 +26,15 @@ public struct ChainCaseResult: Sendable {
 /// the origin records the fence, read the records in between.
 public struct ChainRunner: Sendable {
     public var runner: CaseRunner
-    public let originControl: UInt16
+    /// The recording origin's control port; nil for another origin (a lenient one such as gunicorn),
+    /// which keeps no records: then only the client hop is judged (with its echo framing check).
+    public let originControl: UInt16?
     /// How long the fence may take to reach the origin.
     public var fenceTimeout: Double = 3
     /// Distinguishes this run's fences from any other's.
     public let runID: String
 
-    public init(runner: CaseRunner, originControlPort: UInt16, runID: String = String(UInt32.random(in: 0...UInt32.max), radix: 16)) {
+    public init(runner: CaseRunner, originControlPort: UInt16?, runID: String = String(UInt32.random(in: 0...UInt32.max), radix: 16)) {
         self.runner = runner
         originControl = originControlPort
         self.runID = runID
@@ -43,6 +45,10 @@ public struct ChainRunner: Sendable {
             let result = CaseResult(testCase: testCase, verdict: .skip, observed: nil, responses: [], received: [], sent: [],
                                     durationMilliseconds: 0, notes: ["HTTP/2 cases go through a chain with the downgrade part (not yet)"])
             return ChainCaseResult(result: result, clientVerdict: .skip, discrepancies: [])
+        }
+        guard originControl != nil else {
+            let result = runner.run(testCase)
+            return ChainCaseResult(result: result, clientVerdict: result.verdict, clientReason: result.verdictReason, discrepancies: [])
         }
         let mark: Int
         do {
@@ -103,13 +109,13 @@ public struct ChainRunner: Sendable {
     }
 
     func sequence() throws -> Int {
-        let response = try HTTPGet.fetch(host: "127.0.0.1", port: originControl, path: "/sequence", timeout: 5)
+        let response = try HTTPGet.fetch(host: "127.0.0.1", port: originControl ?? 0, path: "/sequence", timeout: 5)
         struct Body: Decodable { var sequence: Int }
         return try JSONDecoder().decode(Body.self, from: Data(response.body)).sequence
     }
 
     func records(since: Int) throws -> OriginRecord {
-        let response = try HTTPGet.fetch(host: "127.0.0.1", port: originControl, path: "/records?since=\(since)", timeout: 5)
+        let response = try HTTPGet.fetch(host: "127.0.0.1", port: originControl ?? 0, path: "/records?since=\(since)", timeout: 5)
         return try OriginRecord(json: response.body)
     }
 
@@ -147,9 +153,20 @@ public struct ChainRun: Sendable {
     /// Markdown's table, baselines and exit codes work as for `run corpus`.
     public var corpus: CorpusRun
 
-    public static func execute(_ cases: [CorpusCase], runner: ChainRunner, front: String, origin: String,
-                               progress: (ChainCaseResult) -> Void = { _ in }) -> ChainRun {
+    /// One case at a time behind the recording origin (its records are attributed by sequence);
+    /// behind another origin, which keeps none, `jobs` at a time as `run corpus` does.
+    public static func execute(_ cases: [CorpusCase], runner: ChainRunner, front: String, origin: String, jobs: Int = 8,
+                               progress: @escaping @Sendable (ChainCaseResult) -> Void = { _ in }) -> ChainRun {
         let started = Date()
+        if runner.originControl == nil {
+            let corpus = CorpusRun.execute(cases, runner: runner.runner, jobs: jobs, target: "\(front) → \(origin)") { result in
+                progress(ChainCaseResult(result: result, clientVerdict: result.verdict, clientReason: result.verdictReason, discrepancies: []))
+            }
+            let results = corpus.results.map {
+                ChainCaseResult(result: $0, clientVerdict: $0.verdict, clientReason: $0.verdictReason, discrepancies: [])
+            }
+            return ChainRun(front: front, origin: origin, cases: results, corpus: corpus)
+        }
         var results: [ChainCaseResult] = []
         for (index, testCase) in cases.enumerated() {
             let result = runner.run(testCase, index: index)
