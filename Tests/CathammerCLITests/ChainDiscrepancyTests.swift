@@ -104,3 +104,36 @@ final class ChainDiscrepancyTests: XCTestCase {
         XCTAssertEqual(result.result.verdict, .pass)
     }
 }
+
+/// `fuzz --front`'s engine: a seed through a fake CL.TE front is a request-count finding, minimized
+/// with its class kept, written as a chain corpus case that loads and reproduces.
+final class ChainFuzzTests: XCTestCase {
+    func testFindingIsMinimizedWrittenAndReproduces() throws {
+        let origin = try RecordingOrigin(executable: CathammerBinary.url.path)
+        defer { origin.stop() }
+        let front = try FakeFront.contentLengthOverTransferEncoding(originPort: origin.port)
+        defer { front.stop() }
+        var runner = ChainRunner(runner: CaseRunner(endpoint: .loopback(front.port), timeout: 2, quiet: 0.25),
+                                 originControlPort: origin.controlPort)
+        runner.fenceTimeout = 2
+        // Padding the minimizer can drop: an extra field line and body bytes the smuggled prefix does not need.
+        let seed = FuzzSeed(id: "CHAIN-SEED", input: FuzzInput(bytes: Array(
+            "POST /echo HTTP/1.1\r\nHost: {host}\r\nX-Padding: aaaaaaaa\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG".utf8)))
+        let fuzz = ChainFuzz(generator: FuzzGenerator(seeds: [seed], runSeed: 7), runner: runner,
+                             settings: FuzzSettings(seed: 7, duration: 60, maxCases: 1, minimizeBudget: 2, idPrefix: "CHAIN-FAKE"))
+        let summary = fuzz.run()
+        let finding = try XCTUnwrap(summary.findings.first)
+        XCTAssertTrue(finding.classes.contains(.requestCount), "\(finding.classes)")
+        XCTAssertLessThan(finding.minimized.bytes.count, seed.input.bytes.count)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainfuzz-\(UUID().uuidString)/chain").path
+        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+        let path = try ChainFindingWriter.write(finding, folder: folder, front: "fake CL.TE", frontCommand: "fake {port} {origin}", runSeed: 7)
+        let written = try CorpusCase.load(path: path, text: try String(contentsOfFile: path, encoding: .utf8))
+        XCTAssertEqual(written.category, "chain")
+        let replay = runner.run(written, index: 99)
+        XCTAssertTrue(replay.failingClasses.contains(.requestCount), replay.result.notes.joined(separator: "\n"))
+        let shell = try String(contentsOfFile: (path as NSString).deletingPathExtension + ".sh", encoding: .utf8)
+        XCTAssertTrue(shell.contains("cathammer run chain --front 'fake {port} {origin}'") && shell.contains("--case \(finding.id)"))
+    }
+}

@@ -125,7 +125,7 @@ public final class FakeFront: @unchecked Sendable {
     private func handle(_ client: Int32) {
         defer { close(client) }
         // Store and forward: everything the client sends until it pauses or closes.
-        let received = Self.readUntilQuiet(client, quietMilliseconds: 200, firstWaitMilliseconds: 3000)
+        let received = Self.readUntilQuiet(client, quietMilliseconds: 80, firstWaitMilliseconds: 3000)
         guard !received.bytes.isEmpty else { return }
         let forwarded = rewrite(received.bytes)
         upstream.withLock { fd in
@@ -135,7 +135,7 @@ public final class FakeFront: @unchecked Sendable {
             }
             guard fd >= 0 else { return }
             _ = forwarded.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            let answer = Self.readUntilQuiet(fd, quietMilliseconds: 300, firstWaitMilliseconds: 3000)
+            let answer = Self.readUntilQuiet(fd, quietMilliseconds: 150, firstWaitMilliseconds: 1000)
             _ = answer.bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if answer.closed {
                 close(fd)
