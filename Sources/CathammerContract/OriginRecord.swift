@@ -37,8 +37,11 @@ public struct OriginConnection: Codable, Equatable, Sendable {
     public var id: Int
     /// The event number of the accept.
     public var openedAt: Int
-    /// Every byte received, in order, base64 (any byte survives JSON).
+    /// The bytes received from `receivedOffset` on, base64 (any byte survives JSON). A snapshot
+    /// since N starts at the first byte an event after N touches: a long-lived pooled connection
+    /// does not send its whole history each time.
     public var receivedBase64: String
+    public var receivedOffset: Int
     /// Which event delivered which bytes: `offset` counts from the connection's first byte.
     public var chunks: [Chunk]
     public var requests: [Request]
@@ -94,11 +97,12 @@ public struct OriginConnection: Codable, Equatable, Sendable {
         }
     }
 
-    public init(id: Int, openedAt: Int, received: [UInt8], chunks: [Chunk], requests: [Request], rejections: [Rejection],
-                peerClosedAt: Int?, closedAt: Int?) {
+    public init(id: Int, openedAt: Int, received: some Collection<UInt8>, receivedOffset: Int = 0, chunks: [Chunk], requests: [Request],
+                rejections: [Rejection], peerClosedAt: Int?, closedAt: Int?) {
         self.id = id
         self.openedAt = openedAt
         receivedBase64 = Data(received).base64EncodedString()
+        self.receivedOffset = receivedOffset
         self.chunks = chunks
         self.requests = requests
         self.rejections = rejections
@@ -106,8 +110,20 @@ public struct OriginConnection: Codable, Equatable, Sendable {
         self.closedAt = closedAt
     }
 
-    /// The received bytes, decoded.
+    /// The received bytes from `receivedOffset` on, decoded.
     public var received: [UInt8] { Data(base64Encoded: receivedBase64).map(Array.init) ?? [] }
+
+    /// The received bytes in `range` (offsets from the connection's first byte), as far as this
+    /// snapshot holds them.
+    public func received(_ range: Range<Int>) -> [UInt8] {
+        let bytes = received
+        let lower = max(0, range.lowerBound - receivedOffset)
+        let upper = min(bytes.count, range.upperBound - receivedOffset)
+        return lower < upper ? Array(bytes[lower..<upper]) : []
+    }
+
+    /// One past the last byte received.
+    public var receivedEnd: Int { receivedOffset + (Data(base64Encoded: receivedBase64)?.count ?? 0) }
 }
 
 /// The recording origin's reserved paths: a fence request the harness sends through the front after

@@ -48,6 +48,28 @@ final class RecordingOriginTests: XCTestCase {
         XCTAssertTrue(try origin.records(since: later).connections.isEmpty)
     }
 
+    func testSnapshotOfAKeptConnectionStartsAtTheFirstNewByte() throws {
+        let origin = try RecordingOrigin(executable: CathammerBinary.url.path)
+        defer { origin.stop() }
+        let first = Array("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        let second = Array("GET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        let client = try ClientConnection(to: origin.endpoint, timeout: 5)
+        defer { client.close() }
+        _ = client.send(first)
+        XCTAssertFalse(client.readUntilClosed(idleTimeout: 0.5, returnAfterData: true).bytes.isEmpty)
+        let mark = try origin.sequence()
+        _ = client.send(second)
+        XCTAssertFalse(client.readUntilClosed(idleTimeout: 0.5, returnAfterData: true).bytes.isEmpty)
+        let connection = try XCTUnwrap(try origin.records(since: mark).connections.first)
+        XCTAssertEqual(connection.receivedOffset, first.count)
+        XCTAssertEqual(connection.received, second)
+        XCTAssertEqual(connection.received(first.count..<(first.count + second.count)), second)
+        let window = OriginWindow(record: try origin.records(since: mark), since: mark, fenceToken: "none")
+        XCTAssertEqual(window.requests.map(\.view.target), ["/cats/1"])
+        XCTAssertEqual(window.connections.first?.bytes, second)
+        XCTAssertEqual(window.connections.first?.opened, false)
+    }
+
     func testRecordFlagsAreCheckedWithExitCode2() throws {
         for (arguments, message) in [
             (["--app", "record", "-p", "1", "--http2", "off"], "--app record needs --record-control"),

@@ -73,18 +73,17 @@ public struct OriginWindow: Sendable, Equatable {
         var connections: [Connection] = []
         let fencePath = Array(OriginFence.path(token: token).utf8)
         for connection in record.connections {
-            let received = connection.received
             let chunks = connection.chunks.filter { $0.sequence > since && $0.sequence <= cut }
-            var start = chunks.first?.offset ?? received.count
+            var start = chunks.first?.offset ?? connection.receivedEnd
             var end = chunks.last.map { $0.offset + $0.length } ?? start
-            var requests = connection.requests.filter { $0.sequence > since && $0.sequence < cut }
+            // Up to the cut; the fence itself (the cut, when it was seen) is not the case's.
+            let requests = connection.requests.filter { $0.sequence > since && $0.sequence <= cut && $0.sequence != fenceRequest?.request.sequence }
             if let fenceRequest, fenceRequest.connection.id == connection.id {
                 // The fence's own bytes are not the case's; what came before them on its line is.
-                let raw = Array(received[fenceRequest.request.start..<min(fenceRequest.request.end, received.count)])
+                let raw = connection.received(fenceRequest.request.start..<fenceRequest.request.end)
                 let own = Self.firstIndex(of: Self.fenceLine, in: raw) ?? 0
                 if own > 0 {
                     fence = .poisoned(prefix: own, connection: connection.id)
-                    requests.removeAll { $0.sequence == fenceRequest.request.sequence }
                 } else {
                     fence = .seen
                 }
@@ -95,7 +94,7 @@ public struct OriginWindow: Sendable, Equatable {
             let peerClosed = connection.peerClosedAt.map { $0 > since && $0 <= cut } ?? false
             let closed = connection.closedAt.map { $0 > since && $0 <= cut } ?? false
             let opened = connection.openedAt > since && connection.openedAt <= cut
-            let bytes = Array(received[min(start, received.count)..<min(max(start, end), received.count)])
+            let bytes = connection.received(start..<max(start, end))
             if fenceRequest == nil, Self.firstIndex(of: fencePath, in: bytes) != nil { fence = .absorbed(connection: connection.id) }
             guard !bytes.isEmpty || !requests.isEmpty || !rejections.isEmpty else { continue }
             // Bytes past the last framed request, on a connection neither side has closed nor refused.

@@ -40,7 +40,7 @@ final class RecordStore {
 
     /// Connections with an event after `since`, as the control endpoint answers them.
     func snapshot(since: Int) -> OriginRecord {
-        OriginRecord(sequence: sequence, connections: connections.filter { $0.lastEvent > since }.map(\.contract))
+        OriginRecord(sequence: sequence, connections: connections.filter { $0.lastEvent > since }.map { $0.contract(since: since) })
     }
 
     /// Forgets every closed connection (open ones keep their history: a case may still be using them).
@@ -106,8 +106,13 @@ final class ConnectionRecord {
         if closedAt == nil { closedAt = event() }
     }
 
-    var contract: OriginConnection {
-        OriginConnection(id: id, openedAt: openedAt, received: received, chunks: chunks, requests: requests,
-                         rejections: rejections, peerClosedAt: peerClosedAt, closedAt: closedAt)
+    /// The record as the control endpoint answers it: the bytes from the first one an event after
+    /// `since` touches (a chunk received, a request framed), the events in full.
+    func contract(since: Int) -> OriginConnection {
+        var base = received.count
+        if let chunk = chunks.first(where: { $0.sequence > since }) { base = min(base, chunk.offset) }
+        for request in requests where request.sequence > since { base = min(base, request.start) }
+        return OriginConnection(id: id, openedAt: openedAt, received: received[base...], receivedOffset: base, chunks: chunks,
+                                requests: requests, rejections: rejections, peerClosedAt: peerClosedAt, closedAt: closedAt)
     }
 }
