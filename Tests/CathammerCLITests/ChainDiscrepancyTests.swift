@@ -121,6 +121,7 @@ final class ChainFuzzTests: XCTestCase {
             "POST /echo HTTP/1.1\r\nHost: {host}\r\nX-Padding: aaaaaaaa\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG".utf8)))
         let fuzz = ChainFuzz(generator: FuzzGenerator(seeds: [seed], runSeed: 7), runner: runner,
                              settings: FuzzSettings(seed: 7, duration: 60, maxCases: 1, minimizeBudget: 2, idPrefix: "CHAIN-FAKE"))
+        fuzz.skipsSeeds = false
         let summary = fuzz.run()
         let finding = try XCTUnwrap(summary.findings.first)
         XCTAssertTrue(finding.classes.contains(.requestCount), "\(finding.classes)")

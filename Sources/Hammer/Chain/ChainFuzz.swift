@@ -14,8 +14,10 @@ public struct ChainFinding: Sendable {
     public var minimizationTests: Int
     public var foundAfter: Double
 
-    /// Classes and mutation path: a new combination is a new finding.
-    public var signature: String { classes.map(\.rawValue).joined(separator: "+") + " via " + generated.mutationPath }
+    /// Classes and what each stands on (rejection reason, field name, kind of count).
+    public var signature: String {
+        Set(result.discrepancies.filter { !$0.kind.informational }.map { "\($0.kind.rawValue):\($0.key)" }).sorted().joined(separator: "+")
+    }
 }
 
 public struct ChainFuzzSummary: Sendable {
@@ -35,6 +37,8 @@ public final class ChainFuzz: @unchecked Sendable {
     public let generator: FuzzGenerator
     public let runner: ChainRunner
     public let settings: FuzzSettings
+    /// The unchanged seeds are what `run chain` sends already: start with the mutated cases.
+    public var skipsSeeds = true
     private var executions = 0
 
     public init(generator: FuzzGenerator, runner: ChainRunner, settings: FuzzSettings) {
@@ -63,22 +67,26 @@ public final class ChainFuzz: @unchecked Sendable {
         }
         var summary = ChainFuzzSummary(elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:])
         var known: Set<String> = []
-        var index = 0
-        while index < (settings.maxCases ?? Int.max) && elapsed() < settings.duration {
+        let first = skipsSeeds ? generator.seeds.count : 0
+        var index = first
+        while index - first < (settings.maxCases ?? Int.max) && elapsed() < settings.duration {
             let generated = generator.generate(index)
             index += 1
             let result = judge(generated.input, label: "CHAINFUZZ-\(index)")
             let classes = result.failingClasses
             for kind in classes { summary.hits[kind, default: 0] += 1 }
-            progress(index, executions, summary.findings.count)
+            progress(index - first, executions, summary.findings.count)
             guard !classes.isEmpty else { continue }
-            let signature = classes.map(\.rawValue).joined(separator: "+") + " via " + generated.mutationPath
+            // The same classes for the same reasons (rejection reason, field name, kind of count) is
+            // the same finding, whichever mutations got there.
+            let signature = Set(result.discrepancies.filter { !$0.kind.informational }.map { "\($0.kind.rawValue):\($0.key)" })
+                .sorted().joined(separator: "+")
             guard known.insert(signature).inserted else { continue }
             let finding = minimize(generated, classes: classes, result: result, foundAfter: elapsed())
             summary.findings.append(finding)
             onFinding(finding)
         }
-        summary.cases = index
+        summary.cases = index - first
         summary.executions = executions
         summary.elapsed = elapsed()
         return summary

@@ -52,7 +52,7 @@ public enum ChainJudge {
                 }
                 found.append(Discrepancy(.forwardedInvalid,
                     "origin connection #\(connection.id) refused what the front forwarded: \(rejection.status) \(rejection.reason) (\(rejection.rfcSection)) at byte \(rejection.offset): «\(excerpt)»",
-                    basis: rejection.rfcSection))
+                    basis: rejection.rfcSection, key: rejection.reason))
             }
         }
         // request-count: more requests at the origin than the client's bytes hold, or an origin
@@ -63,17 +63,17 @@ public enum ChainJudge {
                 "the origin framed \(originRequests.count) request(s) where the client's bytes hold \(client.requests.count)"
                     + (client.violation != nil ? " and one the strict parser refuses" : client.unfinished ? " and one unfinished" : "")
                     + ": " + originRequests.map { "\($0.view.method) \($0.view.target)" }.joined(separator: ", "),
-                basis: "desync"))
+                basis: "desync", key: "more-requests"))
         }
         switch origin.fence {
         case .poisoned(let prefix, let connection):
             found.append(Discrepancy(.requestCount,
                 "the fence request sent after the case reached origin connection #\(connection) behind \(prefix) byte(s) forwarded for this case: the front left that connection mid-request, and the next client's request was appended to it",
-                basis: "desync"))
+                basis: "desync", key: "fence-poisoned"))
         case .absorbed(let connection):
             found.append(Discrepancy(.requestCount,
                 "the fence request sent after the case was read by origin connection #\(connection) as part of an earlier request: the front left that connection mid-request",
-                basis: "desync"))
+                basis: "desync", key: "fence-absorbed"))
         case .seen, .lost:
             break
         }
@@ -83,12 +83,14 @@ public enum ChainJudge {
             if client.unfinished {
                 found.append(Discrepancy(.normalization, detail + " (the client's own request was unfinished too)", basis: "RFC 9112 §8"))
             } else {
-                found.append(Discrepancy(.requestCount, detail + " on a connection the front keeps: the next request on it would be appended", basis: "desync"))
+                found.append(Discrepancy(.requestCount, detail + " on a connection the front keeps: the next request on it would be appended", basis: "desync",
+                                         key: "unfinished"))
             }
         }
         for connection in origin.connections where connection.carriedOver {
             found.append(Discrepancy(.requestCount,
-                "origin connection #\(connection.id): a request was completed with bytes forwarded for an earlier case", basis: "desync"))
+                "origin connection #\(connection.id): a request was completed with bytes forwarded for an earlier case", basis: "desync",
+                key: "carried-over"))
         }
         if originRequests.count < client.requests.count {
             found.append(Discrepancy(.normalization,
@@ -127,7 +129,7 @@ public enum ChainJudge {
         if view.bodyLength != original.body.count || view.bodySHA256 != hash {
             found.append(Discrepancy(.framing,
                 "request \(number) (\(view.method) \(view.target)): the client's framing means a body of \(original.body.count) byte(s) (SHA-256 \(hash.prefix(12))…); the origin received \(view.bodyLength) (SHA-256 \(view.bodySHA256.prefix(12))…)",
-                basis: "desync"))
+                basis: "desync", key: "body"))
         }
         let clientNames = Set(original.fields.map { String(decoding: $0.name, as: UTF8.self).lowercased() })
         found += injectedFields(view, clientNames: clientNames, number: number)
@@ -172,7 +174,7 @@ public enum ChainJudge {
                   reported.insert(name).inserted else { continue }
             found.append(Discrepancy(.injectedField,
                 "request \(number) (\(view.method) \(view.target)): field `\(field.name)` at the origin, which no client field line produced",
-                basis: "desync"))
+                basis: "desync", key: name))
         }
         return found
     }

@@ -23,16 +23,20 @@ public enum DiscrepancyClass: String, Sendable, Codable, CaseIterable, Comparabl
 }
 
 /// One disagreement between the hops, in words a reader can check against the three views.
-public struct Discrepancy: Sendable, Equatable, Codable {
+public struct Discrepancy: Sendable, Equatable, Encodable {
     public var kind: DiscrepancyClass
     public var detail: String
     /// The rule or the evidence the class stands on (an RFC section, "desync").
     public var basis: String
+    /// What makes two discrepancies of a class the same finding (a rejection reason, a field name,
+    /// the way the count went wrong); not part of reports.
+    public var key: String
 
-    public init(_ kind: DiscrepancyClass, _ detail: String, basis: String) {
+    public init(_ kind: DiscrepancyClass, _ detail: String, basis: String, key: String = "") {
         self.kind = kind
         self.detail = detail
         self.basis = basis
+        self.key = key
     }
 
     enum CodingKeys: String, CodingKey {
