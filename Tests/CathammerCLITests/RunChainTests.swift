@@ -23,9 +23,12 @@ final class RunChainTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("FAIL DESYNC-TERM-EXT"), result.stdout)
         let report = try CathammerBinary.json(String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8))
         XCTAssertEqual(report["kind"] as? String, "chain")
-        let cases = try XCTUnwrap(report["cases"] as? [[String: Any]])
+        XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
+                                                      schema: JSONSchemaValidator.schema("report.schema.json")))
+        let chain = try XCTUnwrap(report["chain"] as? [String: Any])
+        let cases = try XCTUnwrap(chain["cases"] as? [[String: Any]])
         func item(_ id: String) throws -> [String: Any] {
-            try XCTUnwrap(cases.first { ($0["result"] as? [String: Any])?["id"] as? String == id }, id)
+            try XCTUnwrap(cases.first { $0["id"] as? String == id }, id)
         }
         func classes(_ id: String) throws -> [String] {
             ((try item(id)["discrepancies"] as? [[String: Any]]) ?? []).compactMap { $0["class"] as? String }

@@ -16,7 +16,14 @@ for entry in sorted(os.listdir(runs)):
     if os.path.exists(path):
         front, _, origin = entry.rpartition("-")
         with open(path) as handle:
-            reports[(front, origin)] = json.load(handle)
+            report = json.load(handle)
+        if "chain" in report:
+            # One list per case: the corpus fields under "result", the back hop beside them.
+            chain = report["chain"]
+            back = {c["id"]: c for c in chain["cases"]}
+            report["front"], report["origin"], report["discrepancies"] = chain["front"], chain["origin"], chain["discrepancies"]
+            report["cases"] = [dict(back.get(c["id"], {"discrepancies": []}), result=c) for c in report["cases"]]
+        reports[(front, origin)] = report
 fronts = []
 for front, _ in reports:
     if front not in fronts:

@@ -5,8 +5,17 @@ import HTTPWire
 /// `report.json` of `run chain`: the corpus report's fields for each case (client hop), plus what
 /// the origin received for it and every discrepancy between the hops.
 public struct ChainJSONReport: Encodable {
+    /// The back hop: the front, the origin, and per case what the origin received.
+    struct Chain: Encodable {
+        var front: String
+        var origin: String
+        /// Cases per discrepancy class.
+        var discrepancies: [String: Int]
+        var cases: [ChainCase]
+    }
+
     struct ChainCase: Encodable {
-        var result: JSONReport.Case
+        var id: String
         var clientVerdict: String
         var clientReason: String?
         var discrepancies: [Discrepancy]
@@ -49,27 +58,26 @@ public struct ChainJSONReport: Encodable {
     var version: String
     var kind = "chain"
     var target: String
-    var front: String
-    var origin: String
     var started: String
     var summary: JSONReport.Summary
-    /// Cases per discrepancy class.
-    var discrepancies: [String: Int]
-    var cases: [ChainCase]
+    /// Every case as `run corpus` reports it (final verdict: the worse of the two hops).
+    var cases: [JSONReport.Case]
+    var chain: Chain
 
     public init(run: ChainRun, version: String) {
         let corpus = JSONReport(run: run.corpus, version: version)
         self.version = version
         target = run.corpus.target
-        front = run.front
-        origin = run.origin
         started = corpus.started
         summary = corpus.summary
-        discrepancies = Dictionary(uniqueKeysWithValues: run.classCounts.map { ($0.key.rawValue, $0.value) })
-        cases = zip(run.cases, corpus.cases).map { chain, item in
-            ChainCase(result: item, clientVerdict: chain.clientVerdict.rawValue, clientReason: chain.clientReason,
-                      discrepancies: chain.discrepancies, origin: chain.window.map { Self.origin($0, fenceStatus: chain.fenceStatus) })
-        }
+        cases = corpus.cases
+        chain = Chain(
+            front: run.front, origin: run.origin,
+            discrepancies: Dictionary(uniqueKeysWithValues: DiscrepancyClass.allCases.map { ($0.rawValue, run.classCounts[$0] ?? 0) }),
+            cases: run.cases.map { item in
+                ChainCase(id: item.result.testCase.id, clientVerdict: item.clientVerdict.rawValue, clientReason: item.clientReason,
+                          discrepancies: item.discrepancies, origin: item.window.map { Self.origin($0, fenceStatus: item.fenceStatus) })
+            })
     }
 
     static func origin(_ window: OriginWindow, fenceStatus: Int?) -> Origin {
