@@ -179,24 +179,19 @@ public enum ChainJudge {
         return found
     }
 
-    /// Field names as a reader splitting lines on CRLF only would see them (names before a colon).
+    /// Field names as a lenient reader could take them from the client's head: lines end at LF
+    /// (RFC 9112 §2.2 lets a recipient take a lone LF as a line end, a CR before it dropped); a
+    /// name is what precedes the colon, or the whole line where there is none (some fronts keep such
+    /// a line as a field with an empty value). A bare CR does not end a line: a front that splits
+    /// on it manufactures a field line (RFC 9112 §2.2: a bare CR is invalid or replaced by SP).
     static func lineNames(_ bytes: [UInt8]) -> [String] {
         var names: [String] = []
-        var lineStart = 0
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0D && bytes[index + 1] == 0x0A {
-                let line = bytes[lineStart..<index]
-                if line.isEmpty { break }
-                if let colon = line.firstIndex(of: 0x3A) {
-                    names.append(String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-                        .trimmingCharacters(in: .whitespaces).lowercased())
-                }
-                index += 2
-                lineStart = index
-                continue
-            }
-            index += 1
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropFirst()
+        while let raw = lines.popFirst() {
+            let line = raw.last == 0x0D ? raw.dropLast() : raw[...]
+            if line.isEmpty { break }
+            let name = line.firstIndex(of: 0x3A).map { line[line.startIndex..<$0] } ?? line
+            names.append(String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased())
         }
         return names
     }
