@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps stamp build dist dist-check run peers chains reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -57,6 +57,13 @@ chains: deps stamp
 	@python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
 	reports/chains/run-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Chain fuzzing: `cathammer fuzz --front` through every front for DURATION (10m) each, 3 fronts at a
+# time; minimized findings as chain corpus cases under reports/runs/chains-fuzz-<time>/.
+chains-fuzz: deps stamp
+	@.ci/install-packages $(CHAIN_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	reports/chains/fuzz-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
 run: deps stamp
