@@ -49,3 +49,12 @@ final class ChainJudgeTests: XCTestCase {
         XCTAssertEqual(found.filter { !$0.kind.informational }.map(\.kind), [.framing])
     }
 }
+
+extension ChainJudgeTests {
+    func testAGetBodyReadAndDroppedIsNormalization() {
+        let client = ChainJudge.ClientStream(sent: Array("GET /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc".utf8))
+        let found = ChainJudge.judge(client: client, origin: window([view("GET", "/a", fields: [("Host", "a")])]))
+        XCTAssertEqual(found.filter { !$0.kind.informational }.map(\.kind), [])
+        XCTAssertTrue(found.contains { $0.basis == "RFC 9110 §9.3.1" })
+    }
+}

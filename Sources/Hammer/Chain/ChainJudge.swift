@@ -126,7 +126,14 @@ public enum ChainJudge {
     static func pairChecks(_ original: ParsedRequest, _ view: EchoView, number: Int) -> [Discrepancy] {
         var found: [Discrepancy] = []
         let hash = SHA256Hex.of(original.body)
-        if view.bodyLength != original.body.count || view.bodySHA256 != hash {
+        let method = String(decoding: original.method, as: UTF8.self)
+        if (method == "GET" || method == "HEAD") && view.bodyLength == 0 && view.framing == "none" && !original.body.isEmpty {
+            // Content in a GET has no defined semantics (RFC 9110 §9.3.1): a front that reads it and
+            // does not pass it on keeps both hops framed alike.
+            found.append(Discrepancy(.normalization,
+                "request \(number) (\(view.method) \(view.target)): the front read the \(original.body.count)-byte body of a \(method) and did not forward it",
+                basis: "RFC 9110 §9.3.1"))
+        } else if view.bodyLength != original.body.count || view.bodySHA256 != hash {
             found.append(Discrepancy(.framing,
                 "request \(number) (\(view.method) \(view.target)): the client's framing means a body of \(original.body.count) byte(s) (SHA-256 \(hash.prefix(12))…); the origin received \(view.bodyLength) (SHA-256 \(view.bodySHA256.prefix(12))…)",
                 basis: "desync", key: "body"))
@@ -134,7 +141,6 @@ public enum ChainJudge {
         let clientNames = Set(original.fields.map { String(decoding: $0.name, as: UTF8.self).lowercased() })
         found += injectedFields(view, clientNames: clientNames, number: number)
         var changes: [String] = []
-        let method = String(decoding: original.method, as: UTF8.self)
         if view.method != method { changes.append("method \(method) → \(view.method)") }
         let target = String(decoding: original.target, as: UTF8.self)
         if view.target != target { changes.append("target \(target) → \(view.target)") }
