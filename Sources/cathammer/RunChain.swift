@@ -44,6 +44,9 @@ struct RunChain: ParsableCommand {
     @Option(help: "Only these levels (repeatable).")
     var level: [CorpusLevel] = []
 
+    @Option(help: "Which cases by protocol: h1 (HTTP/1.1 bytes), h2 (HTTP/2 frames to the front, prior knowledge: the downgrade to the HTTP/1.1 origin), or all.")
+    var `protocol` = ProtocolSelection.h1
+
     @Option(help: "Seconds to wait for a response.")
     var timeout = 5.0
 
@@ -74,8 +77,8 @@ struct RunChain: ParsableCommand {
         guard front.contains("{origin}") else { throw UsageError(message: "--front must contain {origin}: the origin's HOST:PORT it forwards to") }
         if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
         let loaded = try source.load()
-        let selected = loaded.selecting(categories: category, ids: cases, levels: level.map(\.rawValue), protocols: [.h1])
-        guard !selected.isEmpty else { throw UsageError(message: "no HTTP/1.1 case matches the selection") }
+        let selected = loaded.selecting(categories: category, ids: cases, levels: level.map(\.rawValue), protocols: `protocol`.protocols)
+        guard !selected.isEmpty else { throw UsageError(message: "no case matches the selection") }
         var knownFailures: Baseline?
         if let baseline, !updateBaseline {
             guard let data = FileManager.default.contents(atPath: baseline) else {
@@ -121,6 +124,11 @@ struct RunChain: ParsableCommand {
 
         var caseRunner = CaseRunner(endpoint: .loopback(frontProcess.port), timeout: timeout, quiet: quiet)
         caseRunner.offers = origin == nil ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
+        if selected.contains(where: { $0.wireProtocol == .h2 }) {
+            // One probe: a front that does not speak HTTP/2 on its port gets its HTTP/2 cases skipped with the reason.
+            caseRunner.h2Unavailable = caseRunner.probeHTTP2()
+            if let reason = caseRunner.h2Unavailable, !quietProgress { print("HTTP/2 cases skipped: \(reason)") }
+        }
         var runner = ChainRunner(runner: caseRunner, originControlPort: recording?.controlPort)
         runner.fenceTimeout = fenceTimeout
         let terminal = TerminalOutput.standard(quiet: quietProgress)

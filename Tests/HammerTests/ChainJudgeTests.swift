@@ -58,3 +58,56 @@ extension ChainJudgeTests {
         XCTAssertTrue(found.contains { $0.basis == "RFC 9110 §9.3.1" })
     }
 }
+
+/// The HTTP/2 → HTTP/1.1 downgrade classes, judged on hand-built origin windows.
+extension ChainJudgeTests {
+    func h2Case(_ frames: [String]) throws -> H2ClientRequests {
+        let yaml = """
+            id: H2-CHAIN-TEST
+            title: 'chain test'
+            category: h2-semantics
+            protocol: h2
+            level: MAY
+            rfc: RFC 9113 §8.1.1
+            why: test
+            steps:
+            \(frames.map { "  - frame: \($0)" }.joined(separator: "\n"))
+            expect:
+              pass: ["200"]
+            """
+        let testCase = try CorpusCase.load(path: "corpus/h2-semantics/H2-CHAIN-TEST.yaml", text: yaml)
+        return H2ClientRequests(script: try XCTUnwrap(testCase.h2), authority: "a")
+    }
+
+    func connection(_ text: String, requests: [EchoView]) -> OriginWindow {
+        let bytes = Array(text.utf8)
+        return OriginWindow(connections: [.init(id: 1, bytes: bytes, startOffset: 0,
+            requests: requests.enumerated().map { .init(sequence: $0.offset + 2, start: 0, end: bytes.count, view: $0.element) },
+            rejections: [], opened: true, peerClosed: false, closed: false, unfinishedBytes: 0, carriedOver: false)], fence: .seen)
+    }
+
+    func testH2ContentLengthAndTransferEncodingPassedThrough() throws {
+        let client = try h2Case([
+            "{type: HEADERS, stream: 1, flags: [END_HEADERS], request: POST /echo, fields: ['content-length: 0', 'transfer-encoding: chunked']}",
+            "{type: DATA, stream: 1, flags: [END_STREAM], data: 'GET /x HTTP/1.1'}",
+        ])
+        let origin = connection("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", requests: [
+            view("POST", "/echo", fields: [("Host", "a"), ("Transfer-Encoding", "chunked")]),
+        ])
+        let found = ChainJudge.judgeH2(client: client, origin: origin)
+        XCTAssertEqual(Set(found.filter { $0.kind == .h2TransferEncodingOrLength }.map(\.key)), ["h2-te", "h2-cl"], found.map(\.line).joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.kind == .framing })
+    }
+
+    func testPseudoHeaderBytesInTheOriginRequestLine() throws {
+        let client = try h2Case(["{type: HEADERS, stream: 1, flags: [END_STREAM, END_HEADERS], fields: [':method: GET', ':scheme: http', ':path: / HTTP/1.1', ':authority: a']}"])
+        let origin = connection("GET / HTTP/1.1 HTTP/1.1\r\nHost: a\r\n\r\n", requests: [])
+        XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.pseudoHeaderLeakage])
+    }
+
+    func testUpgradeH2CForwarded() throws {
+        let client = try h2Case(["{type: HEADERS, stream: 1, flags: [END_STREAM, END_HEADERS], request: GET /, fields: ['upgrade: h2c']}"])
+        let origin = connection("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\n", requests: [view("GET", "/", fields: [("Host", "a"), ("Upgrade", "h2c")])])
+        XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.upgradeH2C])
+    }
+}

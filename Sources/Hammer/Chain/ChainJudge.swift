@@ -40,7 +40,10 @@ public enum ChainJudge {
         var mostForwardable: Int { requests.count + (violation != nil || unfinished ? 1 : 0) }
     }
 
-    public static func judge(client: ClientStream, origin: OriginWindow) -> [Discrepancy] {
+    /// What every chain shares, whatever the client spoke: the origin's rejections, more requests than
+    /// the client sent, a fence behind or inside leftover bytes, an unfinished request held, and
+    /// `Upgrade: h2c` forwarded.
+    static func hopChecks(origin: OriginWindow, mostForwardable: Int, clientUnfinished: Bool, describeClient: String) -> [Discrepancy] {
         var found: [Discrepancy] = []
         // forwarded-invalid: the strict origin refused what the front passed on.
         for connection in origin.connections {
@@ -58,10 +61,9 @@ public enum ChainJudge {
         // request-count: more requests at the origin than the client's bytes hold, or an origin
         // connection left mid-request.
         let originRequests = origin.requests
-        if originRequests.count > client.mostForwardable {
+        if originRequests.count > mostForwardable {
             found.append(Discrepancy(.requestCount,
-                "the origin framed \(originRequests.count) request(s) where the client's bytes hold \(client.requests.count)"
-                    + (client.violation != nil ? " and one the strict parser refuses" : client.unfinished ? " and one unfinished" : "")
+                "the origin framed \(originRequests.count) request(s) where the client sent \(describeClient)"
                     + ": " + originRequests.map { "\($0.view.method) \($0.view.target)" }.joined(separator: ", "),
                 basis: "desync", key: "more-requests"))
         }
@@ -80,7 +82,7 @@ public enum ChainJudge {
         for connection in origin.connections where connection.unfinishedBytes > 0 {
             let tail = Array(connection.bytes.suffix(connection.unfinishedBytes))
             let detail = "origin connection #\(connection.id) holds \(connection.unfinishedBytes) byte(s) of an unfinished request «\(ByteEscapes.encode(tail.prefix(120)))»"
-            if client.unfinished {
+            if clientUnfinished {
                 found.append(Discrepancy(.normalization, detail + " (the client's own request was unfinished too)", basis: "RFC 9112 §8"))
             } else {
                 found.append(Discrepancy(.requestCount, detail + " on a connection the front keeps: the next request on it would be appended", basis: "desync",
@@ -92,6 +94,22 @@ public enum ChainJudge {
                 "origin connection #\(connection.id): a request was completed with bytes forwarded for an earlier case", basis: "desync",
                 key: "carried-over"))
         }
+        for request in originRequests {
+            let upgrade = request.view.headers.filter { $0.name.lowercased() == "upgrade" }.compactMap(\.value)
+            if upgrade.contains(where: { $0.lowercased().split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "h2c" } }) {
+                found.append(Discrepancy(.upgradeH2C,
+                    "\(request.view.method) \(request.view.target): `Upgrade: \(upgrade.joined(separator: ", "))` reached the origin; an origin that switches to h2c gives the client a tunnel past the front",
+                    basis: "RFC 9113 §3.1", key: "h2c"))
+            }
+        }
+        return found
+    }
+
+    public static func judge(client: ClientStream, origin: OriginWindow) -> [Discrepancy] {
+        var found = hopChecks(origin: origin, mostForwardable: client.mostForwardable, clientUnfinished: client.unfinished,
+                              describeClient: "\(client.requests.count)"
+                                  + (client.violation != nil ? " and one the strict parser refuses" : client.unfinished ? " and one unfinished" : ""))
+        let originRequests = origin.requests
         if originRequests.count < client.requests.count {
             found.append(Discrepancy(.normalization,
                 "the origin received \(originRequests.count) of the client's \(client.requests.count) request(s): the front answered the rest itself (a cache, its own refusal, or a close)",

@@ -1,6 +1,7 @@
 import CathammerContract
 import Foundation
 @preconcurrency import Glibc
+import HTTP2Wire
 import HTTPWire
 
 /// One case through the chain: judged on the client hop as `run corpus` judges a server, and on the
@@ -41,9 +42,9 @@ public struct ChainRunner: Sendable {
     }
 
     public func run(_ testCase: CorpusCase, index: Int) -> ChainCaseResult {
-        if testCase.wireProtocol == .h2 {
+        if testCase.wireProtocol == .h2, let reason = runner.h2Unavailable {
             let result = CaseResult(testCase: testCase, verdict: .skip, observed: nil, responses: [], received: [], sent: [],
-                                    durationMilliseconds: 0, notes: ["HTTP/2 cases go through a chain with the downgrade part (not yet)"])
+                                    durationMilliseconds: 0, notes: [reason])
             return ChainCaseResult(result: result, clientVerdict: .skip, discrepancies: [])
         }
         guard originControl != nil else {
@@ -66,7 +67,8 @@ public struct ChainRunner: Sendable {
             return ChainCaseResult(result: result, clientVerdict: result.verdict, clientReason: result.verdictReason, discrepancies: [])
         }
         let token = "\(runID)-\(index)"
-        let fenceStatus = sendFence(token: token)
+        // An HTTP/2 case's fence goes as HTTP/2 too: a front may speak only HTTP/2 on that port.
+        let fenceStatus = testCase.wireProtocol == .h2 ? sendH2Fence(token: token) : sendFence(token: token)
         var window: OriginWindow
         do {
             window = try awaitFence(token: token, since: mark)
@@ -88,8 +90,12 @@ public struct ChainRunner: Sendable {
         }
         let clientVerdict = result.verdict
         let clientReason = result.verdictReason
-        let client = ChainJudge.ClientStream(sent: result.sent)
-        let discrepancies = ChainJudge.judge(client: client, origin: window)
+        let discrepancies: [Discrepancy]
+        if let script = testCase.h2 {
+            discrepancies = ChainJudge.judgeH2(client: H2ClientRequests(script: script, authority: runner.endpoint.authority), origin: window)
+        } else {
+            discrepancies = ChainJudge.judge(client: ChainJudge.ClientStream(sent: result.sent), origin: window)
+        }
         result.notes += discrepancies.map(\.line)
         if let failing = discrepancies.first(where: { !$0.kind.informational }), result.verdict.severity < Verdict.fail.severity {
             result.verdict = .fail
@@ -130,6 +136,14 @@ public struct ChainRunner: Sendable {
         parser.feed(reply.bytes)
         parser.finish()
         return parser.responses.first(where: { !$0.isInterim && $0.status > 0 })?.status
+    }
+
+    /// An HTTP/2 GET of the fence path through the front (prior knowledge, or ALPN h2 over TLS).
+    func sendH2Fence(token: String) -> Int? {
+        var get = H2FrameSpec(type: HTTP2FrameType.headers.rawValue, flags: HTTP2FrameFlags([.endStream, .endHeaders]).rawValue, streamID: 1)
+        get.body = .headerBlock(.fields(H2Field.request(method: "GET", path: OriginFence.path(token: token))))
+        let exchange = try? runner.h2Runner(caseID: "").run(H2Script(steps: [.write(H2Write(parts: [.frame(get)]))]))
+        return exchange?.facts.responses.first?.status
     }
 
     /// Polls the origin's records until the fence is among them (or absorbed into another request),

@@ -11,6 +11,14 @@ public enum DiscrepancyClass: String, Sendable, Codable, CaseIterable, Comparabl
     case framing
     /// A field line at the origin that no client field produced.
     case injectedField = "injected-field"
+    /// An HTTP/2 `:method`, `:path`, `:authority` or `:scheme` with spaces, CR, LF or other bytes
+    /// HTTP/1.1 reads as delimiters, forwarded into the origin's request line or Host.
+    case pseudoHeaderLeakage = "pseudo-header-leakage"
+    /// An HTTP/2 transfer-encoding forwarded as HTTP/1.1's (H2.TE), or a content-length that does
+    /// not match the DATA forwarded (H2.CL).
+    case h2TransferEncodingOrLength = "h2-te-cl"
+    /// `Upgrade: h2c` reached the origin: an origin that honours it tunnels past the front.
+    case upgradeH2C = "upgrade-h2c"
     /// The front rewrote something harmlessly (information only).
     case normalization
 
