@@ -10,7 +10,10 @@ ohost=${origin%:*} oport=${origin##*:}
 dir="${CHAIN_FRONT_DIR:-/tmp}/cathammer-front-$name-$port"
 rm -rf "$dir"; mkdir -p "$dir"; chmod 755 "$dir"
 case "$name" in
-nginx)
+nginx|nginx-h2)
+  # nginx 1.22 speaks either HTTP/1.1 or (with http2 on a cleartext listener) only HTTP/2 on a port:
+  # nginx-h2 is the HTTP/2 front end for the downgrade cases.
+  listen="127.0.0.1:$port"; [ "$name" = nginx-h2 ] && listen="$listen http2"
   mkdir -p "$dir/body" "$dir/proxy"
   cat > "$dir/nginx.conf" <<CONF
 worker_processes 1;
@@ -23,7 +26,7 @@ http {
   client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/proxy; uwsgi_temp_path $dir/proxy; scgi_temp_path $dir/proxy;
   upstream origin { server $ohost:$oport; keepalive 8; }
   server {
-    listen 127.0.0.1:$port;
+    listen $listen;
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }
@@ -61,6 +64,10 @@ LoadModule mpm_event_module modules/mod_mpm_event.so
 LoadModule authz_core_module modules/mod_authz_core.so
 LoadModule proxy_module modules/mod_proxy.so
 LoadModule proxy_http_module modules/mod_proxy_http.so
+LoadModule http2_module modules/mod_http2.so
+# HTTP/2 with prior knowledge on the same port, for the downgrade cases.
+Protocols h2c http/1.1
+H2Direct on
 StartServers 1
 ProxyPass / http://$ohost:$oport/ enablereuse=on
 CONF
@@ -71,7 +78,7 @@ vcl 4.1;
 backend origin { .host = "$ohost"; .port = "$oport"; }
 sub vcl_recv { return (pass); }
 CONF
-  exec varnishd -F -a "127.0.0.1:$port" -f "$dir/default.vcl" -n "$dir/varnish" -s malloc,16m -p vsl_space=1M ;;
+  exec varnishd -F -a "127.0.0.1:$port" -p feature=+http2 -f "$dir/default.vcl" -n "$dir/varnish" -s malloc,16m -p vsl_space=1M ;;
 squid)
   cat > "$dir/squid.conf" <<CONF
 http_port 127.0.0.1:$port accel defaultsite=origin no-vhost
@@ -110,6 +117,9 @@ caddy)
 	admin off
 	auto_https off
 	storage file_system $dir
+	servers {
+		protocols h1 h2c
+	}
 }
 http://:$port {
 	bind 127.0.0.1
@@ -147,6 +157,6 @@ CONF
   PROXY_CONFIG_CONFIG_DIR="$dir/etc" PROXY_CONFIG_LOCAL_STATE_DIR="$dir/run" PROXY_CONFIG_LOG_LOGFILE_DIR="$dir/log" \
     exec traffic_server --httpport "127.0.0.1:$port" ;;
 *)
-  echo "front.sh: unknown front '$name' (nginx haproxy apache2 varnish squid h2o nghttpx caddy trafficserver)" >&2
+  echo "front.sh: unknown front '$name' (nginx nginx-h2 haproxy apache2 varnish squid h2o nghttpx caddy trafficserver)" >&2
   exit 2 ;;
 esac

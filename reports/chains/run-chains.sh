@@ -39,6 +39,15 @@ for front in $fronts; do
       --out "$runs/$front-$origin" --quiet-progress --format json,md,html,junit | head -2
   done
 done
+# The downgrade: the HTTP/2 cases through the fronts that speak HTTP/2 with prior knowledge on a
+# cleartext port (nginx through its HTTP/2-only variant), to the recording origin.
+for front in $fronts; do
+  case $front in squid|trafficserver) continue ;; esac
+  h2front=$front; [ "$front" = nginx ] && h2front=nginx-h2
+  echo "== $front $(version "$front") (HTTP/2) → record"
+  "$binary" run chain --front "'$here/front.sh' $h2front {port} {origin}" --name "$front $(version "$front")" --protocol h2 \
+    --category h2-semantics --out "$runs/$front-downgrade" --quiet-progress --format json,md,html,junit | head -3
+done
 [ "${NO_WRITE:-}" = 1 ] && exit 0
 python3 "$here/chains-matrix.py" "$runs" > "$root/reports/chains.md"
 echo "wrote reports/chains.md (runs in $runs)"
