@@ -111,3 +111,14 @@ extension ChainJudgeTests {
         XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.upgradeH2C])
     }
 }
+
+extension ChainJudgeTests {
+    func testRequestsBehindARefusalThatIsNotAboutFramingAreOrdinaryPipelining() {
+        // No Host (a 400, RFC 9112 §3.2) says nothing about where the request ends: the requests
+        // behind it are framed alike by everyone, and forwarding them is no desync.
+        let client = ChainJudge.ClientStream(sent: Array("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\nX-Cat: tom\r\n\r\n".utf8))
+        XCTAssertFalse(client.refusalConcernsFraming)
+        let found = ChainJudge.judge(client: client, origin: window([view("GET", "/a", fields: []), view("GET", "/b", fields: [("Host", "a"), ("X-Cat", "tom")])]))
+        XCTAssertEqual(found.filter { !$0.kind.informational }.map(\.line), [])
+    }
+}

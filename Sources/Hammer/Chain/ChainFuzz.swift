@@ -83,6 +83,8 @@ public final class ChainFuzz: @unchecked Sendable {
                 .sorted().joined(separator: "+")
             guard known.insert(signature).inserted else { continue }
             let finding = minimize(generated, classes: classes, result: result, foundAfter: elapsed())
+            // Several signatures can minimize to the same one: keep the first.
+            guard known.insert(finding.signature).inserted || finding.signature == signature else { continue }
             summary.findings.append(finding)
             onFinding(finding)
         }

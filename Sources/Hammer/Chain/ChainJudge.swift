@@ -24,6 +24,10 @@ public enum ChainJudge {
         /// The stream ended inside a request.
         public var unfinished: Bool
         public var bytes: [UInt8]
+        /// The refusal is about framing (as the fuzzer's oracle decides): only then can a front and
+        /// the strict parser disagree on where the refused request ends. After another refusal
+        /// (a missing Host, a bad target) the bytes behind are ordinary pipelined requests.
+        public var refusalConcernsFraming: Bool
 
         public init(sent: [UInt8]) {
             var stream = RequestStreamParser()
@@ -33,11 +37,15 @@ public enum ChainJudge {
             refusedRequestStart = stream.consumed
             unfinished = stream.isInsideRequest
             bytes = sent
+            refusalConcernsFraming = violation != nil && Oracle.expect(sent).refusalConcernsFraming
         }
 
         /// Requests a front may forward: the complete ones, plus one for a refused or unfinished
         /// request (a front may repair what the RFC lets it repair, e.g. obs-fold, and forward it).
-        var mostForwardable: Int { requests.count + (violation != nil || unfinished ? 1 : 0) }
+        var mostForwardable: Int {
+            if violation != nil && !refusalConcernsFraming { return .max }
+            return requests.count + (violation != nil || unfinished ? 1 : 0)
+        }
     }
 
     /// What every chain shares, whatever the client spoke: the origin's rejections, more requests than
@@ -203,7 +211,8 @@ public enum ChainJudge {
         return found
     }
 
-    /// Field names as a lenient reader could take them from the client's head: lines end at LF
+    /// Field names as a lenient reader could take them from the client's bytes (every head in them):
+    /// lines end at LF
     /// (RFC 9112 §2.2 lets a recipient take a lone LF as a line end, a CR before it dropped); a
     /// name is what precedes the colon, or the whole line where there is none (some fronts keep such
     /// a line as a field with an empty value). A bare CR does not end a line: a front that splits
@@ -213,7 +222,7 @@ public enum ChainJudge {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropFirst()
         while let raw = lines.popFirst() {
             let line = raw.last == 0x0D ? raw.dropLast() : raw[...]
-            if line.isEmpty { break }
+            if line.isEmpty { continue }
             let name = line.firstIndex(of: 0x3A).map { line[line.startIndex..<$0] } ?? line
             names.append(String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased())
         }
