@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""chains-matrix.py RUNS: reports/chains.md from the report.json files `make chains` wrote under
+"""chains-matrix.py RUNS [FUZZ]: reports/chains.md from the report.json files `make chains` wrote under
 RUNS/<front>-<origin>/ (origin: record, the recording reference origin; gunicorn, node: lenient ones).
 Counts and case lists only; the explanations of the findings are kept in reports/chains/findings.md,
 which is appended verbatim."""
@@ -8,6 +8,8 @@ import os
 import sys
 
 CLASSES = ["forwarded-invalid", "request-count", "framing", "injected-field", "normalization"]
+H2_CLASSES = ["forwarded-invalid", "request-count", "framing", "injected-field", "pseudo-header-leakage", "h2-te-cl", "upgrade-h2c", "normalization"]
+fuzz_dir = sys.argv[2] if len(sys.argv) > 2 else None
 runs = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 reports = {}
@@ -109,6 +111,62 @@ if lenient:
                 continue
             ids = desync_fails(reports[(front, origin)])
             print(f"- {label(front)} → {origin}: " + (", ".join(ids) if ids else "none"))
+    print()
+downgrade = [f for f in fronts if (f, "downgrade") in reports]
+if downgrade:
+    print("## The downgrade: HTTP/2 to the front, HTTP/1.1 to the recording origin\n")
+    print("The h2-semantics cases (H2.CL, H2.TE, CRLF and colon in names and values, pseudo-header injection,")
+    print("Host against `:authority`, connection-specific fields, `upgrade: h2c`) sent with prior knowledge to the")
+    print("fronts that speak HTTP/2 on a cleartext port (nginx through its HTTP/2-only listener), judged on what")
+    print("reached the origin.\n")
+    print("| front | client hop pass/warn/fail/skip | " + " | ".join(H2_CLASSES) + " |")
+    print("|" + "---|" * (2 + len(H2_CLASSES)))
+    for front in downgrade:
+        report = reports[(front, "downgrade")]
+        s_ = report["summary"]
+        print(f"| {label(front)} | {s_['pass']}/{s_['warn']}/{s_['fail']}/{s_['skip']} | "
+              + " | ".join(str(report["discrepancies"].get(c, 0)) for c in H2_CLASSES) + " |")
+    print()
+    for front in downgrade:
+        report = reports[(front, "downgrade")]
+        by_class = {}
+        for case in report["cases"]:
+            for d in case["discrepancies"]:
+                if d["class"] != "normalization":
+                    by_class.setdefault(d["class"], {}).setdefault(case["result"]["id"], d["detail"])
+        if not by_class:
+            continue
+        print(f"- **{label(front)}**: " + "; ".join(f"{cls} ({len(by_class[cls])}: {', '.join(sorted(by_class[cls])[:8])}"
+              + (" …" if len(by_class[cls]) > 8 else "") + ")" for cls in H2_CLASSES if cls in by_class))
+    print()
+if fuzz_dir and os.path.isdir(fuzz_dir):
+    print("## Chain fuzzing\n")
+    print("`cathammer fuzz --front` through each front to the recording origin (`make chains-fuzz`: seed 17, the")
+    print("framing categories' cases mutated, unchanged seeds skipped). A finding is a new set of failing classes")
+    print("with what each stands on, minimized while it keeps them, written as a chain corpus case.\n")
+    print("| front | fuzzing | cases | executions | findings | by signature |")
+    print("|---|---|---:|---:|---:|---|")
+    import re
+    for log in sorted(os.listdir(fuzz_dir)):
+        if not log.endswith(".log"):
+            continue
+        front = log[:-4]
+        text = open(os.path.join(fuzz_dir, log)).read()
+        m = re.search(r"^(\d+) cases, (\d+) executions in ([\d.]+) s .*?: (\d+) findings", text, re.M)
+        folder = os.path.join(fuzz_dir, f"chain-{front}", "chain")
+        sigs = {}
+        if os.path.isdir(folder):
+            for name in sorted(os.listdir(folder)):
+                if name.endswith(".yaml"):
+                    first = open(os.path.join(folder, name)).readline()
+                    sig = first.split("(", 1)[-1].rstrip(")\n")
+                    sigs.setdefault(sig, name[:-5])
+        if m:
+            minutes = float(m.group(3)) / 60
+            print(f"| {front} | {minutes:.1f} min | {m.group(1)} | {m.group(2)} | {m.group(4)} | "
+                  + (", ".join(f"`{k}`" for k in sorted(sigs)[:12]) + (" …" if len(sigs) > 12 else "") if sigs else "none") + " |")
+        else:
+            print(f"| {front} | (not finished) | | | {len(sigs)} | " + ", ".join(f"`{k}`" for k in sorted(sigs)[:12]) + " |")
     print()
 findings = os.path.join(here, "findings.md")
 if os.path.exists(findings):

@@ -1,7 +1,8 @@
 #!/bin/bash
 # run-chains.sh BINARY: every HTTP/1.1 corpus case through each front (front.sh) in front of the
 # recording origin and the lenient gunicorn and node origins; writes reports/chains.md.
-# FRONTS="nginx haproxy" and ORIGINS="record" run a subset; CHAINS_RUNS names the run folder.
+# FRONTS="nginx haproxy" and ORIGINS="record" run a subset; CHAINS_RUNS names the run folder;
+# CHAINS_FUZZ names a folder of make chains-fuzz whose summary goes into reports/chains.md too.
 set -u
 binary=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,5 +50,5 @@ for front in $fronts; do
     --category h2-semantics --out "$runs/$front-downgrade" --quiet-progress --format json,md,html,junit | head -3
 done
 [ "${NO_WRITE:-}" = 1 ] && exit 0
-python3 "$here/chains-matrix.py" "$runs" > "$root/reports/chains.md"
+python3 "$here/chains-matrix.py" "$runs" ${CHAINS_FUZZ:+"$CHAINS_FUZZ"} > "$root/reports/chains.md"
 echo "wrote reports/chains.md (runs in $runs)"
