@@ -90,18 +90,51 @@ extension ChainJudge {
                     basis: "RFC 9113 §8.3.1", key: name))
             }
         }
+        // What the origin's bytes show even when it framed no request (it may still be waiting for
+        // the chunked body an HTTP/2 transfer-encoding announced): field lines copied as they were.
+        func originConnection(containing needle: [UInt8]) -> OriginWindow.Connection? {
+            let lowered = needle.lowercasedASCII
+            return origin.connections.first { OriginWindow.firstIndex(of: lowered, in: $0.bytes.lowercasedASCII) != nil }
+        }
+        var reported: Set<String> = []
+        for stream in client.streams {
+            if let coding = stream.fieldValue("transfer-encoding"), let connection = originConnection(containing: Array("\r\ntransfer-encoding: ".utf8) + coding) {
+                reported.insert("\(stream.id) h2-te")
+                found.append(Discrepancy(.h2TransferEncodingOrLength,
+                    "stream \(stream.id): the client's HTTP/2 transfer-encoding «\(ByteEscapes.encode(coding))» reached origin connection #\(connection.id) as an HTTP/1.1 Transfer-Encoding line (H2.TE)",
+                    basis: "RFC 9113 §8.2.2", key: "h2-te"))
+            }
+            if stream.interpretable, let length = stream.fieldValue("content-length"),
+               String(decoding: length, as: UTF8.self).trimmingCharacters(in: .whitespaces) != String(stream.data.count),
+               let connection = originConnection(containing: Array("\r\ncontent-length: ".utf8) + length) {
+                reported.insert("\(stream.id) h2-cl")
+                found.append(Discrepancy(.h2TransferEncodingOrLength,
+                    "stream \(stream.id): content-length «\(ByteEscapes.encode(length))» with \(stream.data.count) DATA byte(s), a malformed HTTP/2 request, reached origin connection #\(connection.id) as an HTTP/1.1 Content-Length (H2.CL)",
+                    basis: "RFC 9113 §8.1.1", key: "h2-cl"))
+            }
+            // CR or LF inside a name or value, found as it was at the origin: a new line there.
+            for field in stream.fields where (field.name + field.value).contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                let line = field.name + Array(": ".utf8) + field.value
+                let needle = field.value.contains(where: { $0 == 0x0D || $0 == 0x0A }) ? field.value : field.name
+                guard let connection = originConnection(containing: needle) else { continue }
+                reported.insert("\(stream.id) injected")
+                found.append(Discrepancy(.injectedField,
+                    "stream \(stream.id): the field «\(ByteEscapes.encode(line))» reached origin connection #\(connection.id) with its CR/LF as they were: a field line no client field produced",
+                    basis: "RFC 9113 §8.2.1", key: "crlf"))
+            }
+        }
         for (index, request) in origin.requests.enumerated() where index < client.streams.count {
             let stream = client.streams[index]
             let view = request.view
             let number = index + 1
             let label = "request \(number) (stream \(stream.id), \(view.method) \(view.target))"
             // TE and CL from HTTP/2 (H2.TE, H2.CL).
-            if let coding = stream.fieldValue("transfer-encoding"), view.headers.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
+            if !reported.contains("\(stream.id) h2-te"), let coding = stream.fieldValue("transfer-encoding"), view.headers.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
                 found.append(Discrepancy(.h2TransferEncodingOrLength,
                     "\(label): the client's HTTP/2 transfer-encoding «\(ByteEscapes.encode(coding))» reached the origin as an HTTP/1.1 Transfer-Encoding (H2.TE)",
                     basis: "RFC 9113 §8.2.2", key: "h2-te"))
             }
-            if stream.interpretable, let length = stream.fieldValue("content-length"),
+            if !reported.contains("\(stream.id) h2-cl"), stream.interpretable, let length = stream.fieldValue("content-length"),
                String(decoding: length, as: UTF8.self).trimmingCharacters(in: .whitespaces) != String(stream.data.count) {
                 found.append(Discrepancy(.h2TransferEncodingOrLength,
                     "\(label): content-length «\(ByteEscapes.encode(length))» with \(stream.data.count) DATA byte(s), which makes the HTTP/2 request malformed, was forwarded; the origin read a body of \(view.bodyLength) (H2.CL)",
