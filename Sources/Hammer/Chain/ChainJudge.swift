@@ -93,7 +93,7 @@ public enum ChainJudge {
             if clientUnfinished {
                 found.append(Discrepancy(.normalization, detail + " (the client's own request was unfinished too)", basis: "RFC 9112 §8"))
             } else {
-                found.append(Discrepancy(.requestCount, detail + " on a connection the front keeps: the next request on it would be appended", basis: "desync",
+                found.append(Discrepancy(.requestCount, detail + " on a connection still open when the fence arrived: a request the front sends on it next is appended to these bytes", basis: "desync",
                                          key: "unfinished"))
             }
         }
