@@ -51,6 +51,8 @@ public final class Master {
     var notifier: ServiceNotifier!
     /// RELOADING=1 was sent and its READY=1 not yet.
     var reloadAnnounced = false
+    /// The last STATUS= sent, so that an unchanged one is not sent again.
+    var lastStatus: String?
     var forcedKills = 0
     var reloads = 0
     var failedReloads = 0
@@ -333,6 +335,8 @@ public final class Master {
                 logger.info("master \(getpid()): \(table.readyCount) workers ready on \(listenerURLs.joined(separator: ", "))")
                 onReady?(listenerURLs)
                 notifyReady()
+            } else {
+                notifyStatusChange()
             }
         }
     }
@@ -393,6 +397,7 @@ public final class Master {
             }
         }
         if table.isEmpty { perform(shutdown.handle(.workersGone)) }
+        notifyStatusChange()
     }
 
     // MARK: - Signals

@@ -108,7 +108,6 @@ extension Master {
         config.processes += 1
         logger.info("SIGTTIN: \(config.processes) workers")
         respawn(slot: config.processes - 1, generation: generation)
-        notifyStatus()
     }
 
     /// SIGTTOU: one worker less (never below one).
@@ -121,6 +120,6 @@ extension Master {
         config.processes -= 1
         logger.info("SIGTTOU: \(config.processes) workers")
         for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }
-        notifyStatus()
+        notifyStatusChange()
     }
 }

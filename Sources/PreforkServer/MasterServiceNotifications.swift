@@ -5,15 +5,21 @@
 /// (the roll finished, was aborted or refused: the old generation serves then), STOPPING=1 when a
 /// stop begins, STATUS= with the generation and the workers every time.
 extension Master {
-    /// `generation 3: 2 workers on http://127.0.0.1:8000`.
+    /// `generation 3: 2 workers ready on http://127.0.0.1:8000`: the generation(s) the READY workers
+    /// belong to (after an aborted roll, the previous one), and how many there are.
     var serviceStatus: String {
-        "generation \(generation): \(config.processes) worker\(config.processes == 1 ? "" : "s") on \(listenerURLs.joined(separator: ", "))"
+        let ready = table.entries.filter { $0.state == .ready }
+        let generations = Set(ready.map(\.generation)).sorted()
+        let label = generations.count > 1
+            ? "generations \(generations.map(String.init).joined(separator: ", "))"
+            : "generation \(generations.first ?? generation)"
+        return "\(label): \(ready.count) worker\(ready.count == 1 ? "" : "s") ready on \(listenerURLs.joined(separator: ", "))"
     }
 
     /// READY=1 with STATUS=; `prefix` says why the service is ready again.
     func notifyReady(_ prefix: String? = nil) {
         reloadAnnounced = false
-        notifier.send([.ready, .status(prefix.map { "\($0); \(serviceStatus)" } ?? serviceStatus)])
+        sendStatus(prefix.map { "\($0); \(serviceStatus)" } ?? serviceStatus, with: [.ready])
     }
 
     /// RELOADING=1 once per reload, however many SIGHUPs it coalesces (a re-exec'd image is told by
@@ -21,14 +27,23 @@ extension Master {
     func notifyReloading(_ what: String) {
         guard !reloadAnnounced else { return }
         reloadAnnounced = true
-        notifier.send([.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds()), .status(what)])
+        sendStatus(what, with: [.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds())])
     }
 
     func notifyStopping(_ mode: MasterShutdown.Mode) {
-        notifier.send([.stopping, .status("stopping (\(mode == .graceful ? "graceful" : "fast")); \(serviceStatus)")])
+        sendStatus("stopping (\(mode == .graceful ? "graceful" : "fast")); \(serviceStatus)", with: [.stopping])
     }
 
-    func notifyStatus() {
-        notifier.send([.status(serviceStatus)])
+    /// STATUS= alone when the ready workers changed outside a reload (one added, removed, died or
+    /// respawned), and only when the text differs from the last one sent.
+    func notifyStatusChange() {
+        guard announcedReady, roll == nil, !reloadAnnounced, shutdown.isRunning, serviceStatus != lastStatus else { return }
+        sendStatus(serviceStatus, with: [])
+    }
+
+    private func sendStatus(_ status: String, with notifications: [ServiceNotification]) {
+        // The state the text tells of, whatever words precede it.
+        lastStatus = serviceStatus
+        notifier.send(notifications + [.status(status)])
     }
 }
