@@ -105,12 +105,18 @@ final class SystemdTests: XCTestCase {
         let load = LoadLoop(port: listener.port)
         load.start(clients: 3)
         XCTAssertTrue(ServerProcess.eventually { load.count(.ok) > 20 })
-        let before = monotonicMicroseconds()
+        var before = monotonicMicroseconds()
         first.signal(SIGHUP)
         checkReloading(notify.expect("RELOADING"), after: before, pid: first.pid)
         checkReady(notify.expect("READY"), pid: first.pid, status: "generation 2: 2 workers ready")
+        // The re-executed image gets the passed sockets from the handover, not from LISTEN_FDS (gone).
+        before = monotonicMicroseconds()
+        first.signal(SIGUSR2)
+        checkReloading(notify.expect("RELOADING"), after: before, pid: first.pid)
+        checkReady(notify.expect("READY"), pid: first.pid, status: "generation 3: 2 workers ready on http://127.0.0.1:\(listener.port)")
         let counts = load.stop()
-        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0, "a reload on passed sockets drops nothing: \(counts)")
+        XCTAssertEqual(counts.filter { $0.key != .ok }.values.reduce(0, +), 0,
+                       "a reload and a re-exec on passed sockets drop nothing: \(counts)")
 
         first.signal(SIGTERM)
         XCTAssertNotNil(notify.expect("STOPPING"))
