@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Hammer
 import XCTest
 
 /// `cathammer serve` under systemd: every sd_notify message a Type=notify unit gets, in order and
@@ -133,6 +134,37 @@ final class SystemdTests: XCTestCase {
         XCTAssertEqual(waiting.readAll(timeout: 10).statuses, [200], "the request made between the two servers is served")
         second.signal(SIGTERM)
         XCTAssertEqual(second.waitForExit(), 0, second.errorText)
+    }
+
+    /// systemd's own implementation of the passing protocol (systemd-socket-activate, from the
+    /// systemd package): it binds, waits for the first connection, then execs the server in place
+    /// with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES set.
+    func testSystemdSocketActivateStartsTheServerOnTheFirstConnection() throws {
+        let port = try SpawnedTarget.freePort()
+        let notify = try FakeNotifySocket(abstract: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        process.arguments = ["--listen", "127.0.0.1:\(port)", "--fdname", "http", "--setenv", "NOTIFY_SOCKET=\(notify.variable)",
+                             CathammerBinary.url.path, "serve", "--http", "127.0.0.1:\(port)", "-p", "2"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // The first connection is what starts the server; it waits in the queue meanwhile.
+        var client: RawClient?
+        XCTAssertTrue(ServerProcess.eventually { client = try? RawClient(port: port); return client != nil })
+        let first = try XCTUnwrap(client)
+        defer { first.close() }
+        first.send("GET /cats/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(first.readAll(timeout: 20).statuses, [200])
+        checkReady(notify.expect("READY"), pid: process.processIdentifier, status: "generation 1: 2 workers ready on http://127.0.0.1:\(port)")
+        process.terminate()
+        XCTAssertEqual(notify.expect("STOPPING")?.pid, process.processIdentifier)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, log)
+        XCTAssertTrue(log.contains("1 listener passed by systemd (LISTEN_FDS)"), log)
     }
 
     func testPassedSocketsThatDisagreeWithTheFlagsAreRefused() throws {
