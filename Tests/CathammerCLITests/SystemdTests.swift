@@ -27,7 +27,7 @@ final class SystemdTests: XCTestCase {
 
     func testEveryNotificationThroughStartReloadReexecAndStopUnderLoad() throws {
         let notify = try FakeNotifySocket(abstract: true)
-        let server = try ServerProcess(["-p", "2", "--retire-idle-grace", "1"], environment: ["NOTIFY_SOCKET": notify.variable])
+        let server = try ServerProcess(["-p", "2"], environment: ["NOTIFY_SOCKET": notify.variable])
         checkReady(notify.expect("READY"), pid: server.pid, status: "generation 1: 2 workers ready on http://127.0.0.1:\(server.port)")
         let load = LoadLoop(port: server.port)
         load.start(clients: 3)
@@ -98,7 +98,7 @@ final class SystemdTests: XCTestCase {
         let listener = try PassedListener()
         let notify = try FakeNotifySocket(abstract: true)
         // No --http: every passed socket is taken.
-        let first = try ActivatedServer(listener: listener, arguments: ["-p", "2", "--retire-idle-grace", "1"],
+        let first = try ActivatedServer(listener: listener, arguments: ["-p", "2"],
                                         environment: ["NOTIFY_SOCKET": notify.variable])
         checkReady(notify.expect("READY"), pid: first.pid, status: "generation 1: 2 workers ready on http://127.0.0.1:\(listener.port)")
         XCTAssertEqual(try RawClient.exchange(port: listener.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
