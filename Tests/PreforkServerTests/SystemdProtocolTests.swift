@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import XCTest
 @testable import PreforkServer
@@ -44,6 +45,38 @@ final class ServiceNotificationTests: XCTestCase {
         let bad = ServiceNotifier(environment: "relative") { warnings.append($0) }
         XCTAssertFalse(bad.isActive)
         XCTAssertEqual(warnings.count, 1, "an unusable value is reported once, at start")
+    }
+
+    func testASocketNobodyListensOnIsReportedOnceAndTheNextSuccessClearsIt() throws {
+        var warnings: [String] = []
+        let path = NSTemporaryDirectory() + "/cathammer-notify-test-\(getpid())"
+        unlink(path)
+        let notifier = ServiceNotifier(environment: path) { warnings.append($0) }
+        XCTAssertTrue(notifier.isActive)
+        notifier.send([.ready])
+        notifier.send([.stopping])
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings.first?.hasPrefix("cannot notify systemd (sendto NOTIFY_SOCKET: ") == true, "\(warnings)")
+
+        // Now something listens there: the datagram arrives whole.
+        let receiver = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(receiver); unlink(path) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(receiver, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        XCTAssertEqual(bound, 0)
+        notifier.send([.ready, .status("generation 1: 1 worker ready")])
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(receiver, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        XCTAssertEqual(count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil, "READY=1\nSTATUS=generation 1: 1 worker ready")
+        unlink(path)
+        notifier.send([.stopping])
+        XCTAssertEqual(warnings.count, 2, "a failure after a success is reported again")
     }
 }
 

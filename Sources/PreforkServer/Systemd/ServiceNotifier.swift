@@ -49,7 +49,8 @@ final class ServiceNotifier {
         let datagram = Array(ServiceNotification.datagram(notifications).utf8)
         let sent = withUnsafePointer(to: &socketAddress) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { target in
-                datagram.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), target, length) }
+                // MSG_DONTWAIT: the master's loop never waits on systemd; a full queue loses the message (reported).
+                datagram.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), target, length) }
             }
         }
         if sent == datagram.count {
