@@ -54,6 +54,23 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertEqual(server["generation_after"] as? Int, 6)
     }
 
+    /// The h2 kind over cleartext (prior knowledge, the harness's own multiplexing client): SIGHUPs and
+    /// a re-exec lose no stream and refuse none; retiring workers' two-step GOAWAY moves the clients on.
+    func testHTTP2StreamsAcrossHUPsAndAReexecAreNeitherLostNorRefused() throws {
+        for (kind, reloads) in [("hup", 3), ("reexec", 1)] {
+            let (result, report) = try reloadCheck(["--reload", kind, "--reloads", String(reloads), "--reload-every", "200ms",
+                                                    "--mix", "h2", "--concurrency", "16", "--h2-streams", "8", "--duration", "60s"])
+            XCTAssertEqual(result.status, 0, "\(kind): \(result.stdout)\(result.stderr)")
+            let body = body(report)
+            XCTAssertGreaterThan(body["requests"] as? Int ?? 0, 200, "\(kind): streams flowed")
+            XCTAssertEqual(outcomes(report)["ok"], body["requests"] as? Int, "\(kind): every stream ok")
+            XCTAssertEqual(outcomes(report)["refused_stream"], 0, "\(kind): no stream refused")
+            XCTAssertEqual((body["refused_streams"] as? [Any])?.count, 0)
+            XCTAssertTrue(result.stdout.contains("HTTP/2 streams \(body["requests"] as? Int ?? -1), ok"), result.stdout)
+            XCTAssertEqual((body["server"] as? [String: Any])?["reloads"] as? Int, reloads)
+        }
+    }
+
     func testReexecsUnderLoadDropNothing() throws { try assertZeroDrop("reexec", reloads: 4) }
     func testFIFOReloadsUnderLoadDropNothing() throws { try assertZeroDrop("fifo", reloads: 5) }
     func testMaxRequestsRecyclingUnderLoadDropsNothing() throws { try assertZeroDrop("max-requests", reloads: 10) }
@@ -185,7 +202,7 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
                                                       schema: JSONSchemaValidator.schema("report.schema.json")))
         let outcomeNames = Set(outcomes(report).keys)
-        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "tls_handshake", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout"])
+        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "tls_handshake", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout", "refused_stream"])
         let kernel = body(report)["kernel"] as? [String: Any] ?? [:]
         if kernel["available"] as? Bool == true {
             let deltas = kernel["deltas"] as? [String: Int] ?? [:]

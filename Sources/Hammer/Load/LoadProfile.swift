@@ -15,6 +15,9 @@ public struct LoadProfile: Sendable {
     /// Pause between requests on a keep-alive connection, drawn from this range (milliseconds).
     public var idleGapMilliseconds: ClosedRange<Int> = 0...0
     public var pipelineDepth = 3
+    /// The `h2` kind: streams in flight per HTTP/2 connection (its clients are spread over
+    /// ceil(clients / this) connections).
+    public var h2StreamsPerConnection = 8
     public var slowBodyPieces = 4
     public var slowBodyPauseMilliseconds = 20
     public var connectTimeoutMilliseconds: Int32 = 1000
