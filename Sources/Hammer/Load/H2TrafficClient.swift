@@ -92,7 +92,10 @@ final class H2TrafficClient: @unchecked Sendable {
                     return
                 }
             }
-            if state.inFlight.isEmpty && (state.goAwayLastStreamID != nil || budget.exhausted) { return }
+            if state.inFlight.isEmpty && (state.goAwayLastStreamID != nil || budget.exhausted) {
+                drainUntilClosed(opened, state: &state)
+                return
+            }
             let now = MonotonicClock.now()
             // Read for a short while: new grants (rate mode) and the read timeout are looked at between reads.
             switch opened.receive(timeout: 0.05, maximum: 65536) {
@@ -111,6 +114,41 @@ final class H2TrafficClient: @unchecked Sendable {
                 }
             case .ended(let ending):
                 endConnection(&state, opened: opened, how: ending == .reset ? "reset" : "eof", writeFailed: false)
+                return
+            }
+        }
+    }
+
+    /// Nothing more to ask on this connection: answer the server's PINGs (the shutdown PING of its
+    /// two-step GOAWAY) and read until it closes, at most `drainSeconds`. Closing with its last
+    /// frames unread would make our kernel reset the connection, a reset the run's counters would
+    /// count against the server.
+    static let drainSeconds = 2.0
+
+    private func drainUntilClosed(_ opened: ClientConnection, state: inout ConnectionState) {
+        let deadline = MonotonicClock.now() + UInt64(Self.drainSeconds * 1e9)
+        if state.goAwayLastStreamID == nil {
+            // The run is over: say so, as a client that is done would (RFC 9113 §6.8).
+            var goAway: [UInt8] = []
+            HTTP2FrameEncoder.appendGoAway(lastStreamID: 0, errorCode: .noError, into: &goAway)
+            _ = opened.send(goAway)
+            opened.halfClose()
+        }
+        while MonotonicClock.now() < deadline {
+            switch opened.receive(timeout: 0.1, maximum: 65536) {
+            case .bytes(let bytes):
+                var output: [UInt8] = []
+                for frame in state.splitter.feed(bytes) {
+                    if frame.frameType == .ping && !frame.has(.ack) {
+                        var ack = frame
+                        ack.flags |= HTTP2FrameFlags.ack.rawValue
+                        output += ack.bytes
+                    }
+                }
+                if !output.isEmpty, case .failed = opened.send(output) { return }
+            case .ended(.timeout):
+                continue
+            case .ended:
                 return
             }
         }
