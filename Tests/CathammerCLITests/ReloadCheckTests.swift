@@ -71,6 +71,34 @@ final class ReloadCheckTests: XCTestCase {
         }
     }
 
+    /// The h2 kind tells a stream refused unprocessed (RST_STREAM REFUSED_STREAM, or above a
+    /// GOAWAY's last-stream-id: retry-safe, RFC 9113 §8.7, counted apart, not failing) from a stream
+    /// lost (RST_STREAM INTERNAL_ERROR: a failure), against a fake server that does each.
+    func testRefusedHTTP2StreamsAreCountedApartAndResetOnesFail() throws {
+        let script = Self.repository.appendingPathComponent("Tests/FakeServers/h2/refusing_h2_server.py").path
+        func run(_ mode: String) throws -> (CathammerBinary.Result, [String: Any]) {
+            try reloadCheck(["--spawn", "exec python3 '\(script)' {port} \(mode)", "--reload-cmd", "true", "--reloads", "1",
+                             "--reload-window", "100ms", "--mix", "h2", "--concurrency", "8", "--requests", "120",
+                             "--duration", "30s", "--netns", "off"])
+        }
+        for mode in ["refuse", "goaway"] {
+            let (result, report) = try run(mode)
+            XCTAssertEqual(result.status, 0, "\(mode): refused streams do not fail the check: \(result.stdout)\(result.stderr)")
+            let refused = body(report)["refused_streams"] as? [[String: Any]] ?? []
+            XCTAssertGreaterThan(refused.count, 10, mode)
+            XCTAssertEqual(outcomes(report)["refused_stream"], refused.count, mode)
+            XCTAssertEqual(failed(report).count, 0, mode)
+            let detail = mode == "refuse" ? "REFUSED_STREAM" : "GOAWAY"
+            XCTAssertTrue(refused.allSatisfy { ($0["detail"] as? String ?? "").contains(detail) }, "\(mode): \(refused.prefix(2))")
+            XCTAssertTrue(result.stdout.contains("refused unprocessed \(refused.count)"), result.stdout)
+        }
+        let (result, report) = try run("reset")
+        XCTAssertEqual(result.status, 1, "a stream reset with INTERNAL_ERROR is lost: \(result.stdout)")
+        XCTAssertGreaterThan(outcomes(report)["truncated"] ?? 0, 10)
+        XCTAssertEqual(outcomes(report)["refused_stream"], 0)
+        XCTAssertTrue(failed(report).allSatisfy { ($0["detail"] as? String ?? "").contains("RST_STREAM INTERNAL_ERROR") })
+    }
+
     func testReexecsUnderLoadDropNothing() throws { try assertZeroDrop("reexec", reloads: 4) }
     func testFIFOReloadsUnderLoadDropNothing() throws { try assertZeroDrop("fifo", reloads: 5) }
     func testMaxRequestsRecyclingUnderLoadDropsNothing() throws { try assertZeroDrop("max-requests", reloads: 10) }
