@@ -91,6 +91,8 @@ final class ReloadCheckTests: XCTestCase {
             let detail = mode == "refuse" ? "REFUSED_STREAM" : "GOAWAY"
             XCTAssertTrue(refused.allSatisfy { ($0["detail"] as? String ?? "").contains(detail) }, "\(mode): \(refused.prefix(2))")
             XCTAssertTrue(result.stdout.contains("refused unprocessed \(refused.count)"), result.stdout)
+            XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
+                                                          schema: JSONSchemaValidator.schema("report.schema.json")), mode)
         }
         let (result, report) = try run("reset")
         XCTAssertEqual(result.status, 1, "a stream reset with INTERNAL_ERROR is lost: \(result.stdout)")
