@@ -98,7 +98,7 @@ run() { # name pid port path mode
 import re, sys
 name, mode, before, after, out, log = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
 text = open(out).read()
-rate = float(re.search(r"finished in [\d.]+s, ([\d.]+) req/s", text).group(1))
+rate = float(re.search(r"finished in [\d.]+(?:us|ms|s), ([\d.]+) req/s", text).group(1))
 done = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", text)
 succeeded, failed, errored = int(done.group(4)), int(done.group(5)), int(done.group(6))
 protocol = re.search(r"Application protocol: (\S+)", text)
