@@ -5,7 +5,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
 BENCH_APT_PACKAGES := libhttp-parser-dev
-SERVER_BENCH_APT_PACKAGES := wrk nginx-light
+SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
 .PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
@@ -119,15 +119,18 @@ bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
-# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
+# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS);
+# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS).
 bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+	Benchmarks/server/bench-server-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
-# Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
+# Idle keep-alive connections (HTTP/1.1 and HTTP/2): bytes per connection of one worker, cathammer and nginx in the same run.
 bench-memory: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 

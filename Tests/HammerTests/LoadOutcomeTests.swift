@@ -59,6 +59,10 @@ final class ExchangeClassifierTests: XCTestCase {
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_RECV_ERROR, status: 0, received: 0, reused: false, retried: false, connected: true).0, .eofFresh)
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_PARTIAL_FILE, status: 200, received: 5, reused: false, retried: false, connected: true).0, .truncated)
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_SEND_ERROR, status: 0, received: 0, reused: false, retried: false, connected: true).0, .writeError)
+        let refused = CurlMultiClient.classify(code: CURLE_OK, status: 200, received: 10, reused: true, retried: false, connected: true,
+                                               refused: true)
+        XCTAssertEqual(refused.0, .refusedStream, "libcurl's retry of a refused HTTP/2 stream is reported")
+        XCTAssertTrue(refused.1.contains("the retry got 200"), refused.1)
     }
 }
 
@@ -68,10 +72,22 @@ final class RequestRecordTests: XCTestCase {
         RequestRecord(id: 1, kind: kind, method: method, outcome: outcome, startNanoseconds: start, endNanoseconds: end, retried: retried)
     }
 
-    func testStrictModeFailsEveryClassButOK() {
+    func testStrictModeFailsEveryClassButOKAndRefusedStreams() {
         for outcome in OutcomeClass.allCases {
-            XCTAssertEqual(record(outcome).isFailure(allowIdempotentRetry: false), outcome != .ok, outcome.rawValue)
+            XCTAssertEqual(record(outcome).isFailure(allowIdempotentRetry: false), outcome != .ok && outcome != .refusedStream,
+                           outcome.rawValue)
         }
+    }
+
+    func testRefusedStreamsAreListedApartAndDoNotFail() {
+        let timeline = ReloadTimeline(events: [ReloadEvent(index: 0, kind: .hup, startNanoseconds: 0, endNanoseconds: 100,
+                                                           settled: true, note: "")])
+        let records = [record(.ok, kind: .h2), record(.refusedStream, kind: .h2, method: "POST", start: 10, end: 20)]
+        let verdict = ReloadVerdict(records: records, timeline: timeline, forcedKills: 0, allowIdempotentRetry: false)
+        XCTAssertTrue(verdict.passed, "RFC 9113 §8.7: a refused stream was not processed, any client may retry it")
+        XCTAssertEqual(verdict.failures.count, 0)
+        XCTAssertEqual(verdict.refusedStreams.map(\.method), ["POST"], "reported, never hidden")
+        XCTAssertEqual(verdict.refusedStreams.first?.reload, 0)
     }
 
     func testIdempotentRetryExcusesOnlyReusedConnectionClosesOfGETs() {

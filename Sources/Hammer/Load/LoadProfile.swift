@@ -22,6 +22,9 @@ public struct LoadProfile: Sendable {
     /// server's idle close (5 s on the reference server, 2 s on gunicorn) — not the reload.
     public var starvedReuseToleranceMilliseconds = 1000
     public var pipelineDepth = 3
+    /// The `h2` kind: streams in flight per HTTP/2 connection (its clients are spread over
+    /// ceil(clients / this) connections).
+    public var h2StreamsPerConnection = 8
     public var slowBodyPieces = 4
     public var slowBodyPauseMilliseconds = 20
     public var connectTimeoutMilliseconds: Int32 = 1000
