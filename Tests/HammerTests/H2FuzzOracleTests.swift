@@ -105,6 +105,10 @@ final class H2FuzzOracleTests: XCTestCase {
             names.formUnion(generated.mutations)
         }
         XCTAssertGreaterThan(changed, 150)
+        // Many more, from a seed with extreme ids: no mutator may trap (the encoders refuse ids past 31 bits).
+        let extreme = H2FuzzGenerator(seeds: [FuzzSeed(id: "B", input: FuzzInput(segments: [headers(0x7FFF_FFFF), headers(0x7FFF_FFFD, endStream: false)]))],
+                                      runSeed: 3)
+        for index in 0..<3000 { _ = H2Oracle.expect(extreme.generate(index).input.bytes, server: HTTP2Settings()) }
         for prefix in ["h2.frame.", "h2.hpack.", "h2.stream."] {
             XCTAssertTrue(names.contains { $0.hasPrefix(prefix) }, "\(prefix) mutators drawn: \(names.sorted())")
         }

@@ -93,6 +93,8 @@ enum H2FrameMutators {
             let frames = H2FrameLayout(input.bytes).frames
             let at = frames.isEmpty ? input.bytes.count : random.pick(frames.map(\.range.lowerBound) + [input.bytes.count])
             let stream = frames.isEmpty ? 1 : random.pick(frames).streamID
+            // Ids derived from the stream's stay within 31 bits: the encoder refuses others.
+            let next = (stream &+ 2) & 0x7FFF_FFFF
             var bytes: [UInt8] = []
             switch random.below(9) {
             case 0: HTTP2FrameEncoder.appendPing(opaqueData: random.next(), into: &bytes)
@@ -102,7 +104,7 @@ enum H2FrameMutators {
                                                       into: &bytes)
             case 2: HTTP2FrameEncoder.appendSettingsAck(into: &bytes)
             case 3: HTTP2FrameEncoder.appendWindowUpdate(streamID: random.pick([0, stream]), increment: random.pick([0, 1, 0x7FFF_FFFF]), into: &bytes)
-            case 4: HTTP2FrameEncoder.appendRSTStream(streamID: random.pick([0, stream, stream &+ 2]), errorCode: .cancel, into: &bytes)
+            case 4: HTTP2FrameEncoder.appendRSTStream(streamID: random.pick([0, stream, next]), errorCode: .cancel, into: &bytes)
             case 5: HTTP2FrameEncoder.appendPriority(streamID: stream, priority: HTTP2Priority(dependency: random.pick([0, stream, 1])), into: &bytes)
             case 6: HTTP2FrameEncoder.appendRawFrame(length: 0, type: HTTP2FrameType.continuation.rawValue, flags: HTTP2FrameFlags.endHeaders.rawValue,
                                                      streamWord: stream, payload: [], into: &bytes)

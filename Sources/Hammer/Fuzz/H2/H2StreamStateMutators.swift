@@ -60,7 +60,7 @@ enum H2StreamStateMutators {
             switch random.below(3) {
             case 0: HTTP2FrameEncoder.appendPing(opaqueData: 7, into: &tail)
             case 1: HTTP2FrameEncoder.appendData(streamID: frame.streamID, data: Array("x".utf8), into: &tail)
-            default: HTTP2FrameEncoder.appendPriority(streamID: frame.streamID &+ 2, priority: HTTP2Priority(dependency: 0), into: &tail)
+            default: HTTP2FrameEncoder.appendPriority(streamID: (frame.streamID &+ 2) & 0x7FFF_FFFF, priority: HTTP2Priority(dependency: 0), into: &tail)
             }
             HTTP2FrameEncoder.appendRawFrame(type: HTTP2FrameType.continuation.rawValue, flags: HTTP2FrameFlags.endHeaders.rawValue,
                                              streamWord: random.chance(percent: 70) ? frame.streamID : frame.streamID &+ 2, payload: [], into: &tail)
