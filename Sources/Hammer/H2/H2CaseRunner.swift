@@ -94,11 +94,12 @@ struct H2CaseRunner {
                 case .pause(let milliseconds):
                     session.pump(for: Double(milliseconds) / 1000)
                 case .wait(let condition):
-                    let start = (acks: session.reader.settingsAcks, pings: session.reader.pingAcks.count)
                     let met: (H2ResponseReader) -> Bool
                     switch condition {
                     case .settings: met = { $0.settingsFrames > 0 }
-                    case .settingsAck: met = { $0.settingsAcks > start.acks }
+                    // Every SETTINGS sent so far acknowledged: an ACK read while the SETTINGS was being
+                    // written (before this wait began) counts; "one more than at the start" missed it.
+                    case .settingsAck: met = { $0.settingsAcks >= $0.settingsFramesSent }
                     case .pingAck: met = { $0.casePingsAcked }
                     case .headers(let id): met = { $0.headersStreams.contains(id) }
                     case .endStream(let id): met = { $0.endedStreams.contains(id) }

@@ -31,6 +31,8 @@ struct H2ResponseReader {
     private var sentSplitter = H2FrameSplitter()
     private var sentPrefaceSkipped = false
     private var ownSettings: [[HTTP2Setting]] = []
+    /// SETTINGS frames (without ACK) the client has sent, the opening's included.
+    var settingsFramesSent: Int { ownSettings.count }
     private var ownSettingsApplied = 0
     private var windows = H2ReceiveWindows()
     /// Set once the opening is done: PINGs and streams after it belong to the case.
