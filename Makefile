@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps stamp build dist dist-check run peers peers-h2 reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -122,6 +122,13 @@ fuzz-peers: deps stamp
 	python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/fuzz-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
+
+# The HTTP/2 fuzzer against the reference server (FUZZ_REFERENCE_SECONDS) and then nginx (http2), h2o and
+# node's http2 module (FUZZ_SECONDS each); findings in fuzz/findings/h2-<target>/.
+fuzz-peers-h2: deps stamp
+	@.ci/install-packages nginx-light h2o
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/fuzz-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
 bench: bench-parser bench-server bench-memory
 
