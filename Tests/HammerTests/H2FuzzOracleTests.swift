@@ -59,6 +59,33 @@ final class H2FuzzOracleTests: XCTestCase {
         XCTAssertNil(afterEnd.connectionError)
     }
 
+    func testAStreamErrorAfterTheRequestIsCompleteDoesNotMakeItMalformed() {
+        // Found against the reference server: it answers 200, then resets the stream for the zero increment.
+        var zero: [UInt8] = []
+        HTTP2FrameEncoder.appendRawFrame(type: HTTP2FrameType.windowUpdate.rawValue, flags: 0, streamWord: 1, payload: [0, 0, 0, 0], into: &zero)
+        let late = expect(headers(1) + zero)
+        XCTAssertEqual(late.streamErrors, [:])
+        XCTAssertEqual(late.laterResets, [1])
+        XCTAssertEqual(late.answered, [])
+        var answered = H2Facts()
+        answered.responses = [H2Facts.Response(streamID: 1, status: 200)]
+        XCTAssertNil(H2FindingClassifier.classify(late, observation(answered, probeAcked: true)))
+        // A PRIORITY of the wrong length on an idle id costs that id nothing: a request may open it next.
+        var priority: [UInt8] = []
+        HTTP2FrameEncoder.appendRawFrame(type: HTTP2FrameType.priority.rawValue, flags: 0, streamWord: 1, payload: [0, 0, 0], into: &priority)
+        let idle = expect(priority + headers(1))
+        XCTAssertEqual(idle.streamErrors, [:])
+        XCTAssertEqual(idle.answered, [1])
+        // Found against nginx: the request is complete, then a frame on an idle stream (a connection
+        // error); the 200 answers the request, not the bad frame.
+        var data: [UInt8] = []
+        HTTP2FrameEncoder.appendRawFrame(type: HTTP2FrameType.data.rawValue, flags: 0, streamWord: 9, payload: [1], into: &data)
+        let thenIdle = expect(headers(1) + data)
+        XCTAssertNotNil(thenIdle.connectionError)
+        XCTAssertEqual(H2FindingClassifier.classify(thenIdle, observation(answered, probeAcked: false))?.detail, "no-connection-error",
+                       "silent after the error, but not lenient for the 200")
+    }
+
     func observation(_ facts: H2Facts, _ ending: ConnectionEnding = .open, probeAcked: Bool) -> H2Observation {
         H2Observation(facts: facts, ending: ending, probeAcked: probeAcked)
     }
@@ -108,7 +135,7 @@ final class H2FuzzOracleTests: XCTestCase {
         // Many more, from a seed with extreme ids: no mutator may trap (the encoders refuse ids past 31 bits).
         let extreme = H2FuzzGenerator(seeds: [FuzzSeed(id: "B", input: FuzzInput(segments: [headers(0x7FFF_FFFF), headers(0x7FFF_FFFD, endStream: false)]))],
                                       runSeed: 3)
-        for index in 0..<3000 { _ = H2Oracle.expect(extreme.generate(index).input.bytes, server: HTTP2Settings()) }
+        for index in 0..<1000 { _ = H2Oracle.expect(extreme.generate(index).input.bytes, server: HTTP2Settings()) }
         for prefix in ["h2.frame.", "h2.hpack.", "h2.stream."] {
             XCTAssertTrue(names.contains { $0.hasPrefix(prefix) }, "\(prefix) mutators drawn: \(names.sorted())")
         }

@@ -11,6 +11,9 @@ public struct H2Expectation: Sendable, Equatable {
     public var streamErrors: [UInt32: HTTP2Violation] = [:]
     /// Streams carrying a complete valid request: a strict server answers them.
     public var answered: [UInt32] = []
+    /// Streams reset for a frame that came after their request was complete, or that carried no
+    /// request: a strict server resets them, but may have answered the request first.
+    public var laterResets: Set<UInt32> = []
     /// Every stream id some HEADERS frame names, reading frames by their headers alone.
     public var headersStreams: Set<UInt32> = []
     /// The probe PING was read as a PING with nothing wrong before it: a strict server acknowledges it.
@@ -136,8 +139,16 @@ public enum H2Oracle {
         }
 
         mutating func streamError(_ violation: HTTP2Violation, _ id: UInt32) {
-            expectation.streamErrors[id] = expectation.streamErrors[id] ?? violation
-            expectation.answered.removeAll { $0 == id }
+            // Only an error in a request the stream still carries makes the request malformed. One that
+            // comes after the request was complete (a zero WINDOW_UPDATE after END_STREAM) or on a stream
+            // with no request (a PRIORITY on an idle id) is not about an answer the server may already
+            // have sent: the stream is reset, and what it was answered is not judged.
+            if expectation.answered.contains(id) || machines[id] == nil {
+                expectation.answered.removeAll { $0 == id }
+                expectation.laterResets.insert(id)
+            } else {
+                expectation.streamErrors[id] = expectation.streamErrors[id] ?? violation
+            }
             machines[id] = nil
             counters[id] = nil
             closed[id] = .resetSent
