@@ -29,9 +29,15 @@ public struct H2FuzzExecutor: Sendable {
     }
 
     /// The settings the target announces (nil when it does not answer the preface with SETTINGS).
+    /// Three tries: a server just started (or a busy machine) may miss the first.
     public func serverSettings() -> HTTP2Settings? {
-        guard let exchange = try? runner().run(H2Script(steps: []), openingOnly: true), exchange.openingFailed == nil else { return nil }
-        return exchange.peerSettings
+        for attempt in 0..<3 {
+            if let exchange = try? runner().run(H2Script(steps: []), openingOnly: true), exchange.openingFailed == nil {
+                return exchange.peerSettings
+            }
+            usleep(useconds_t(300_000 * (attempt + 1)))
+        }
+        return nil
     }
 
     public func execute(_ input: FuzzInput, expectation: H2Expectation) -> H2Observation {
