@@ -5,6 +5,7 @@
 # `make peers-h2`. Usage: run-peers-h2.sh CATHAMMER_BINARY
 # Environment: REPEAT (2: each case runs twice, a changing outcome is FLAKY), PEERS (short names to
 # run, default all), PEERS_RUNS (keep the run folders there), NO_WRITE=1 (do not touch the report).
+# apache2 gets 4 cases at a time: with 16 on a loaded machine it closed connections before answering.
 set -euo pipefail
 binary=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +57,7 @@ if wanted haproxy; then d=$(prefix haproxy "$here/haproxy-h2.cfg")
     "$(fill "$d/haproxy-h2.cfg") && exec haproxy -f '$d/haproxy-h2.cfg'"; fi
 if wanted apache2; then d=$(prefix apache2 "$here/apache2-h2.conf"); cp "$here/echo.cgi" "$d/"
   peer apache2 "apache2 $(apache2 -v | head -1 | sed 's|.*Apache/||; s| .*||') (mod_http2, H2Direct)" \
-    "$(fill "$d/apache2-h2.conf") && exec apache2 -f '$d/apache2-h2.conf' -D FOREGROUND"; fi
+    "$(fill "$d/apache2-h2.conf") && exec apache2 -f '$d/apache2-h2.conf' -D FOREGROUND" --jobs 4; fi
 if wanted h2o; then d=$(prefix h2o "$here/h2o.conf")
   peer h2o "h2o $(h2o --version | head -1 | awk '{print $3}') (h2c)" "$(fill "$d/h2o.conf") && exec h2o -c '$d/h2o.conf'"; fi
 peer node "node $(node --version) (http2 module)" "exec node '$here/node-h2-server.js' {port}"
