@@ -76,11 +76,13 @@ public enum H2FindingClassifier {
         // that judges a frame header before its payload (nginx) may refuse what the strict layer is
         // still reading.
         if expectation.incomparable != nil || expectation.endsInsideFrame { return nil }
-        if let goAway = facts.goAway, !blameless.contains(goAway.code), expectation.streamErrors.isEmpty {
+        // A stream error the server chose to make a connection error is not over-strict.
+        let anyStreamError = !expectation.streamErrors.isEmpty || !expectation.laterResets.isEmpty
+        if let goAway = facts.goAway, !blameless.contains(goAway.code), !anyStreamError {
             return finding(.overStrict, "goaway-\(goAway.code.name)",
                            "the target ended the connection with GOAWAY \(goAway.code.name) where \(strict)", aboutValid: true)
         }
-        if observation.ending != .open && facts.goAway == nil && !observation.probeAcked && expectation.streamErrors.isEmpty
+        if observation.ending != .open && facts.goAway == nil && !observation.probeAcked && !anyStreamError
             && expectation.probeReached {
             return finding(.overStrict, "closed", "the target closed the connection without GOAWAY where \(strict)", aboutValid: true)
         }

@@ -37,13 +37,17 @@ public enum H2FindingWriter {
     /// The outcome a strict server gives, in the corpus notation.
     public static func passPatterns(_ finding: H2Finding) -> [String] {
         let expectation = finding.expectation
+        // Requests completed before an error may be answered, and streams reset before it show their
+        // RST_STREAM: the patterns name them, with and without.
+        let answers = String(repeating: "2xx ", count: expectation.answered.count)
+        let resets = Set((Array(expectation.streamErrors.values) + Array(expectation.laterResets.values)).map(\.code.name))
+            .sorted().map { "RST_STREAM \($0) " }.joined()
         if let error = expectation.connectionError {
-            // Streams reset before the connection error may show their RST_STREAM first.
-            let resets = Set(expectation.streamErrors.values.map(\.code.name)).sorted().map { "RST_STREAM \($0) " }.joined()
-            return (resets.isEmpty ? [] : [resets + "GOAWAY \(error.code.name)"]) + ["GOAWAY \(error.code.name)"]
+            return Array(Set([answers + resets, answers, resets, ""].map { $0 + "GOAWAY \(error.code.name)" })).sorted()
         }
         if let first = expectation.streamErrors.keys.min(), let violation = expectation.streamErrors[first] {
-            return ["RST_STREAM \(violation.code.name)", "GOAWAY \(violation.code.name)"]
+            let patterns = [answers + resets, answers + "GOAWAY \(violation.code.name)", "GOAWAY \(violation.code.name)"]
+            return Array(Set(patterns.map { $0.trimmingCharacters(in: .whitespaces) })).sorted()
         }
         if let reference = finding.referenceOutcome { return [reference.description] }
         return ["PING_ACK"]

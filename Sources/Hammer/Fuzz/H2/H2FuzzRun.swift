@@ -136,8 +136,17 @@ public final class H2FuzzRun: @unchecked Sendable {
             || (!observation.probeAcked && observation.facts.goAway == nil) {
             problem = health.problem()
         }
-        return Evaluation(expectation: expectation, observation: observation,
-                          classification: H2FindingClassifier.classify(expectation, observation, healthProblem: problem))
+        let classification = H2FindingClassifier.classify(expectation, observation, healthProblem: problem)
+        if classification?.findingClass == .hang {
+            // Silence is confirmed with four times the patience: on a loaded machine a slow answer
+            // is not a hang.
+            var patient = executor
+            patient.timeout *= 4
+            let again = patient.execute(input, expectation: expectation)
+            return Evaluation(expectation: expectation, observation: again,
+                              classification: H2FindingClassifier.classify(expectation, again, healthProblem: nil))
+        }
+        return Evaluation(expectation: expectation, observation: observation, classification: classification)
     }
 
     public func run(onFinding: (H2Finding) -> Void = { _ in },

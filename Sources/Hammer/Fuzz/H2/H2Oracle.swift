@@ -13,7 +13,7 @@ public struct H2Expectation: Sendable, Equatable {
     public var answered: [UInt32] = []
     /// Streams reset for a frame that came after their request was complete, or that carried no
     /// request: a strict server resets them, but may have answered the request first.
-    public var laterResets: Set<UInt32> = []
+    public var laterResets: [UInt32: HTTP2Violation] = [:]
     /// Every stream id some HEADERS frame names, reading frames by their headers alone.
     public var headersStreams: Set<UInt32> = []
     /// The probe PING was read as a PING with nothing wrong before it: a strict server acknowledges it.
@@ -61,7 +61,17 @@ public enum H2Oracle {
     /// `server` is what the server announced in its SETTINGS.
     public static func expect(_ caseBytes: [UInt8], server: HTTP2Settings) -> H2Expectation {
         var model = StrictServer(server: server)
-        model.expectation.headersStreams = Set(H2FrameLayout(caseBytes).frames.filter { $0.type == .headers }.map(\.streamID))
+        // Read over the probe too, with the header of a frame cut short: a frame whose length runs into
+        // the probe, or past the end, is still a HEADERS frame opening its stream for a server that
+        // decodes a block before the frame is complete.
+        let framed = caseBytes + probeBytes
+        let layout = H2FrameLayout(framed)
+        var opened = Set(layout.frames.filter { $0.type == .headers }.map(\.streamID))
+        if layout.tail.count >= 9, framed[layout.tail.lowerBound + 3] == HTTP2FrameType.headers.rawValue {
+            let at = layout.tail.lowerBound + 5
+            opened.insert((UInt32(framed[at]) << 24 | UInt32(framed[at + 1]) << 16 | UInt32(framed[at + 2]) << 8 | UInt32(framed[at + 3])) & 0x7FFF_FFFF)
+        }
+        model.expectation.headersStreams = opened
         var stream = HTTP2ConnectionPreface.bytes
         HTTP2FrameEncoder.appendSettings([HTTP2Setting](), into: &stream)
         HTTP2FrameEncoder.appendSettingsAck(into: &stream)
@@ -145,7 +155,7 @@ public enum H2Oracle {
             // have sent: the stream is reset, and what it was answered is not judged.
             if expectation.answered.contains(id) || machines[id] == nil {
                 expectation.answered.removeAll { $0 == id }
-                expectation.laterResets.insert(id)
+                expectation.laterResets[id] = expectation.laterResets[id] ?? violation
             } else {
                 expectation.streamErrors[id] = expectation.streamErrors[id] ?? violation
             }
