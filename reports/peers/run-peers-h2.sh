@@ -5,7 +5,8 @@
 # `make peers-h2`. Usage: run-peers-h2.sh CATHAMMER_BINARY
 # Environment: REPEAT (2: each case runs twice, a changing outcome is FLAKY), PEERS (short names to
 # run, default all), PEERS_RUNS (keep the run folders there), NO_WRITE=1 (do not touch the report).
-# apache2 gets 4 cases at a time: with 16 on a loaded machine it closed connections before answering.
+# apache2 and node get 4 cases at a time: with 16 on a loaded machine apache2 closed connections before
+# answering, and node, single-threaded, stopped answering prefaces for seconds while flood cases ran.
 set -euo pipefail
 binary=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +61,7 @@ if wanted apache2; then d=$(prefix apache2 "$here/apache2-h2.conf"); cp "$here/e
     "$(fill "$d/apache2-h2.conf") && exec apache2 -f '$d/apache2-h2.conf' -D FOREGROUND" --jobs 4; fi
 if wanted h2o; then d=$(prefix h2o "$here/h2o.conf")
   peer h2o "h2o $(h2o --version | head -1 | awk '{print $3}') (h2c)" "$(fill "$d/h2o.conf") && exec h2o -c '$d/h2o.conf'"; fi
-peer node "node $(node --version) (http2 module)" "exec node '$here/node-h2-server.js' {port}"
+peer node "node $(node --version) (http2 module)" "exec node '$here/node-h2-server.js' {port}" --jobs 4
 if wanted nghttpd; then d="$runs/nghttpd-docroot"; mkdir -p "$d"; echo ok > "$d/index.html"; echo ok > "$d/echo"
   peer nghttpd "nghttpd $(nghttpd --version | awk '{print $2}') (--no-tls)" \
     "exec nghttpd --no-tls -a 127.0.0.1 -d '$d' {port}"; fi
