@@ -3,11 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
 BENCH_APT_PACKAGES := libhttp-parser-dev
-SERVER_BENCH_APT_PACKAGES := wrk nginx-light
+SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
-.PHONY: all deps stamp build dist dist-check run peers chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -35,6 +35,15 @@ peers: deps stamp
 	  if [ -n "$$missing" ]; then echo "installing missing Python packages:$$missing"; python3 -m pip install -q $$missing; fi
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# The HTTP/2 corpus (h2c with prior knowledge, each case twice) against nginx (http2), haproxy (proto h2),
+# apache2 (mod_http2, H2Direct), h2o, node's http2 module, nghttpd and the reference server:
+# reports/peers-h2.md and reports/peers/matrix-h2.html. PEERS="nginx h2o" runs a few.
+PEER_H2_APT_PACKAGES := nginx-light haproxy apache2 h2o nghttp2-server
+peers-h2: deps stamp
+	@.ci/install-packages $(PEER_H2_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/run-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # Reload checks under load: the reference server (every kind), nginx -s reload and gunicorn HUP: reports/reload.md.
 reload-peers: deps stamp
@@ -130,21 +139,31 @@ fuzz-peers: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/fuzz-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
+# The HTTP/2 fuzzer against the reference server (FUZZ_REFERENCE_SECONDS) and then nginx (http2), h2o and
+# node's http2 module (FUZZ_SECONDS each); findings in fuzz/findings/h2-<target>/.
+fuzz-peers-h2: deps stamp
+	@.ci/install-packages nginx-light h2o
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/fuzz-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
+
 bench: bench-parser bench-server bench-memory
 
 bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
-# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
+# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS);
+# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS).
 bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+	Benchmarks/server/bench-server-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
-# Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
+# Idle keep-alive connections (HTTP/1.1 and HTTP/2): bytes per connection of one worker, cathammer and nginx in the same run.
 bench-memory: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 

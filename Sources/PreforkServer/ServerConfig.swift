@@ -16,6 +16,9 @@ public struct ListenerConfig: Sendable, Equatable {
 public struct ServerConfig: Sendable {
     /// Every listener, the `--http` ones first; the master owns them all and every worker polls them all.
     public var listeners: [ListenerConfig]
+    /// Neither `--http` nor `--https` was given (the listener is the default one): socket
+    /// activation then takes every socket systemd passes.
+    public var listenersAreDefault = false
     /// Certificates and TLS settings; set when there is an `--https` listener.
     public var tls: TLSSettings?
     public var processes: Int

@@ -230,6 +230,7 @@ struct ServeOptions: ParsableArguments {
             limits: limits, app: app.name)
         config.staticMappings = mappings
         config.listeners = listeners
+        config.listenersAreDefault = http.isEmpty && https.isEmpty
         config.tls = try tlsSettings(hasHTTPSListener: listeners.contains { $0.scheme == .https })
         config.accessLog = accessLog
         config.memoryReport = memoryReport
