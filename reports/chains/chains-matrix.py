@@ -115,8 +115,8 @@ if lenient:
 downgrade = [f for f in fronts if (f, "downgrade") in reports]
 if downgrade:
     print("## The downgrade: HTTP/2 to the front, HTTP/1.1 to the recording origin\n")
-    print("The h2-semantics cases (H2.CL, H2.TE, CRLF and colon in names and values, pseudo-header injection,")
-    print("Host against `:authority`, connection-specific fields, `upgrade: h2c`) sent with prior knowledge to the")
+    print("The h2-semantics and h2-downgrade cases (H2.CL, H2.TE, CRLF and colon in names and values,")
+    print("pseudo-header injection, Host against `:authority`, connection-specific fields, `upgrade: h2c`) sent with prior knowledge to the")
     print("fronts that speak HTTP/2 on a cleartext port (nginx through its HTTP/2-only listener), judged on what")
     print("reached the origin.\n")
     print("| front | client hop pass/warn/fail/skip | " + " | ".join(H2_CLASSES) + " |")
