@@ -38,6 +38,8 @@ final class HTTP2Session: ServerSession, ResponseSink {
     /// Borrowed from the worker's pool while there is work; nil while idle.
     var buffers: HTTP2Buffers?
     var outputSent = 0
+    /// Bytes the transport took, ever: what bounds a turn's writes (`limits.writeBurst`).
+    var bytesWritten = 0
     var peerClosedInput = false
     /// Bytes read before this session took over (the preface, maybe more).
     private var initialBytes: [UInt8]
