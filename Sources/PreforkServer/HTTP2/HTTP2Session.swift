@@ -365,6 +365,12 @@ final class HTTP2Session: ServerSession, ResponseSink {
     func timerFired(loop: EventLoop) {
         scheduledDeadline = .max
         guard !lifecycle.isClosed else { return }
+        // Frames already waiting in the socket count before a deadline is judged (the worker may have
+        // been busy elsewhere past it, this connection's readiness still queued behind the timers).
+        if lifecycle.processesInput && !peerClosedInput {
+            readAvailable()
+            guard !lifecycle.isClosed else { return }
+        }
         for (kind, deadline) in deadlines() where deadline <= loop.now && !lifecycle.isClosed {
             switch kind {
             case .drain: event(.drainFinished)
