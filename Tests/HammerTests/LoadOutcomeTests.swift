@@ -129,6 +129,18 @@ final class RequestRecordTests: XCTestCase {
 }
 
 final class LoadPiecesTests: XCTestCase {
+    /// A keep-alive connection is reused after its drawn gap, but not after a stall a second longer:
+    /// that was a starved client thread, and the server's idle close it would meet is not the reload's.
+    func testAStarvedKeepAliveConnectionIsNotReused() {
+        let profile = LoadProfile()
+        let millisecond: UInt64 = 1_000_000
+        XCTAssertTrue(profile.reuses(idle: 3 * millisecond, intended: 0))
+        XCTAssertTrue(profile.reuses(idle: 1000 * millisecond, intended: 0))
+        XCTAssertFalse(profile.reuses(idle: 1001 * millisecond, intended: 0))
+        XCTAssertTrue(profile.reuses(idle: 6000 * millisecond, intended: 5500 * millisecond), "a gap chosen to straddle an idle timeout is kept")
+        XCTAssertFalse(profile.reuses(idle: 7000 * millisecond, intended: 5500 * millisecond))
+    }
+
     func testBudgetCountsAndDeadline() {
         let budget = RequestBudget(start: 1_000, duration: 1, maxRequests: 3, rate: nil)
         XCTAssertEqual(budget.request(2, now: 1_000), .granted(first: 0))
