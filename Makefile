@@ -3,11 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
 BENCH_APT_PACKAGES := libhttp-parser-dev
-SERVER_BENCH_APT_PACKAGES := wrk nginx-light
+SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
-.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -56,6 +56,23 @@ reload-peers: deps stamp
 herd: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/reload/run-herd.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Chains (issue 17): every HTTP/1.1 case through 9 front proxies from Debian (reports/chains/front.sh,
+# loopback only) in front of the recording reference origin and the lenient gunicorn and node origins:
+# reports/chains.md. FRONTS="nginx haproxy" ORIGINS="record" runs a few.
+CHAIN_APT_PACKAGES := nginx-light haproxy apache2 varnish squid h2o nghttp2-proxy caddy trafficserver nodejs
+chains: deps stamp
+	@.ci/install-packages $(CHAIN_APT_PACKAGES)
+	@python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	$(SWIFT) build -c release --product cathammer
+	reports/chains/run-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Chain fuzzing: `cathammer fuzz --front` through every front for DURATION (10m) each, 3 fronts at a
+# time; minimized findings as chain corpus cases under reports/runs/chains-fuzz-<time>/.
+chains-fuzz: deps stamp
+	@.ci/install-packages $(CHAIN_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	reports/chains/fuzz-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
 run: deps stamp
@@ -135,15 +152,18 @@ bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
-# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
+# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS);
+# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS).
 bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+	Benchmarks/server/bench-server-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
-# Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
+# Idle keep-alive connections (HTTP/1.1 and HTTP/2): bytes per connection of one worker, cathammer and nginx in the same run.
 bench-memory: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 

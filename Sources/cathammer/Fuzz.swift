@@ -62,6 +62,12 @@ struct Fuzz: ParsableCommand {
     @Flag(help: "No progress (on a terminal a live line, otherwise a status line every 10 s and a line per finding), only the summary.")
     var quiet = false
 
+    @Option(help: "Chain fuzzing: the front's command line with {port} and {origin}, started before the recording origin; the discrepancy classes of run chain are the oracle, findings go to --findings/chain-<front>/chain/<ID>.yaml.")
+    var front: String?
+
+    @Option(help: "With --front: the front's name in findings and reports (default: the command).")
+    var frontName: String?
+
     func run() throws {
         guard let seconds = try? DurationText.seconds(duration), seconds > 0 else {
             throw UsageError(message: "--duration '\(duration)' is not a duration such as 90s, 10m or 1h")
@@ -70,6 +76,7 @@ struct Fuzz: ParsableCommand {
         guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
+        if let front { return try fuzzChain(front: front, seconds: seconds) }
         let failClasses = Set(failOn.classes)
         let formats = try report.formats(offered: Self.formats)
         guard let chosenProtocol = WireProtocol(rawValue: wireProtocol) else {
