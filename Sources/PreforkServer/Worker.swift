@@ -68,7 +68,7 @@ final class Worker {
     let application: Application
     private let listeners: [WorkerListener]
     private let control: ControlChannel
-    private var connections: [Int32: ServerSession] = [:]
+    private var connections = ConnectionTable()
     /// Buffers lent to sessions while a request is in progress (idle connections hold none).
     let bufferPool: HTTP1BufferPool
     private(set) var date = HTTPDate()
@@ -292,7 +292,7 @@ final class Worker {
                 // Only this process's copies: the master keeps the listening sockets open (never shutdown()).
                 for listener in listeners { close(listener.fd) }
             case .retireConnections(let grace):
-                for connection in Array(connections.values) { connection.retire(grace: grace) }
+                for connection in connections.all { connection.retire(grace: grace) }
                 // Idle connections may have closed just now; with none open there is no close left to report it.
                 if connections.isEmpty { handle(.connectionsDrained) }
             case .exit:
