@@ -150,13 +150,16 @@ struct H2ResponseReader {
         }
     }
 
+    /// Every SETTINGS frame the client sent so far has its ACK (RFC 9113 §6.5.3).
+    var ownSettingsAcknowledged: Bool { settingsAcks >= ownSettings.count }
+
     /// The facts with the PING bookkeeping filled in.
     var finalFacts: H2Facts {
         var result = facts
         result.pingsSent = !casePings.isEmpty
         result.pingAcked = !casePings.isEmpty && casePingsAcked
         result.settingsSent = caseSettingsSent
-        result.settingsAcked = settingsAcks >= ownSettings.count
+        result.settingsAcked = ownSettingsAcknowledged
         return result
     }
 
