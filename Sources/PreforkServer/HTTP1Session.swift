@@ -116,6 +116,13 @@ final class HTTP1Session: ServerSession, ResponseSink {
     func timerFired(loop: EventLoop) {
         scheduledDeadline = .max
         guard !lifecycle.isClosed else { return }
+        // A deadline is judged on what the client sent, not on when the worker got round to it:
+        // bytes already waiting in the socket (the worker was busy elsewhere past the deadline, this
+        // connection's readiness still queued behind the timers) are read first.
+        if lifecycle.acceptsInput && !lifecycle.isDraining {
+            readAvailable()
+            if lifecycle.isClosed || handedOver { return }
+        }
         switch lifecycle.deadlinePassed(now: loop.now) {
         case .respondRequestTimeout:
             record?.rejected(status: 408, reason: "request-timeout", rfcSection: "RFC 9112 §9.5",
