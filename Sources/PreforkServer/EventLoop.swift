@@ -26,6 +26,9 @@ final class EventLoop {
     private var stopRequested = false
     /// Every return of epoll_wait (the scoreboard reports wakeups).
     private(set) var wakeups: UInt64 = 0
+    /// Counts handler calls (events and timers): a session compares it to know that something it
+    /// learned about its socket was learned in the call it is still in.
+    private(set) var dispatches: UInt64 = 0
     /// Refreshed once per wakeup, so handlers can compare deadlines without a syscall each.
     private(set) var now: UInt64 = MonotonicClock.now()
 
@@ -117,6 +120,7 @@ final class EventLoop {
                 guard fd < registrations.count, let registration = registrations[fd], registration.token == token else {
                     continue
                 }
+                dispatches &+= 1
                 registration.handler.handleEvents(event.events, loop: self)
             }
             fireDueTimers()
@@ -127,7 +131,10 @@ final class EventLoop {
     private func fireDueTimers() {
         now = MonotonicClock.now()
         while let entry = timers.popDue(now: now) {
-            if entry.owner.timerGeneration == entry.generation { entry.owner.timerFired(loop: self) }
+            if entry.owner.timerGeneration == entry.generation {
+                dispatches &+= 1
+                entry.owner.timerFired(loop: self)
+            }
         }
     }
 

@@ -34,6 +34,9 @@ final class HTTP1Session: ServerSession, ResponseSink {
     private var currentHeadCopied = false
     private var currentKeepAlive = true
     private var interest: UInt32 = 0
+    /// The loop's dispatch in which a read last found the socket empty (0: none since the last read
+    /// that left bytes behind). Within that same dispatch the close decision needs no peek.
+    private var socketFoundEmptyInDispatch: UInt64 = 0
     var timerGeneration: UInt64 = 0
     private var scheduledDeadline: UInt64 = .max
     /// Until the first bytes decide: on cleartext they may be the HTTP/2 preface (`--http2 on`);
@@ -172,7 +175,9 @@ final class HTTP1Session: ServerSession, ResponseSink {
         while lifecycle.acceptsInput {
             if inputEnd == buffers.inputCapacity && !makeRoom(buffers) { break }
             let room = buffers.inputCapacity - inputEnd
-            switch transport.read(into: buffers.input + inputEnd, count: room) {
+            let result = transport.read(into: buffers.input + inputEnd, count: room)
+            socketFoundEmptyInDispatch = transport.readLeftSocketEmpty(result, asked: room) ? worker.loop.dispatches : 0
+            switch result {
             case .bytes(let count):
                 record?.received(UnsafeRawBufferPointer(start: buffers.input + inputEnd, count: count))
                 inputEnd += count
@@ -474,7 +479,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
         // A 100 Continue went out while the body is still being received: nothing else changes.
         guard lifecycle.isWriting else { return }
         // On .parse the caller's loop picks up buffered requests; parsing here would re-enter it.
-        let unread = inputEnd > inputStart || transport.hasUnreadBytes
+        let unread = inputEnd > inputStart || transport.hasUnreadBytes(socketKnownEmpty: socketKnownEmpty)
         switch lifecycle.outputDrained(unreadBytesWaiting: unread, now: worker.loop.now) {
         case .close:
             closeNow()
@@ -489,7 +494,13 @@ final class HTTP1Session: ServerSession, ResponseSink {
     /// Bytes of another request wait, in the buffer or the socket (only asked while retiring).
     private var morePipelined: Bool {
         guard lifecycle.retiring else { return false }
-        return inputEnd > inputStart || transport.hasUnreadBytes
+        return inputEnd > inputStart || transport.hasUnreadBytes(socketKnownEmpty: socketKnownEmpty)
+    }
+
+    /// A read in the event being handled found the socket empty: what it could hold now arrived
+    /// within microseconds, which a peek before close() would not rule out either.
+    private var socketKnownEmpty: Bool {
+        socketFoundEmptyInDispatch != 0 && socketFoundEmptyInDispatch == worker.loop.dispatches
     }
 
     // MARK: - Staged close

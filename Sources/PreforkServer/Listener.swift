@@ -111,6 +111,15 @@ enum Listener {
         return fd
     }
 
+    /// Sets TCP_NODELAY on a listening socket. Linux copies the listener's TCP_NODELAY into every
+    /// socket accept() returns, so the worker does not pay a setsockopt per connection (nginx pays it
+    /// only for keep-alive and TLS). Idempotent: every worker sets it on the shared socket at start,
+    /// which also covers listeners inherited from an older binary (SIGUSR2) and reuseport sockets.
+    static func passNoDelayToAcceptedSockets(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// net.ipv4.tcp_migrate_req: whether closing a reuseport listener moves its queued connections
     /// to another listener of the group instead of resetting them.
     static func connectionMigrationEnabled() -> Bool {

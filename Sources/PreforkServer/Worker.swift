@@ -116,6 +116,8 @@ final class Worker {
                 close(reserved)
             }
         }
+        // Accepted sockets inherit TCP_NODELAY from their listener: no setsockopt per connection.
+        for listener in listeners { Listener.passNoDelayToAcceptedSockets(listener.fd) }
         self.listeners = listeners
         self.tls = tls
         self.ticketKeys = ticketKeys
@@ -218,8 +220,6 @@ final class Worker {
                 }
                 break
             }
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             scoreboard?.noteAccept()
             listener.acceptsSinceRegistration += 1
             switch listener.scheme {

@@ -40,6 +40,15 @@ struct PlainTransport {
         }
     }
 
+    /// A short read took everything the socket held; EAGAIN found it empty.
+    func readLeftSocketEmpty(_ result: TransportRead, asked: Int) -> Bool {
+        switch result {
+        case .bytes(let count): return count < asked
+        case .wouldBlock: return true
+        case .endOfStream, .failed: return false
+        }
+    }
+
     var hasUnreadBytes: Bool {
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))

@@ -162,8 +162,16 @@ final class TLSTransport {
     /// Decrypted bytes, or bytes of a record, that OpenSSL holds: no readiness event will announce them.
     var hasBufferedInput: Bool { !released && !failed && SSL_has_pending(ssl) == 1 }
 
-    var hasUnreadBytes: Bool {
+    /// Only SSL_ERROR_WANT_READ proves it: OpenSSL's own read of the socket found it empty. A short
+    /// SSL_read says nothing (it returns one record; more may wait in the socket).
+    func readLeftSocketEmpty(_ result: TransportRead) -> Bool {
+        result == .wouldBlock && !waits.readNeedsWritable
+    }
+
+    /// `socketKnownEmpty`: a read in the current event found the socket empty (no peek needed).
+    func hasUnreadBytes(socketKnownEmpty: Bool) -> Bool {
         if hasBufferedInput { return true }
+        if socketKnownEmpty { return false }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return !(count == 0 || (count < 0 && errno == EAGAIN))

@@ -80,12 +80,26 @@ enum Transport {
         }
     }
 
+    /// Whether the read that gave `result` (asked for `asked` bytes) proves the socket's receive
+    /// queue empty at that moment. A session that learned so in the event it is still handling
+    /// skips the peek of `hasUnreadBytes(socketKnownEmpty:)`, as nginx trusts its last short read.
+    func readLeftSocketEmpty(_ result: TransportRead, asked: Int) -> Bool {
+        switch self {
+        case .plain(let plain): return plain.readLeftSocketEmpty(result, asked: asked)
+        case .tls(let tls): return tls.readLeftSocketEmpty(result)
+        }
+    }
+
     /// Bytes the peer sent that nobody has read yet (a FIN alone does not count): close() with
     /// such bytes pending sends an RST, which can destroy a response in flight (RFC 9112 §9.6).
-    var hasUnreadBytes: Bool {
+    /// `socketKnownEmpty`: a read in the current event found the socket empty, so only what the
+    /// transport itself holds counts and no MSG_PEEK is spent. Bytes a client sends between that
+    /// read and close() (a few microseconds in the same event) are not seen, as they would not be
+    /// between a peek and close(): a client that asked to close sends nothing more (RFC 9112 §9.6).
+    func hasUnreadBytes(socketKnownEmpty: Bool) -> Bool {
         switch self {
-        case .plain(let plain): return plain.hasUnreadBytes
-        case .tls(let tls): return tls.hasUnreadBytes
+        case .plain(let plain): return !socketKnownEmpty && plain.hasUnreadBytes
+        case .tls(let tls): return tls.hasUnreadBytes(socketKnownEmpty: socketKnownEmpty)
         }
     }
 
