@@ -14,8 +14,14 @@ struct WorkerSettings {
     var maxConnections: Int
     /// How long idle keep-alive connections are kept once the worker retires.
     var retireIdleGrace: UInt64
-    /// Accepts per wakeup before the loop serves the connections it has.
-    var acceptBatch: Int = 16
+    /// Accepts per listener event. One, as nginx without multi_accept: the listener is
+    /// level-triggered, so connections still queued come back with the next epoll_wait together with
+    /// the other connections' events. Accepting until EAGAIN cost a failed accept4 on most wakeups,
+    /// and a failed accept4 is not cheap: Linux allocates the new socket's inode and file before it
+    /// looks at the queue and frees them again (perf, `make bench-server` new-connection mode).
+    var acceptBatch: Int = 1
+    /// `--accept exclusive`: accepts between two re-registrations of a listener.
+    var exclusiveRotation: Int = 16
     /// Log every request (method, target, status, bytes, duration).
     var accessLog = false
     /// Log the worker's resident memory after every request (uWSGI's --memory-report).
@@ -234,7 +240,7 @@ final class Worker {
         }
         if connections.count >= config.maxConnections {
             stopListening()
-        } else if config.acceptMode == .exclusive && listener.watched && listener.acceptsSinceRegistration >= config.acceptBatch {
+        } else if config.acceptMode == .exclusive && listener.watched && listener.acceptsSinceRegistration >= config.exclusiveRotation {
             // EPOLLEXCLUSIVE wakes the most recently waiting worker first; re-registering moves this
             // one to the back, so light load spreads over workers instead of one taking everything.
             unwatch(listener)
