@@ -23,6 +23,10 @@ final class EventLoop {
     private var nextToken: UInt32 = 0
     private var ready: [epoll_event]
     private var timers = TimerQueue<TimerHandler>()
+    /// The queue's size at which cancelled entries are swept out: twice what the last sweep kept
+    /// (at least 256), so each sweep removes at least half of what it walks and costs O(1) per
+    /// schedule amortized.
+    private var timerSweepSize = 256
     private var stopRequested = false
     /// Every return of epoll_wait (the scoreboard reports wakeups).
     private(set) var wakeups: UInt64 = 0
@@ -97,6 +101,10 @@ final class EventLoop {
     func isRegistered(_ fd: Int32) -> Bool { Int(fd) < registrations.count && registrations[Int(fd)] != nil }
 
     func schedule(_ handler: TimerHandler, at deadline: UInt64) {
+        if timers.count >= timerSweepSize {
+            timers.removeStale { $0.owner.timerGeneration != $0.generation }
+            timerSweepSize = max(256, 2 * timers.count)
+        }
         timers.schedule(handler, at: deadline, generation: handler.timerGeneration)
     }
 

@@ -35,6 +35,18 @@ struct TimerQueue<Owner> {
 
     mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
 
+    /// Drops every entry `isStale` says was cancelled and restores the heap order (O(n)). Stale
+    /// entries hold their owners: a closed connection would otherwise live until its deadline
+    /// (5 s of keep-alive at 10,000 new connections a second is 50,000 dead sessions).
+    mutating func removeStale(_ isStale: (Entry) -> Bool) {
+        heap.removeAll(where: isStale)
+        var index = heap.count / 2
+        while index > 0 {
+            index -= 1
+            siftDown(index)
+        }
+    }
+
     /// Entries that tie on the deadline fire in the order they were scheduled.
     private func precedes(_ a: Entry, _ b: Entry) -> Bool {
         a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence

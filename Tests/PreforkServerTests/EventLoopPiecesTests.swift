@@ -20,6 +20,46 @@ final class EventLoopPiecesTests: XCTestCase {
         XCTAssertTrue(queue.isEmpty)
     }
 
+    func testRemovingStaleEntriesKeepsTheOrderOfTheRest() {
+        var queue = TimerQueue<Owner>()
+        var owners: [Owner] = []
+        for index in 0..<100 {
+            let owner = Owner("\(index)")
+            owners.append(owner)
+            // Deadlines out of order, and every third entry cancelled (generation 1 is stale).
+            queue.schedule(owner, at: UInt64((index * 37) % 100), generation: index % 3 == 0 ? 1 : 0)
+        }
+        queue.removeStale { $0.generation == 1 }
+        XCTAssertEqual(queue.count, 66)
+        var deadlines: [UInt64] = []
+        while let entry = queue.popDue(now: .max) {
+            XCTAssertNotEqual(Int(entry.owner.name)! % 3, 0, "a stale entry survived")
+            deadlines.append(entry.deadline)
+        }
+        XCTAssertEqual(deadlines, deadlines.sorted())
+        XCTAssertEqual(deadlines.count, 66)
+    }
+
+    /// A cancelled timer entry must not keep its owner (a closed connection) alive until its deadline.
+    func testTheLoopReleasesOwnersOfCancelledTimersLongBeforeTheirDeadlines() throws {
+        final class Cancellable: TimerHandler {
+            var timerGeneration: UInt64 = 0
+            func timerFired(loop: EventLoop) {}
+        }
+        let loop = try EventLoop()
+        weak var firstCancelled: Cancellable?
+        for index in 0..<10_000 {
+            let owner = Cancellable()
+            loop.schedule(owner, at: .max / 2)
+            owner.timerGeneration &+= 1  // cancelled at once, as a connection that closes
+            if index == 0 { firstCancelled = owner }
+        }
+        XCTAssertNil(firstCancelled, "the first of 10,000 cancelled entries still holds its owner")
+        let live = Cancellable()
+        for _ in 0..<1_000 { loop.schedule(live, at: .max / 2) }
+        XCTAssertNotNil(live, "entries that are not stale stay")
+    }
+
     func testHTTPDateIsIMFFixdate() {
         var date = HTTPDate()
         XCTAssertTrue(date.refresh(now: 784_111_777))
