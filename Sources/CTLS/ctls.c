@@ -194,7 +194,6 @@ static int ctls_ticket_iv(unsigned char *iv) {
 // an older key (resume, and mint a fresh ticket under the current key).
 static int ctls_ticket_callback(SSL *ssl, unsigned char name[16], unsigned char *iv, EVP_CIPHER_CTX *cipher,
                                 EVP_MAC_CTX *mac, int encrypt) {
-    (void)ssl;
     if (ctls_ticket_keys_in_use == 0) return encrypt ? 0 : 0;
     if (encrypt) {
         const struct ctls_ticket_key *key = &ctls_ticket_keys[0];
@@ -209,7 +208,11 @@ static int ctls_ticket_callback(SSL *ssl, unsigned char name[16], unsigned char 
         if (memcmp(name, key->name, 16) != 0) continue;
         if (ctls_set_mac_key(mac, key->hmac) != 1) return -1;
         if (EVP_DecryptInit_ex(cipher, ctls_ticket_cipher(), NULL, key->aes, iv) != 1) return -1;
-        return i == 0 ? 1 : 2;
+        // 2 renews: a new ticket goes out after the resumption. TLS 1.3 always gets one, as from
+        // nginx and OpenSSL's own keys: a client that resumes with its last ticket (wrk does) would
+        // otherwise be left holding a used ticket and make a full handshake every other connection.
+        // TLS 1.2 renews only a ticket of an older key.
+        return (i != 0 || SSL_version(ssl) >= TLS1_3_VERSION) ? 2 : 1;
     }
     return 0;
 }

@@ -1,4 +1,5 @@
 import CathammerContract
+import CTLS
 import Foundation
 import Glibc
 import FakeServers
@@ -90,6 +91,27 @@ final class TLSReloadTests: XCTestCase {
         XCTAssertTrue(resumed.resumed, "the new image adopted the ticket keys")
         XCTAssertTrue(resumed.worker.hasSuffix("/2"), resumed.worker)
         XCTAssertEqual(fetchStatsMaster(port: statsPort)?.listeners.split(separator: " ").count, 2, "both listeners adopted")
+    }
+
+    /// A TLS 1.3 resumption gets a fresh ticket (as from nginx): a client that always resumes with
+    /// its newest ticket, as wrk does, keeps resuming instead of a full handshake every other time.
+    func testATLS13ResumptionIsGivenANewTicket() throws {
+        let certificates = try TestCertificates.shared()
+        let server = try ServerProcess(["-p", "1"] + certificates.serveArguments())
+        let port = try XCTUnwrap(server.httpsPort)
+        let first = try XCTUnwrap(try exchange(port, resuming: nil).session)
+        let resumed = try exchange(port, resuming: first)
+        XCTAssertTrue(resumed.resumed)
+        let second = try XCTUnwrap(resumed.session)
+        XCTAssertNotEqual(Self.ticket(second), Self.ticket(first), "the resumption brought a new ticket")
+        XCTAssertTrue(try exchange(port, resuming: second).resumed, "and the new ticket resumes")
+    }
+
+    private static func ticket(_ session: TLSTestSession) -> [UInt8] {
+        var bytes: UnsafePointer<UInt8>?
+        var length = 0
+        SSL_SESSION_get0_ticket(session.pointer, &bytes, &length)
+        return bytes.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
     }
 
     func testRotatedTicketKeysStillDecryptTicketsOfThePreviousKey() throws {
