@@ -123,8 +123,7 @@ extension ChainJudge {
                     basis: "RFC 9113 §8.2.1", key: "crlf"))
             }
         }
-        for (index, request) in origin.requests.enumerated() where index < client.streams.count {
-            let stream = client.streams[index]
+        for (index, (request, stream)) in Self.pair(origin.requests, with: client.streams).enumerated() {
             let view = request.view
             let number = index + 1
             let label = "request \(number) (stream \(stream.id), \(view.method) \(view.target))"
@@ -169,5 +168,22 @@ extension ChainJudge {
             }
         }
         return found
+    }
+
+    /// Which client stream each origin request came from: the first unpaired stream with the same
+    /// method and path, else (a front that rewrote them) the first unpaired one. A front that
+    /// refuses one stream and forwards the next must not have the next judged against the first.
+    static func pair(_ requests: [OriginConnection.Request], with streams: [H2ClientRequests.Stream])
+        -> [(OriginConnection.Request, H2ClientRequests.Stream)] {
+        var unpaired = streams
+        var pairs: [(OriginConnection.Request, H2ClientRequests.Stream)] = []
+        for request in requests {
+            guard !unpaired.isEmpty else { break }
+            let matching = unpaired.firstIndex {
+                $0.pseudoValue(":method") == Array(request.view.method.utf8) && $0.pseudoValue(":path") == Array(request.view.target.utf8)
+            }
+            pairs.append((request, unpaired.remove(at: matching ?? 0)))
+        }
+        return pairs
     }
 }
