@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-
 BENCH_APT_PACKAGES := libhttp-parser-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
-.PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -65,6 +65,7 @@ test: deps stamp
 	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
+	"$$($(SWIFT) build --show-bin-path)/HTTP2WireFuzz" fuzz/h2-seeds fuzz/h2-regressions
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing|testH2.*AllocatesNothing'
 	$(SWIFT) test --skip-build --disable-swift-testing
@@ -87,6 +88,7 @@ dist-check: dist
 
 fuzz-replay: build
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
+	"$$($(SWIFT) build --show-bin-path)/HTTP2WireFuzz" fuzz/h2-seeds fuzz/h2-regressions
 
 # libFuzzer with AddressSanitizer, in its own build folder (the sanitizer flags would break other products).
 fuzz-build: deps
@@ -99,6 +101,18 @@ fuzz: fuzz-build
 	.build-fuzz/release/HTTPWireFuzz fuzz/work fuzz/seeds -dict=fuzz/http.dict \
 	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
 	  -artifact_prefix=fuzz/regressions/ -print_final_stats=1 -max_len=4096
+
+# The frames + HPACK fuzzer (HTTP2Wire), the same way: ASan, FUZZ_SECONDS, artifacts in fuzz/h2-regressions.
+fuzz-h2-build: deps
+	$(SWIFT) build -c release --product HTTP2WireFuzz --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz-h2: fuzz-h2-build
+	@mkdir -p fuzz/h2-work fuzz/h2-regressions
+	@cp -n fuzz/h2-seeds/* fuzz/h2-work/ 2>/dev/null || true
+	.build-fuzz/release/HTTP2WireFuzz fuzz/h2-work fuzz/h2-seeds -dict=fuzz/h2.dict \
+	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
+	  -artifact_prefix=fuzz/h2-regressions/ -print_final_stats=1 -max_len=4096
 
 # The network fuzzer against the reference server (or TARGET=HOST:PORT), FUZZ_SECONDS long.
 fuzz-net: deps stamp
@@ -133,4 +147,4 @@ bench-memory: deps stamp
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
-	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/out
+	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/h2-work fuzz/out
