@@ -4,7 +4,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client
-BENCH_APT_PACKAGES := libhttp-parser-dev
+BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light
 
 .PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
