@@ -2,6 +2,12 @@
 import Glibc
 #endif
 
+/// `--h2-connections N`: every reader reads N connections per run instead of a calibrated number, so
+/// that under callgrind both do the same work and their instruction counts compare directly.
+let fixedConnections: Int? = CommandLine.arguments.firstIndex(of: "--h2-connections").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[$0 + 1]) : nil
+}
+
 /// The HTTP/2 section: each input read as whole connections by every reader, runs interleaved, best
 /// of `runs`; requests per second, the ratio, and heap allocations per request once warm.
 func runH2Benchmark() {
@@ -37,7 +43,7 @@ func runH2Benchmark() {
         for input in h2Inputs {
             let readers = readerTypes.map { $0.init(input) }
             for reader in readers { try checkedRun(reader, input, iterations: 2) }
-            let iterations = try readers.map { try calibrate($0, input) }
+            let iterations = try fixedConnections.map { n in readers.map { _ in n } } ?? readers.map { try calibrate($0, input) }
             var best = Array(repeating: Double.infinity, count: readers.count)
             for _ in 0..<runs {
                 for (index, reader) in readers.enumerated() {

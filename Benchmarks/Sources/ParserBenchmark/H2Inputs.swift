@@ -71,7 +71,13 @@ private func connection(_ name: String, emptyTableEachRequest: Bool) -> H2Input 
     return H2Input(name: name, bytes: bytes, requests: requestsPerConnection, headerFields: fields, warmOffset: warmOffset)
 }
 
-let h2Inputs: [H2Input] = [
-    connection("browser request, empty table", emptyTableEachRequest: true),
-    connection("100 requests, indexing", emptyTableEachRequest: false),
-]
+/// `--h2-input empty|indexing` keeps one input, e.g. to count instructions under callgrind.
+let h2Inputs: [H2Input] = {
+    let all = [
+        ("empty", connection("browser request, empty table", emptyTableEachRequest: true)),
+        ("indexing", connection("100 requests, indexing", emptyTableEachRequest: false)),
+    ]
+    let arguments = CommandLine.arguments
+    guard let flag = arguments.firstIndex(of: "--h2-input"), flag + 1 < arguments.count else { return all.map(\.1) }
+    return all.filter { $0.0 == arguments[flag + 1] }.map(\.1)
+}()
