@@ -3,11 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
 BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
-SERVER_BENCH_APT_PACKAGES := wrk nginx-light
+SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
-.PHONY: all deps stamp build dist dist-check run peers reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
 
 all: build
 
@@ -36,6 +36,15 @@ peers: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/run-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
+# The HTTP/2 corpus (h2c with prior knowledge, each case twice) against nginx (http2), haproxy (proto h2),
+# apache2 (mod_http2, H2Direct), h2o, node's http2 module, nghttpd and the reference server:
+# reports/peers-h2.md and reports/peers/matrix-h2.html. PEERS="nginx h2o" runs a few.
+PEER_H2_APT_PACKAGES := nginx-light haproxy apache2 h2o nghttp2-server
+peers-h2: deps stamp
+	@.ci/install-packages $(PEER_H2_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/run-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
 # Reload checks under load: the reference server (every kind), nginx -s reload and gunicorn HUP: reports/reload.md.
 reload-peers: deps stamp
 	@.ci/install-packages nginx-light
@@ -48,6 +57,23 @@ herd: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/reload/run-herd.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
+# Chains (issue 17): every HTTP/1.1 case through 9 front proxies from Debian (reports/chains/front.sh,
+# loopback only) in front of the recording reference origin and the lenient gunicorn and node origins:
+# reports/chains.md. FRONTS="nginx haproxy" ORIGINS="record" runs a few.
+CHAIN_APT_PACKAGES := nginx-light haproxy apache2 varnish squid h2o nghttp2-proxy caddy trafficserver nodejs
+chains: deps stamp
+	@.ci/install-packages $(CHAIN_APT_PACKAGES)
+	@python3 -m gunicorn --version >/dev/null 2>&1 || python3 -m pip install -q gunicorn
+	$(SWIFT) build -c release --product cathammer
+	reports/chains/run-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Chain fuzzing: `cathammer fuzz --front` through every front for DURATION (10m) each, 3 fronts at a
+# time; minimized findings as chain corpus cases under reports/runs/chains-fuzz-<time>/.
+chains-fuzz: deps stamp
+	@.ci/install-packages $(CHAIN_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	reports/chains/fuzz-chains.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
 # The main job: the whole corpus against a freshly started reference server; reports in reports/runs/.
 run: deps stamp
 	$(SWIFT) build -c release --product cathammer
@@ -57,8 +83,8 @@ run: deps stamp
 TEST_APT_PACKAGES := nginx-light
 
 # Builds everything, replays the fuzz seeds and regressions through the parser invariants, checks that
-# parsing and a worker's keep-alive GET allocate nothing (release build: only optimized code is
-# allocation-free), runs every test.
+# parsing and a worker's keep-alive GET allocate nothing (Tests/AllocationChecks, a release build of
+# just the measured modules: only optimized code is allocation-free), runs every test.
 test: deps stamp
 	@.ci/install-packages $(TEST_APT_PACKAGES)
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
@@ -66,8 +92,7 @@ test: deps stamp
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
 	"$$($(SWIFT) build --show-bin-path)/HTTP2WireFuzz" fuzz/h2-seeds fuzz/h2-regressions
-	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test -c release --skip-build --disable-swift-testing --filter 'testParsingTypicalRequestsAllocatesNothing|testKeepAliveGetAllocatesNothing|testH2.*AllocatesNothing'
+	$(SWIFT) test -c release --package-path Tests/AllocationChecks -Xswiftc -enable-testing --disable-swift-testing
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 # cathammer for machines without Swift: a release binary with the Swift runtime and Foundation linked
@@ -128,21 +153,31 @@ fuzz-peers: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/fuzz-peers.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
+# The HTTP/2 fuzzer against the reference server (FUZZ_REFERENCE_SECONDS) and then nginx (http2), h2o and
+# node's http2 module (FUZZ_SECONDS each); findings in fuzz/findings/h2-<target>/.
+fuzz-peers-h2: deps stamp
+	@.ci/install-packages nginx-light h2o
+	$(SWIFT) build -c release --product cathammer
+	reports/peers/fuzz-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
+
 bench: bench-parser bench-server bench-memory
 
 bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
-# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS).
+# wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS);
+# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS).
 bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+	Benchmarks/server/bench-server-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
-# Idle keep-alive connections: bytes per connection of one worker, cathammer and nginx in the same run.
+# Idle keep-alive connections (HTTP/1.1 and HTTP/2): bytes per connection of one worker, cathammer and nginx in the same run.
 bench-memory: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
+	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 

@@ -51,7 +51,8 @@ echo "installed: $(dpkg-query -W -f='${Package} ${Version}, Depends: ${Depends}'
 cathammer --version
 for file in /usr/share/man/man1/cathammer.1.gz /usr/share/bash-completion/completions/cathammer \
             /usr/share/zsh/vendor-completions/_cathammer /usr/share/fish/vendor_completions.d/cathammer.fish \
-            /usr/share/cathammer/corpus/README.md; do
+            /usr/share/cathammer/corpus/README.md /usr/share/doc/cathammer/examples/systemd/cathammer.service \
+            /usr/share/doc/cathammer/examples/systemd/cathammer.socket; do
   [ -s "$file" ] || { echo "dist-check: $file is missing" >&2; exit 1; }
 done
 cd "$(mktemp -d)"

@@ -42,6 +42,9 @@ python3 packaging/manpage.py "$root/usr/bin/cathammer" | gzip -9n > "$root/usr/s
 "$root/usr/bin/cathammer" --generate-completion-script fish > "$root/usr/share/fish/vendor_completions.d/cathammer.fish"
 cp README.md "$root/usr/share/doc/cathammer/README.md"
 cp reports/README.md "$root/usr/share/doc/cathammer/reports.md"
+# Examples, not installed units: the operator copies them to /etc/systemd/system and adapts them.
+mkdir -p "$root/usr/share/doc/cathammer/examples/systemd"
+cp examples/systemd/cathammer.service examples/systemd/cathammer.socket "$root/usr/share/doc/cathammer/examples/systemd/"
 find "$root" -type d -exec chmod 0755 {} + && find "$root/usr/share" -type f -exec chmod 0644 {} +
 
 # Depends: the Debian packages that provide the libraries the binary links (libc6, libcurl4,

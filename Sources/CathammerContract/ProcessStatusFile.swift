@@ -34,6 +34,9 @@ public struct ProcessStatusFile: Sendable, Equatable {
     /// Sleeps, so wakeups: the herd shows here, not in EAGAIN counts. Zero when not reported.
     public var voluntaryContextSwitches: Int { number("voluntary_ctxt_switches") ?? 0 }
 
+    /// The scheduler state's letter (`State:\tS (sleeping)`): R running, S sleeping, D disk wait, Z zombie…
+    public var state: Character? { value("State")?.first }
+
     /// Resident memory in bytes; zero when not reported (a zombie has no VmRSS line).
     public var residentBytes: Int { (number("VmRSS") ?? 0) * 1024 }
 }

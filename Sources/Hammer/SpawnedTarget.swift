@@ -15,7 +15,8 @@ public final class SpawnedTarget {
         public init(description: String) { self.description = description }
     }
 
-    /// Runs `command` through /bin/sh with `{port}` replaced and waits until the port accepts.
+    /// Runs `command` through /bin/sh with `{port}` replaced and waits until the server reacts to a
+    /// request on the port.
     public init(command: String, timeout: Double = 30) throws {
         port = try Self.freePort()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -32,15 +33,29 @@ public final class SpawnedTarget {
             guard process.isRunning else {
                 throw Failure(description: "the target command exited with status \(process.terminationStatus): \(command)")
             }
-            // TCP is enough: a TLS server accepts the connection before any handshake.
             if let probe = try? ClientConnection(to: .loopback(port), timeout: 0.5) {
-                probe.close()
-                return
+                defer { probe.close() }
+                if Self.reacts(probe) { return }
             }
             usleep(50_000)
         }
         stop()
         throw Failure(description: "nothing listened on port \(port) within \(Int(timeout)) s: \(command)")
+    }
+
+    /// Whether something on the other end read a request and reacted (any answer, or a close). The
+    /// port accepts as soon as the listener exists, before a pre-forking server (this project's,
+    /// nginx, gunicorn) has a worker to serve it; on a loaded machine that gap made the first cases of
+    /// a run time out. Plain HTTP/1.1 is enough: a TLS or HTTP/2-only server reacts to it too, with
+    /// an error or a close.
+    private static func reacts(_ probe: ClientConnection) -> Bool {
+        guard probe.send(Array("HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)) == .complete else {
+            return false
+        }
+        switch probe.receive(timeout: 2) {
+        case .bytes, .ended(.eof), .ended(.reset): return true
+        case .ended(.timeout): return false
+        }
     }
 
     /// SIGTERM to the process and its children, a grace period, then SIGKILL.

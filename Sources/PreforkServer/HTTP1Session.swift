@@ -1,3 +1,4 @@
+import CathammerContract
 import CLinuxShim
 import Glibc
 import HTTPWire
@@ -42,11 +43,23 @@ final class HTTP1Session: ServerSession, ResponseSink {
     private var handedOver = false
     /// A connection refused before its first request is read (a plain HTTP request on an HTTPS port).
     private var openingRefusal: (status: Int, detail: String)?
+    /// What answers requests: the worker's application, or another one for a listener of its own
+    /// (the record control endpoint).
+    private let application: Application
+    /// `--app record`: this connection's record (raw bytes, framed requests, rejections, closes).
+    private let record: ConnectionRecord?
+    /// Where the current request began in the connection's bytes, and where it ended.
+    private var requestStart = 0
+    private var requestEnd = 0
 
     /// `refusal`: answer this status and detail at once and close in stages, reading nothing.
-    init(transport: Transport, worker: Worker, now: UInt64, refusal: (status: Int, detail: String)? = nil) {
+    /// `application`: instead of the worker's (which also means the connection is not recorded).
+    init(transport: Transport, worker: Worker, now: UInt64, refusal: (status: Int, detail: String)? = nil,
+         application: Application? = nil) {
         self.transport = transport
         self.worker = worker
+        self.application = application ?? worker.application
+        record = application == nil ? worker.recordStore?.open() : nil
         lifecycle = ConnectionLifecycle(timeouts: worker.config.connectionTimeouts, now: now)
         openingRefusal = refusal
         mayBeHTTP2 = worker.config.http2 != nil && refusal == nil && transport.scheme == .http
@@ -105,6 +118,8 @@ final class HTTP1Session: ServerSession, ResponseSink {
         guard !lifecycle.isClosed else { return }
         switch lifecycle.deadlinePassed(now: loop.now) {
         case .respondRequestTimeout:
+            record?.rejected(status: 408, reason: "request-timeout", rfcSection: "RFC 9112 §9.5",
+                             offset: buffers?.parser.streamOffset ?? parsedOffset)
             sendRefusal(status: 408, detail: "request timeout: the request did not arrive in time")
         case .close:
             closeNow()
@@ -152,6 +167,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
             let room = buffers.inputCapacity - inputEnd
             switch transport.read(into: buffers.input + inputEnd, count: room) {
             case .bytes(let count):
+                record?.received(UnsafeRawBufferPointer(start: buffers.input + inputEnd, count: count))
                 inputEnd += count
                 buffers.inputHighWater = max(buffers.inputHighWater, inputEnd)
                 processInput()
@@ -160,6 +176,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
                 // level-triggered loop reports whatever arrives later). Not so for what TLS holds.
                 if count < room && (lifecycle.isClosed || !transport.hasBufferedInput) { return }
             case .endOfStream:
+                record?.peerClosed()
                 processInput()
                 if !lifecycle.isClosed && lifecycle.peerClosed() == .close { closeNow() }
                 return
@@ -199,6 +216,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
             case .head(let consumed):
                 buffers.headBytes.removeAll(keepingCapacity: true)
                 buffers.headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: pending[0..<consumed]))
+                requestStart = buffers.parser.streamOffset - consumed
                 requestStartedAt = worker.loop.now
                 currentHeadCopied = true
                 buffers.body.removeAll(keepingCapacity: true)
@@ -224,10 +242,13 @@ final class HTTP1Session: ServerSession, ResponseSink {
                 buffers.trailers.removeAll(keepingCapacity: true)
                 buffers.trailers.append(contentsOf: buffers.parser.trailers)
                 consume(consumed)
+                requestEnd = buffers.parser.streamOffset
                 lifecycle.messageReceived()
                 dispatch(buffers)
             case .rejected(let violation):
                 worker.noteRejection()
+                record?.rejected(status: violation.status, reason: violation.reason.rawValue, rfcSection: violation.rfcSection,
+                                 offset: violation.streamOffset)
                 sendRefusal(status: violation.status,
                             detail: "\(violation.reason.rawValue) (\(violation.rfcSection)) at byte \(violation.streamOffset)")
                 return
@@ -284,11 +305,12 @@ final class HTTP1Session: ServerSession, ResponseSink {
                 buffers.trailerBytes.withUnsafeBytes { trailerView in
                     let request = RequestView(http1: head, headBytes: headView, body: bodyView,
                                               trailers: buffers.trailers, trailerBytes: trailerView, scheme: transport.scheme)
-                    if let prebuilt = worker.application.prebuiltResponse(for: request) {
+                    record?.requestParsed(start: requestStart, end: requestEnd, view: EchoView(request))
+                    if let prebuilt = application.prebuiltResponse(for: request) {
                         queue(prebuilt, buffers)
                         return nil
                     }
-                    return worker.application.handle(request, pending: PendingResponse(sink: self, sequence: sequence))
+                    return application.handle(request, pending: PendingResponse(sink: self, sequence: sequence))
                 }
             }
         }
@@ -467,6 +489,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
     }
 
     private func closeNow() {
+        record?.closed()
         pendingFile = nil
         // close() removes the fd from the epoll set (nothing else holds it): no EPOLL_CTL_DEL needed.
         worker.loop.forget(fd)

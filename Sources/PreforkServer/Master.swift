@@ -47,6 +47,12 @@ public final class Master {
     let logger: Logger
     var onReady: (([String]) -> Void)?
     var announcedReady = false
+    /// sd_notify to systemd (NOTIFY_SOCKET); silent without it.
+    var notifier: ServiceNotifier!
+    /// RELOADING=1 was sent and its READY=1 not yet.
+    var reloadAnnounced = false
+    /// The last STATUS= sent, so that an unchanged one is not sent again.
+    var lastStatus: String?
     var forcedKills = 0
     var reloads = 0
     var failedReloads = 0
@@ -79,6 +85,7 @@ public final class Master {
         self.workerArguments = workerArguments
         self.logger = logger
         loop = try EventLoop()
+        notifier = ServiceNotifier { [logger] in logger.warning("\($0)") }
     }
 
     /// Opens the listener, starts the workers and serves until stopped; returns the exit code.
@@ -94,10 +101,17 @@ public final class Master {
         }
         let handover = getenv(MasterHandover.environmentKey).flatMap { MasterHandover.decode(String(cString: $0)) }
         unsetenv(MasterHandover.environmentKey)
+        // Read (and removed from the environment) before anything else is spawned.
+        let activated = handover == nil ? try SocketActivation.passedFromEnvironment() : nil
         if let handover {
             try adopt(handover)
         } else {
-            if config.acceptMode == .reuseport && !Listener.connectionMigrationEnabled() {
+            if activated != nil && config.acceptMode == .reuseport {
+                throw ServerConfigurationError(
+                    "--accept reuseport cannot serve sockets passed by systemd (LISTEN_FDS): each worker binds its own "
+                        + "socket there; use --accept exclusive, plain or lock")
+            }
+            if activated == nil && config.acceptMode == .reuseport && !Listener.connectionMigrationEnabled() {
                 throw ServerConfigurationError(
                     "--accept reuseport needs net.ipv4.tcp_migrate_req = 1: without it, closing a worker's reuseport socket "
                         + "(every reload, every recycle) resets the connections waiting in its queue. Set the sysctl, or use "
@@ -105,7 +119,10 @@ public final class Master {
             }
             // A certificate that does not load is a start-up error naming the file, before any socket.
             try config.checkCertificates()
-            for listener in config.listeners {
+            if let activated {
+                try adoptPassedListeners(activated)
+            }
+            for listener in config.listeners where activated == nil {
                 let opened = config.acceptMode == .reuseport
                     ? try Listener.reserve(listener.address.address)
                     : try Listener.open(listener.address.address, backlog: config.backlog)
@@ -139,6 +156,20 @@ public final class Master {
         fifo?.close()
         for listener in listeners { close(listener.fd) }
         return 0
+    }
+
+    /// Socket activation: the listeners are the sockets systemd passed, matched to the configuration.
+    func adoptPassedListeners(_ passed: [SocketActivation.PassedSocket]) throws {
+        let candidates = passed.map { SocketActivation.Candidate(socket: $0, endpoint: SocketEndpoint(listeningSocket: $0.fd)) }
+        let assignments = try SocketActivation.assign(candidates, configured: config.listeners,
+                                                      configuredByDefault: config.listenersAreDefault) { SocketEndpoint(resolving: $0) }
+        for assignment in assignments {
+            // Workers must not block in accept when another took the connection (as Listener.open does).
+            _ = fcntl(assignment.fd, F_SETFL, fcntl(assignment.fd, F_GETFL) | O_NONBLOCK)
+            let fd = Self.moveAbove(assignment.fd, Self.inheritedDescriptorFloor)
+            listeners.append(MasterListener(fd: fd, port: Listener.boundPort(fd), scheme: assignment.scheme, host: assignment.host))
+        }
+        logger.info("master \(getpid()): \(listeners.count) listener\(listeners.count == 1 ? "" : "s") passed by systemd (LISTEN_FDS)")
     }
 
     /// The scoreboard and the master's own books, for the stats endpoint.
@@ -303,6 +334,9 @@ public final class Master {
                 announcedReady = true
                 logger.info("master \(getpid()): \(table.readyCount) workers ready on \(listenerURLs.joined(separator: ", "))")
                 onReady?(listenerURLs)
+                notifyReady()
+            } else {
+                notifyStatusChange()
             }
         }
     }
@@ -363,6 +397,7 @@ public final class Master {
             }
         }
         if table.isEmpty { perform(shutdown.handle(.workersGone)) }
+        notifyStatusChange()
     }
 
     // MARK: - Signals
@@ -404,6 +439,7 @@ public final class Master {
     /// Graceful: workers stop accepting, finish in-flight requests, exit; the master waits up to the
     /// mercy, then kills what is left (each kill is reported). Fast: workers exit at once.
     func stop(_ mode: MasterShutdown.Mode) {
+        if shutdown.isRunning { notifyStopping(mode) }
         perform(shutdown.handle(.stop(mode)))
         if table.isEmpty { perform(shutdown.handle(.workersGone)) }
     }

@@ -120,5 +120,6 @@ extension Master {
         config.processes -= 1
         logger.info("SIGTTOU: \(config.processes) workers")
         for pid in table.servingBySlot[config.processes] ?? [] { retire(pid) }
+        notifyStatusChange()
     }
 }

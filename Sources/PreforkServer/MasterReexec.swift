@@ -33,6 +33,7 @@ extension Master {
             + (acceptLock.map { [$0.fd] } ?? []) + workers.map(\.controlFD)
         for fd in surviving { _ = fcntl(fd, F_SETFD, 0) }
         fifo?.close()
+        notifyReloading("re-executing \(executable)")
         setenv(MasterHandover.environmentKey, handover.encoded(), 1)
         logger.info("SIGUSR2: re-executing \(executable) as pid \(getpid())")
         var argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable)] + CommandLine.arguments.dropFirst().map { strdup($0) } + [nil]
@@ -47,6 +48,7 @@ extension Master {
         }
         failedReloads += 1
         logger.error("re-exec of \(executable) failed (\(reason)); this image keeps serving")
+        notifyReady("re-exec failed (\(reason))")
     }
 
     /// The new image's side: take over the descriptors and books of the previous one.
@@ -54,7 +56,9 @@ extension Master {
         // The sockets are the ones handed over; the configuration names them for people (by position,
         // when it still lists as many: the listeners cannot change without a restart).
         listeners = handover.listeners.enumerated().map { index, adopted in
-            let host = index < config.listeners.count ? config.listeners[index].address.hostForURL : "127.0.0.1"
+            let host = config.listenersAreDefault
+                ? SocketEndpoint(listeningSocket: adopted.fd)?.hostForURL ?? "127.0.0.1"  // socket-activated: as bound
+                : index < config.listeners.count ? config.listeners[index].address.hostForURL : "127.0.0.1"
             return MasterListener(fd: adopted.fd, port: Listener.boundPort(adopted.fd), scheme: adopted.scheme, host: host)
         }
         scoreboard = try Scoreboard(fd: handover.scoreboardFD, slots: Self.scoreboardCapacity)
@@ -98,5 +102,7 @@ extension Master {
             statsServer = try StatsServer(adopting: statsFD, loop: loop) { [unowned self] in self.snapshot() }
         }
         announcedReady = true
+        // The previous image sent RELOADING=1; this one sends READY=1 when its roll ends.
+        reloadAnnounced = true
     }
 }

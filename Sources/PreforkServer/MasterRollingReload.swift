@@ -11,6 +11,7 @@ extension Master {
             rollPending = true
             return
         }
+        notifyReloading("reloading: reading the configuration")
         let fresh: ServerConfig
         do {
             fresh = try reloadConfiguration()
@@ -23,6 +24,7 @@ extension Master {
         } catch {
             failedReloads += 1
             logger.error("reload refused, the current generation keeps serving: \(error)")
+            notifyReady("reload refused (\(error))")
             return
         }
         if fresh.listeners != config.listeners {
@@ -63,12 +65,15 @@ extension Master {
                 if rollPending {
                     rollPending = false
                     requestReload()
+                } else {
+                    notifyReady()
                 }
             case .aborted(let reason):
                 failedReloads += 1
                 roll = nil
                 rollPending = false
                 logger.error("reload aborted, the previous generation keeps serving: \(reason)")
+                notifyReady("reload to generation \(generation) aborted (\(reason)), the previous generation serves")
             }
         }
     }

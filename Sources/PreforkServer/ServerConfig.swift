@@ -16,6 +16,9 @@ public struct ListenerConfig: Sendable, Equatable {
 public struct ServerConfig: Sendable {
     /// Every listener, the `--http` ones first; the master owns them all and every worker polls them all.
     public var listeners: [ListenerConfig]
+    /// Neither `--http` nor `--https` was given (the listener is the default one): socket
+    /// activation then takes every socket systemd passes.
+    public var listenersAreDefault = false
     /// Certificates and TLS settings; set when there is an `--https` listener.
     public var tls: TLSSettings?
     public var processes: Int
@@ -53,6 +56,8 @@ public struct ServerConfig: Sendable {
     /// `--http2 on|off`: a cleartext connection that opens with the HTTP/2 preface is served as
     /// HTTP/2 (prior knowledge, RFC 9113 §3.3); off, the preface is answered as HTTP/1.1 would (505).
     public var http2 = true
+    /// `--record-control HOST:PORT` (with `--app record`): where the worker serves its record store.
+    public var recordControl: ListenAddressValue?
 
     public init(address: ListenAddressValue, processes: Int = 2, backlog: Int = 1024, headerTimeout: Double = 10,
                 bodyTimeout: Double = 10, keepAliveTimeout: Double = 5, writeTimeout: Double = 30,
@@ -108,7 +113,7 @@ public struct ServerConfig: Sendable {
         return http2
     }
 
-    public static let applications = ["catserve"]
+    public static let applications = ["catserve", "record"]
 }
 
 /// `HOST:PORT` as given on the command line, kept as text for error messages.

@@ -48,13 +48,17 @@ public enum AcceptMode: String, Sendable, CaseIterable {
 final class WorkerListener: EventHandler {
     fileprivate(set) var fd: Int32
     let scheme: RequestScheme
+    /// Set for the record control listener (`--record-control`): its connections are served by
+    /// this application, not the worker's, and are not recorded.
+    let application: Application?
     fileprivate var watched = false
     fileprivate var acceptsSinceRegistration = 0
     fileprivate unowned var worker: Worker!
 
-    init(fd: Int32, scheme: RequestScheme) {
+    init(fd: Int32, scheme: RequestScheme, application: Application? = nil) {
         self.fd = fd
         self.scheme = scheme
+        self.application = application
     }
 
     func handleEvents(_ events: UInt32, loop: EventLoop) { worker.acceptConnections(from: self) }
@@ -66,6 +70,8 @@ final class Worker {
     let config: WorkerSettings
     let loop: EventLoop
     let application: Application
+    /// `--app record`: the store every connection's session records into.
+    let recordStore: RecordStore?
     private let listeners: [WorkerListener]
     private let control: ControlChannel
     private var connections: [Int32: ServerSession] = [:]
@@ -101,6 +107,7 @@ final class Worker {
         config = settings
         loop = try EventLoop()
         self.application = application
+        recordStore = (application as? RecordApp)?.store
         if settings.acceptMode == .reuseport {
             // Its own socket in each port's reuseport group; the master's reservations are not needed here.
             for listener in listeners {
@@ -215,7 +222,8 @@ final class Worker {
             listener.acceptsSinceRegistration += 1
             switch listener.scheme {
             case .http:
-                let connection = HTTP1Session(transport: .plain(PlainTransport(fd: fd)), worker: self, now: loop.now)
+                let connection = HTTP1Session(transport: .plain(PlainTransport(fd: fd)), worker: self, now: loop.now,
+                                              application: listener.application)
                 connections[fd] = connection
                 connection.start()
             case .https:
@@ -462,7 +470,14 @@ public enum WorkerProcess {
                 throw ServerConfigurationError("an https listener needs the TLS settings and the ticket-key page")
             }
             let keys = try ticketKeysFD.map { fd throws(SystemError) in try TicketKeyStore(fd: fd) }
-            let worker = try Worker(settings: settings, listeners: listeners.map { WorkerListener(fd: $0.fd, scheme: $0.scheme) },
+            var workerListeners = listeners.map { WorkerListener(fd: $0.fd, scheme: $0.scheme) }
+            if let control = config.recordControl, let record = application as? RecordApp {
+                // The worker's own: with one worker (`-p 1`, checked with the flags) and no roll
+                // (a new generation cannot bind it while the old one holds it, so a reload aborts).
+                let opened = try Listener.open(control.address, backlog: 64)
+                workerListeners.append(WorkerListener(fd: opened.fd, scheme: .http, application: RecordControlApp(store: record.store)))
+            }
+            let worker = try Worker(settings: settings, listeners: workerListeners,
                                     controlFD: controlFD, application: application, scoreboard: slot, acceptLock: lock,
                                     tls: tls, ticketKeys: keys)
             return try worker.run()
@@ -476,6 +491,8 @@ public enum WorkerProcess {
         switch config.app {
         case "catserve":
             return CatserveApp(staticFiles: config.staticMappings.isEmpty ? nil : StaticFiles(mappings: config.staticMappings))
+        case "record":
+            return RecordApp(staticFiles: config.staticMappings.isEmpty ? nil : StaticFiles(mappings: config.staticMappings))
         default: throw ServerConfigurationError("unknown application '\(config.app)'")
         }
     }

@@ -44,6 +44,9 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Only seeds from these categories (repeatable).")
     var category: [String] = []
 
+    @Option(name: .customLong("protocol"), help: "h1: HTTP/1.1 cases and mutators, judged by the strict parser; h2: HTTP/2 cases (h2c with prior knowledge, or TLS with ALPN h2) with frame, HPACK and stream-state mutators, judged by the strict HTTP/2 layer.")
+    var wireProtocol = "h1"
+
     @Option(help: "Seconds to wait for a response the strict parser says must come.")
     var timeout = 1.5
 
@@ -59,6 +62,12 @@ struct Fuzz: ParsableCommand {
     @Flag(help: "No progress (on a terminal a live line, otherwise a status line every 10 s and a line per finding), only the summary.")
     var quiet = false
 
+    @Option(help: "Chain fuzzing: the front's command line with {port} and {origin}, started before the recording origin; the discrepancy classes of run chain are the oracle, findings go to --findings/chain-<front>/chain/<ID>.yaml.")
+    var front: String?
+
+    @Option(help: "With --front: the front's name in findings and reports (default: the command).")
+    var frontName: String?
+
     func run() throws {
         guard let seconds = try? DurationText.seconds(duration), seconds > 0 else {
             throw UsageError(message: "--duration '\(duration)' is not a duration such as 90s, 10m or 1h")
@@ -67,11 +76,14 @@ struct Fuzz: ParsableCommand {
         guard timeout > 0, extraWait > 0 else { throw UsageError(message: "--timeout and --extra-wait must be positive") }
         guard minimizeBudget >= 0 else { throw UsageError(message: "--minimize-budget must not be negative") }
         if let maxCases, maxCases < 1 { throw UsageError(message: "--max-cases must be at least 1") }
+        if let front { return try fuzzChain(front: front, seconds: seconds) }
         let failClasses = Set(failOn.classes)
         let formats = try report.formats(offered: Self.formats)
+        guard let chosenProtocol = WireProtocol(rawValue: wireProtocol) else {
+            throw UsageError(message: "--protocol '\(wireProtocol)' is h1 or h2")
+        }
         let loaded = try source.load()
-        // The mutators and the oracle work on HTTP/1.1 bytes; HTTP/2 cases are not seeds (yet).
-        let selected = loaded.selecting(categories: category, ids: [], levels: [], protocols: [.h1])
+        let selected = loaded.selecting(categories: category, ids: [], levels: [], protocols: [chosenProtocol])
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
         let runSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
@@ -91,6 +103,11 @@ struct Fuzz: ParsableCommand {
             referenceServer?.stop()
         }
         _ = try TLSOptions.probe(endpoint, timeout: max(timeout, 2))
+        if chosenProtocol == .h2 {
+            return try runH2(cases: selected, corpus: loaded, endpoint: endpoint, label: label, spawned: spawned,
+                             referenceServer: referenceServer, runSeed: runSeed, seconds: seconds, formats: formats,
+                             failClasses: failClasses)
+        }
         let health = TargetHealth(endpoint: endpoint, rootPID: spawned?.pid)
         guard health.isAnswering() else {
             FileHandle.standardError.write(Data("cathammer: the target does not answer GET / at \(endpoint.authority)\n".utf8))
@@ -153,6 +170,81 @@ struct Fuzz: ParsableCommand {
 
         let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
         print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,
+                     summary.executions, summary.elapsed, summary.executionsPerSecond, label, summary.findings.count, counts))
+        if let reason = summary.stoppedBecause { print("stopped early: \(reason)") }
+        for finding in summary.findings {
+            print("  \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)")
+        }
+        for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
+        if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
+        print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))
+        if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
+    }
+
+    /// `--protocol h2`: the HTTP/2 cases as seeds, frame/HPACK/stream-state mutators, the strict HTTP/2
+    /// layer as the oracle; findings written as h2 corpus cases to --findings/h2-<target>/.
+    func runH2(cases: [CorpusCase], corpus: Corpus, endpoint: Endpoint, label: String, spawned: SpawnedTarget?,
+               referenceServer: SpawnedTarget?, runSeed: UInt64, seconds: Double, formats: [ReportFormat],
+               failClasses: Set<FindingClass>) throws {
+        let executor = try H2FuzzExecutor(endpoint: endpoint, timeout: timeout, quiet: min(extraWait, 0.25))
+        guard let serverSettings = executor.serverSettings() else {
+            FileHandle.standardError.write(Data("cathammer: the target does not answer the HTTP/2 preface with SETTINGS at \(endpoint.authority)\n".utf8))
+            throw ExitCode(3)
+        }
+        let seeds = cases.compactMap { FuzzSeed(h2: $0, peer: serverSettings, authority: endpoint.authority) }
+        guard !seeds.isEmpty else { throw UsageError(message: "no HTTP/2 corpus case with the standard opening matches --category") }
+        let health = H2TargetHealth(executor: executor, rootPID: spawned?.pid)
+        let folderName = "h2-" + FolderName.slug(label)
+        let settings = FuzzSettings(seed: runSeed, duration: seconds, maxCases: maxCases, jobs: jobs, minimizeBudget: minimizeBudget,
+                                    idPrefix: "FUZZ-" + folderName.uppercased())
+        let run = H2FuzzRun(generator: H2FuzzGenerator(seeds: seeds, runSeed: runSeed), executor: executor, server: serverSettings,
+                            health: health, settings: settings)
+        if referenceCheck {
+            let referenceExecutor = try H2FuzzExecutor(endpoint: referenceServer.map { .loopback($0.port) } ?? endpoint,
+                                                       timeout: max(timeout, 2), quiet: max(extraWait, 0.3))
+            if let referenceSettings = referenceExecutor.serverSettings() {
+                let referenceRun = H2FuzzRun(generator: run.generator, executor: referenceExecutor, server: referenceSettings,
+                                             health: nil, settings: settings)
+                run.referenceOutcome = { input in
+                    let evaluation = referenceRun.evaluate(input)
+                    return evaluation.classification == nil ? evaluation.observation.outcome : nil
+                }
+            }
+        }
+        let quotes = H2FindingWriter.Quotes(corpus: corpus.cases)
+        let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
+        print("fuzzing \(label) over HTTP/2 at \(endpoint.scheme)://\(endpoint.authority) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
+              + (maxCases.map { " or \($0) cases" } ?? ""))
+        let terminal = TerminalOutput.standard(quiet: quiet)
+        let progress = ProgressLine(total: maxCases, deadline: seconds, style: ProgressLine.Style(
+            noun: "cases", failures: "findings", rateNoun: "execs", plainStatusEvery: 10), output: terminal)
+        var files: [String: String] = [:]
+        var writeErrors: [String] = []
+        let summary = run.run(onFinding: { finding in
+            do {
+                let written = try H2FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed,
+                                                        quotes: quotes, endpoint: endpoint)
+                files[finding.id] = written.yamlPath
+            } catch {
+                writeErrors.append("\(finding.id): \(error)")
+            }
+            progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
+                          + "\(finding.id): \(finding.classification.explanation)", notable: true)
+        }, progress: { update in
+            let counts = FindingClass.allCases.compactMap { kind in update.counts[kind].map { "\(kind.rawValue) \($0)" } }
+            progress.update(done: update.cases, failures: update.counts.values.reduce(0, +), rateCount: update.executions,
+                            detail: "\(update.executions) execs" + (counts.isEmpty ? "" : ", " + counts.joined(separator: ", ")))
+        })
+        progress.finish()
+
+        let fuzzReport = FuzzReport(h2: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
+                                    endpoint: endpoint, files: files)
+        let folder = try report.write(
+            check: "fuzz", label: label, json: { try fuzzReport.encoded() }, junit: nil, markdown: { fuzzReport.renderMarkdown() },
+            html: { fuzzReport.renderHTML() },
+            sarif: { try FuzzSARIF.log(fuzzReport, failingClasses: failClasses, findingsFolder: findingsFolder).encoded() })
+        let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
+        print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@ over HTTP/2: %d findings (%@)", summary.cases,
                      summary.executions, summary.elapsed, summary.executionsPerSecond, label, summary.findings.count, counts))
         if let reason = summary.stoppedBecause { print("stopped early: \(reason)") }
         for finding in summary.findings {

@@ -89,7 +89,11 @@ struct HerdCheck: ParsableCommand {
                 let target = try SpawnedTarget(command: spawn)
                 defer { target.stop() }
                 if let tls { _ = try TLSOptions.probe(Endpoint(host: "127.0.0.1", port: target.port, tls: tls), timeout: 5) }
-                usleep(300_000)
+                // Its workers may still be starting when the port accepts: wait until it serves and is at rest.
+                let endpoint = Endpoint(host: "127.0.0.1", port: target.port, tls: tls)
+                if let reason = TargetSettling.wait(root: target.pid, timeout: 30, answers: { (try? HTTPGet.fetch(endpoint, path: path ?? "/")) != nil }) {
+                    throw SpawnedTarget.Failure(description: "--spawn: \(reason)")
+                }
                 for concurrency in loadList {
                     let tree = ProcessCounters.tree(of: target.pid)
                     let workerPIDs = Set(tree.dropFirst())
@@ -122,7 +126,10 @@ struct HerdCheck: ParsableCommand {
                         defer { server.stop() }
                         let (_, ready) = ReferenceStats.waitFor(port: statsPort, timeout: 30) { $0.readyWorkers.count == count }
                         guard ready else { throw SpawnedTarget.Failure(description: "\(count) \(mode) workers did not become ready") }
-                        usleep(300_000)
+                        // READY workers may still be on their way into epoll_wait: measure from rest.
+                        if let reason = TargetSettling.wait(root: server.pid, timeout: 30, answers: { true }) {
+                            throw SpawnedTarget.Failure(description: "\(count) \(mode) workers: \(reason)")
+                        }
                         for (label, concurrency) in HerdArithmetic.loads(workers: count) {
                             guard let before = ReferenceStats.fetch(port: statsPort) else { throw SpawnedTarget.Failure(description: "no stats") }
                             let records = HerdRun.load(.loopback(server.port), concurrency: concurrency, connections: connections,

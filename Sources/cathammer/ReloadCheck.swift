@@ -11,7 +11,8 @@ struct ReloadCheck: ParsableCommand {
         discussion: """
             With no --spawn or --target, the reference server is started on a free loopback port. \
             Every request carries X-Cathammer-Id and ends in one class: ok, refused, connect_timeout, \
-            eof_fresh, eof_reused, truncated, write_error, 5xx, read_timeout. Run as root where `unshare -n` \
+            eof_fresh, eof_reused, truncated, write_error, 5xx, read_timeout; an HTTP/2 stream (--mix h2) the \
+            server refused unprocessed is refused_stream, retry-safe (RFC 9113 §8.7): reported, not failing. Run as root where `unshare -n` \
             works, the server and the load run in a private network namespace and the kernel's OutRsts, \
             AttemptFails, ListenOverflows and ListenDrops are diffed around the run. Exit status: 0 zero \
             failed requests and zero forced kills, 1 anything else, 2 usage errors, 3 the target did not start.
@@ -62,6 +63,9 @@ struct ReloadCheck: ParsableCommand {
 
     @Option(help: "Traffic kinds, comma-separated, handed to clients in turn.")
     var mix = CommaSeparated<TrafficKind>([.keepAlive, .fresh, .post, .keepAlive, .pipelined, .curl, .slowBody, .fresh])
+
+    @Option(help: "The h2 kind: streams in flight per HTTP/2 connection (its clients share ceil(clients / this) connections).")
+    var h2Streams = 8
 
     @Option(help: "GET paths, used in turn (repeatable). Default: /cats/1, /cats/7, /sleep?ms=10 for the reference server, / otherwise.")
     var path: [String] = []
@@ -134,6 +138,7 @@ struct ReloadCheck: ParsableCommand {
               let readSeconds = try? DurationText.seconds(readTimeout), readSeconds > 0 else {
             throw UsageError(message: "--connect-timeout and --read-timeout must be positive durations")
         }
+        guard h2Streams >= 1, h2Streams <= 1000 else { throw UsageError(message: "--h2-streams must be 1...1000") }
         guard reloads >= 0, concurrency >= 1, concurrency <= 4096, workers >= 1, workers <= 512, maxRequests >= 1 else {
             throw UsageError(message: "--reloads must be 0 or more; --concurrency 1...4096; --workers 1...512; --max-requests 1 or more")
         }
@@ -147,6 +152,7 @@ struct ReloadCheck: ParsableCommand {
         profile.rate = rate
         profile.duration = bound
         profile.maxRequests = requests
+        profile.h2StreamsPerConnection = h2Streams
         profile.paths = plan.paths
         profile.postPath = plan.postPath
         profile.idleGapMilliseconds = gap
@@ -309,6 +315,7 @@ struct ReloadCheck: ParsableCommand {
             parts.append("\(tls.version ?? "no TLS handshake") \(tls.cipher ?? ""), resumed during reloads \(run.resumptionDuringReloads.text), "
                          + "outside \(run.resumptionOutsideReloads.text)")
         }
+        if let line = run.http2Line { parts.append(line) }
         parts.append("latency ok during reloads \(run.latencyDuring.text), outside \(run.latencyOutside.text)")
         if !run.verdict.retryAllowed.isEmpty { parts.append("retry-allowed (not failing) \(run.verdict.retryAllowed.count)") }
         return parts.joined(separator: "; ")

@@ -6,7 +6,7 @@ import Hammer
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the conformance corpus against a server.",
-        subcommands: [RunCorpus.self], defaultSubcommand: RunCorpus.self)
+        subcommands: [RunCorpus.self, RunChain.self], defaultSubcommand: RunCorpus.self)
 }
 
 struct RunCorpus: ParsableCommand {

@@ -7,7 +7,10 @@ struct Serve: ParsableCommand {
         abstract: "Run the strict reference pre-fork server: a master and its worker processes.",
         discussion: """
             Signals to the master: SIGTERM stops gracefully (in-flight requests finish, exit 0), \
-            SIGINT / SIGQUIT stop at once. Every response carries X-Worker: <id>/<pid>/<generation>.
+            SIGINT / SIGQUIT stop at once. Every response carries X-Worker: <id>/<pid>/<generation>. \
+            Under systemd (examples/systemd): with NOTIFY_SOCKET the master sends READY=1, RELOADING=1, \
+            STOPPING=1 and STATUS= (Type=notify); with LISTEN_FDS it serves the sockets systemd passed \
+            (socket activation), matched to --http/--https by address, or all of them when neither is given.
             """
     )
 

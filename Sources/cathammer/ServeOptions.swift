@@ -115,6 +115,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "on: a cleartext connection that opens with the HTTP/2 preface is served as HTTP/2 (prior knowledge); off: HTTP/1.1 only.")
     var http2 = Switch.on
 
+    @Option(help: "With --app record: serve the record store on HOST:PORT (GET /sequence, GET /records?since=N, POST /forget). Needs -p 1 and --http2 off.")
+    var recordControl: String?
+
     @Option(help: "Fault drill: every worker started with this setting exits before READY, as those of a broken release would. Put it in the --ini file and send SIGHUP to see a roll abort while the old generation serves.")
     var faultFailStart = false
 
@@ -227,6 +230,7 @@ struct ServeOptions: ParsableArguments {
             limits: limits, app: app.name)
         config.staticMappings = mappings
         config.listeners = listeners
+        config.listenersAreDefault = http.isEmpty && https.isEmpty
         config.tls = try tlsSettings(hasHTTPSListener: listeners.contains { $0.scheme == .https })
         config.accessLog = accessLog
         config.memoryReport = memoryReport
@@ -242,6 +246,21 @@ struct ServeOptions: ParsableArguments {
         config.faultFailStart = faultFailStart
         config.acceptMode = accept
         config.http2 = http2 == .on
+        if let recordControl {
+            guard let address = ListenAddressValue(recordControl) else {
+                throw UsageError(message: "--record-control '\(recordControl)' is not HOST:PORT")
+            }
+            config.recordControl = address
+        }
+        if app.name == "record" {
+            // One store, read where it is kept: one worker, HTTP/1.1 only (the chain's back hop).
+            guard config.recordControl != nil else { throw UsageError(message: "--app record needs --record-control HOST:PORT") }
+            guard processes == 1 else { throw UsageError(message: "--app record needs -p 1: the record store lives in the one worker") }
+            guard http2 == .off else { throw UsageError(message: "--app record needs --http2 off: the recording origin speaks HTTP/1.1") }
+            guard https.isEmpty else { throw UsageError(message: "--app record records cleartext HTTP/1.1 only: drop --https") }
+        } else if config.recordControl != nil {
+            throw UsageError(message: "--record-control needs --app record")
+        }
         if let stats {
             guard let statsAddress = ListenAddressValue(stats) else {
                 throw UsageError(message: "--stats '\(stats)' is not HOST:PORT")

@@ -13,21 +13,26 @@ final class H2Peer {
     private let pid: pid_t
     private let output: Int32
     private let errors: Int32
+    /// The write end of its standard input, when asked for (`tell`).
+    private var input: Int32 = -1
     private let arguments: [String]
     private var status: Int32?
 
-    /// Starts `h2peer.py PORT ARGUMENTS...`; `result()` waits for it.
-    init(port: UInt16, _ arguments: [String]) throws {
+    /// Starts `h2peer.py PORT ARGUMENTS...`; `result()` waits for it. With `input`, its standard
+    /// input is a pipe that `tell` writes lines to.
+    init(port: UInt16, _ arguments: [String], input: Bool = false) throws {
         self.arguments = arguments
         var out: [Int32] = [0, 0]
         var err: [Int32] = [0, 0]
-        guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
+        var stdin: [Int32] = [-1, -1]
+        guard pipe(&out) == 0, pipe(&err) == 0, !input || pipe(&stdin) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
+        if input { posix_spawn_file_actions_adddup2(&actions, stdin[0], 0) }
+        for fd in out + err + stdin where fd >= 0 { posix_spawn_file_actions_addclose(&actions, fd) }
         let argv = ["/usr/bin/env", "python3", Self.script, String(port)] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
@@ -35,19 +40,30 @@ final class H2Peer {
         let spawned = posix_spawn(&child, "/usr/bin/env", &actions, nil, &cArguments, environ)
         close(out[1])
         close(err[1])
+        if input { close(stdin[0]) }
         guard spawned == 0 else {
             close(out[0])
             close(err[0])
+            if input { close(stdin[1]) }
             throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
         }
         pid = child
         output = out[0]
         errors = err[0]
+        self.input = input ? stdin[1] : -1
+    }
+
+    /// Writes one line to its standard input (started with `input: true`).
+    func tell(_ line: String) {
+        guard input >= 0 else { return }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
     }
 
     deinit {
         close(output)
         close(errors)
+        if input >= 0 { close(input) }
         if status == nil {
             kill(pid, SIGKILL)
             var ignored: Int32 = 0

@@ -98,6 +98,39 @@ final class HTTP2Tests: XCTestCase {
         XCTAssertTrue(text.contains("# TYPE cathammer_worker_h2_open_streams gauge"))
     }
 
+    /// Per worker, open HTTP/2 connections and streams in progress are live gauges in the stats JSON,
+    /// `cathammer top` and the Prometheus text, beside every flood counter; they fall back to zero.
+    func testLiveHTTP2ConnectionsAndStreamsShowInStatsTopAndMetrics() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        let load = try H2Peer(port: server.port, ["load", "--connections", "2", "--streams", "4", "--seconds", "4",
+                                                  "--path", "/sleep?ms=200"])
+        XCTAssertTrue(ServerProcess.eventually {
+            guard let worker = fetchStatsWorkers(port: statsPort).first else { return false }
+            return worker.h2Connections == 2 && worker.h2OpenStreams >= 1
+        }, "two connections and their streams in progress are seen while the load runs")
+        let top = try CathammerBinary.run(["top", "--stats", "127.0.0.1:\(statsPort)", "--count", "1"])
+        XCTAssertEqual(top.status, 0, top.stderr)
+        let row = top.stdout.split(separator: "\n").first { $0.contains(" \(server.workerPIDs().first ?? -1) ") } ?? ""
+        let cells = row.split(separator: " ")
+        XCTAssertEqual(cells.count, 18, String(row))
+        if cells.count == 18 { XCTAssertEqual(cells[14], "2", "h2conns: \(row)") }
+        let metrics = String(decoding: try HTTPGet.fetch(host: "127.0.0.1", port: statsPort, path: "/metrics").body, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("cathammer_worker_h2_connections{worker=\"1\""), metrics)
+        for name in ["h2_open_streams", "h2_streams_total", "h2_rapid_resets_total", "h2_continuation_floods_total",
+                     "h2_hpack_bombs_total", "h2_settings_floods_total", "h2_ping_floods_total", "h2_empty_frame_floods_total",
+                     "h2_window_update_floods_total", "h2_priority_floods_total", "h2_slow_reads_total",
+                     "h2_settings_timeouts_total", "h2_stream_limits_total", "h2_connection_errors_total"] {
+            XCTAssertTrue(metrics.contains("cathammer_worker_\(name){worker=\"1\""), name)
+        }
+        let result = try load.result()
+        XCTAssertEqual(result["failed"] as? Int, 0, "\(result)")
+        XCTAssertTrue(ServerProcess.eventually {
+            guard let worker = fetchStatsWorkers(port: statsPort).first else { return false }
+            return worker.h2Connections == 0 && worker.h2OpenStreams == 0 && worker.h2Streams >= 8
+        }, "the gauges fall back to zero once the clients are gone")
+    }
+
     /// Every HTTP/1.1 limit has its HTTP/2 counterpart, answered on the stream.
     func testLimitsExpectationsAndTrailersAreAnsweredOnTheStream() throws {
         let server = try ServerProcess(["-p", "1", "--limit-body", "1000", "--limit-fields", "5",

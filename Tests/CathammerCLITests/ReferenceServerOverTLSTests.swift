@@ -123,4 +123,24 @@ final class ReferenceServerOverTLSTests: XCTestCase {
         XCTAssertGreaterThan(outcomes["ok"] ?? 0, 100)
         XCTAssertEqual((body["tls"] as? [String: Any])?["version"] as? String, "TLSv1.3")
     }
+
+    /// The h2 kind over TLS: libcurl negotiates h2 by ALPN and multiplexes 8 streams per connection;
+    /// SIGHUPs lose no stream and refuse none, and no answer came over HTTP/1.1.
+    func testReloadCheckOverTLSWithHTTP2StreamsLosesAndRefusesNothing() throws {
+        let certificates = try TestCertificates.shared()
+        let result = try CathammerBinary.run([
+            "reload-check", "--quiet", "--tls", "--ca", certificates.caCertificate, "--sni", "localhost",
+            "--server-arg=--tls-cert=\(certificates.serverCertificate)", "--server-arg=--tls-key=\(certificates.serverKey)",
+            "--reloads", "4", "--reload-every", "200ms", "--concurrency", "16", "--h2-streams", "8", "--mix", "h2",
+            "--duration", "60s", "--netns", "off", "--out", work.appendingPathComponent("reload-h2").path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let data = try Data(contentsOf: work.appendingPathComponent("reload-h2").appendingPathComponent("report.json"))
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let body = try XCTUnwrap(report["reload"] as? [String: Any])
+        let outcomes = try XCTUnwrap(body["outcomes"] as? [String: Int])
+        XCTAssertEqual(outcomes.filter { $0.key != "ok" && $0.value > 0 }, [:], "no stream failed or was refused")
+        XCTAssertGreaterThan(outcomes["ok"] ?? 0, 100)
+        XCTAssertFalse(result.stdout.contains("answered over HTTP/1.x"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("HTTP/2 streams"), result.stdout)
+    }
 }

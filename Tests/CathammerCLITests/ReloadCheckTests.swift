@@ -54,6 +54,53 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertEqual(server["generation_after"] as? Int, 6)
     }
 
+    /// The h2 kind over cleartext (prior knowledge, the harness's own multiplexing client): SIGHUPs and
+    /// a re-exec lose no stream and refuse none; retiring workers' two-step GOAWAY moves the clients on.
+    func testHTTP2StreamsAcrossHUPsAndAReexecAreNeitherLostNorRefused() throws {
+        for (kind, reloads) in [("hup", 3), ("reexec", 1)] {
+            let (result, report) = try reloadCheck(["--reload", kind, "--reloads", String(reloads), "--reload-every", "200ms",
+                                                    "--mix", "h2", "--concurrency", "16", "--h2-streams", "8", "--duration", "60s"])
+            XCTAssertEqual(result.status, 0, "\(kind): \(result.stdout)\(result.stderr)")
+            let body = body(report)
+            XCTAssertGreaterThan(body["requests"] as? Int ?? 0, 200, "\(kind): streams flowed")
+            XCTAssertEqual(outcomes(report)["ok"], body["requests"] as? Int, "\(kind): every stream ok")
+            XCTAssertEqual(outcomes(report)["refused_stream"], 0, "\(kind): no stream refused")
+            XCTAssertEqual((body["refused_streams"] as? [Any])?.count, 0)
+            XCTAssertTrue(result.stdout.contains("HTTP/2 streams \(body["requests"] as? Int ?? -1), ok"), result.stdout)
+            XCTAssertEqual((body["server"] as? [String: Any])?["reloads"] as? Int, reloads)
+        }
+    }
+
+    /// The h2 kind tells a stream refused unprocessed (RST_STREAM REFUSED_STREAM, or above a
+    /// GOAWAY's last-stream-id: retry-safe, RFC 9113 §8.7, counted apart, not failing) from a stream
+    /// lost (RST_STREAM INTERNAL_ERROR: a failure), against a fake server that does each.
+    func testRefusedHTTP2StreamsAreCountedApartAndResetOnesFail() throws {
+        let script = Self.repository.appendingPathComponent("Tests/FakeServers/h2/refusing_h2_server.py").path
+        func run(_ mode: String) throws -> (CathammerBinary.Result, [String: Any]) {
+            try reloadCheck(["--spawn", "exec python3 '\(script)' {port} \(mode)", "--reload-cmd", "true", "--reloads", "1",
+                             "--reload-window", "100ms", "--mix", "h2", "--concurrency", "8", "--requests", "120",
+                             "--duration", "30s", "--netns", "off"])
+        }
+        for mode in ["refuse", "goaway"] {
+            let (result, report) = try run(mode)
+            XCTAssertEqual(result.status, 0, "\(mode): refused streams do not fail the check: \(result.stdout)\(result.stderr)")
+            let refused = body(report)["refused_streams"] as? [[String: Any]] ?? []
+            XCTAssertGreaterThan(refused.count, 10, mode)
+            XCTAssertEqual(outcomes(report)["refused_stream"], refused.count, mode)
+            XCTAssertEqual(failed(report).count, 0, mode)
+            let detail = mode == "refuse" ? "REFUSED_STREAM" : "GOAWAY"
+            XCTAssertTrue(refused.allSatisfy { ($0["detail"] as? String ?? "").contains(detail) }, "\(mode): \(refused.prefix(2))")
+            XCTAssertTrue(result.stdout.contains("refused unprocessed \(refused.count)"), result.stdout)
+            XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
+                                                          schema: JSONSchemaValidator.schema("report.schema.json")), mode)
+        }
+        let (result, report) = try run("reset")
+        XCTAssertEqual(result.status, 1, "a stream reset with INTERNAL_ERROR is lost: \(result.stdout)")
+        XCTAssertGreaterThan(outcomes(report)["truncated"] ?? 0, 10)
+        XCTAssertEqual(outcomes(report)["refused_stream"], 0)
+        XCTAssertTrue(failed(report).allSatisfy { ($0["detail"] as? String ?? "").contains("RST_STREAM INTERNAL_ERROR") })
+    }
+
     func testReexecsUnderLoadDropNothing() throws { try assertZeroDrop("reexec", reloads: 4) }
     func testFIFOReloadsUnderLoadDropNothing() throws { try assertZeroDrop("fifo", reloads: 5) }
     func testMaxRequestsRecyclingUnderLoadDropsNothing() throws { try assertZeroDrop("max-requests", reloads: 10) }
@@ -185,7 +232,7 @@ final class ReloadCheckTests: XCTestCase {
         XCTAssertNil(try JSONSchemaValidator.problems(document: out.appendingPathComponent("report.json"),
                                                       schema: JSONSchemaValidator.schema("report.schema.json")))
         let outcomeNames = Set(outcomes(report).keys)
-        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "tls_handshake", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout"])
+        XCTAssertEqual(outcomeNames, ["ok", "refused", "connect_timeout", "tls_handshake", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout", "refused_stream"])
         let kernel = body(report)["kernel"] as? [String: Any] ?? [:]
         if kernel["available"] as? Bool == true {
             let deltas = kernel["deltas"] as? [String: Int] ?? [:]

@@ -8,7 +8,7 @@ saw. Every scenario is bounded in frames and seconds and stops by itself. Loopba
   h2peer.py PORT flood KIND [--count N] [--seconds S]
   h2peer.py PORT load --connections C --streams S --seconds T [--path P]
 """
-import argparse, json, socket, struct, sys, threading, time
+import argparse, json, select, socket, struct, sys, threading, time
 import hpack
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -301,12 +301,19 @@ def flood(port, kind, count, seconds):
                   + frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", 0x40000000)))
         for i in range(min(count, 50)):
             peer.send(frame(HEADERS, END_HEADERS | END_STREAM, 1 + 2 * i, peer.block(request_headers("GET", "/static/big.bin"))))
-        time.sleep(seconds)
         sent = min(count, 50)
+        # Stay silent until the test has seen the server give up (its slow-read counter, polled in
+        # the stats) and says so with a line on stdin; at most `seconds`. Resuming on a fixed clock
+        # instead raced the server's write timeout on a busy machine: reads that resume before it
+        # gives up are progress, and the whole 200 MB follows.
+        ready = select.select([sys.stdin], [], [], seconds)[0]
+        if ready:
+            sys.stdin.readline()
         # Then read raw until the server's close: what it queued for us was bounded.
         received = 0
         peer.sock.settimeout(1.0)
-        while time.monotonic() < deadline + 5:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
             try:
                 chunk = peer.sock.recv(1 << 20)
             except socket.timeout:

@@ -66,6 +66,11 @@ final class H2OutcomeTests: XCTestCase {
         XCTAssertEqual(VerdictPolicy.judge(stream, observed: ObservedOutcome(h2: facts(statuses: [400]), ending: .open)).verdict, .warn)
         XCTAssertEqual(VerdictPolicy.judge(stream, observed: ObservedOutcome(h2: facts(resets: [.refusedStream]), ending: .open)).verdict, .warn)
         XCTAssertEqual(VerdictPolicy.judge(stream, observed: ObservedOutcome(h2: facts(statuses: [200]), ending: .open)).verdict, .fail)
+        // The response to the request completed before the offending frame is allowed by the pattern:
+        // it does not make another code's connection error "processed" (node: 200 GOAWAY INTERNAL_ERROR).
+        let afterAnswer = try testCase(["RST_STREAM STREAM_CLOSED", "2xx GOAWAY STREAM_CLOSED"])
+        XCTAssertEqual(VerdictPolicy.judge(afterAnswer, observed: ObservedOutcome(h2: facts(goAway: .internalError, statuses: [200]), ending: .closed)).verdict, .warn)
+        XCTAssertEqual(VerdictPolicy.judge(afterAnswer, observed: ObservedOutcome(h2: facts(statuses: [200, 200]), ending: .open)).verdict, .fail)
         let should = try testCase(["RST_STREAM PROTOCOL_ERROR"], level: "SHOULD")
         XCTAssertEqual(VerdictPolicy.judge(should, observed: ObservedOutcome(h2: facts(statuses: [200]), ending: .open)).verdict, .warn)
     }

@@ -59,6 +59,10 @@ final class ExchangeClassifierTests: XCTestCase {
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_RECV_ERROR, status: 0, received: 0, reused: false, retried: false, connected: true).0, .eofFresh)
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_PARTIAL_FILE, status: 200, received: 5, reused: false, retried: false, connected: true).0, .truncated)
         XCTAssertEqual(CurlMultiClient.classify(code: CURLE_SEND_ERROR, status: 0, received: 0, reused: false, retried: false, connected: true).0, .writeError)
+        let refused = CurlMultiClient.classify(code: CURLE_OK, status: 200, received: 10, reused: true, retried: false, connected: true,
+                                               refused: true)
+        XCTAssertEqual(refused.0, .refusedStream, "libcurl's retry of a refused HTTP/2 stream is reported")
+        XCTAssertTrue(refused.1.contains("the retry got 200"), refused.1)
     }
 }
 
@@ -68,10 +72,22 @@ final class RequestRecordTests: XCTestCase {
         RequestRecord(id: 1, kind: kind, method: method, outcome: outcome, startNanoseconds: start, endNanoseconds: end, retried: retried)
     }
 
-    func testStrictModeFailsEveryClassButOK() {
+    func testStrictModeFailsEveryClassButOKAndRefusedStreams() {
         for outcome in OutcomeClass.allCases {
-            XCTAssertEqual(record(outcome).isFailure(allowIdempotentRetry: false), outcome != .ok, outcome.rawValue)
+            XCTAssertEqual(record(outcome).isFailure(allowIdempotentRetry: false), outcome != .ok && outcome != .refusedStream,
+                           outcome.rawValue)
         }
+    }
+
+    func testRefusedStreamsAreListedApartAndDoNotFail() {
+        let timeline = ReloadTimeline(events: [ReloadEvent(index: 0, kind: .hup, startNanoseconds: 0, endNanoseconds: 100,
+                                                           settled: true, note: "")])
+        let records = [record(.ok, kind: .h2), record(.refusedStream, kind: .h2, method: "POST", start: 10, end: 20)]
+        let verdict = ReloadVerdict(records: records, timeline: timeline, forcedKills: 0, allowIdempotentRetry: false)
+        XCTAssertTrue(verdict.passed, "RFC 9113 §8.7: a refused stream was not processed, any client may retry it")
+        XCTAssertEqual(verdict.failures.count, 0)
+        XCTAssertEqual(verdict.refusedStreams.map(\.method), ["POST"], "reported, never hidden")
+        XCTAssertEqual(verdict.refusedStreams.first?.reload, 0)
     }
 
     func testIdempotentRetryExcusesOnlyReusedConnectionClosesOfGETs() {
@@ -113,6 +129,18 @@ final class RequestRecordTests: XCTestCase {
 }
 
 final class LoadPiecesTests: XCTestCase {
+    /// A keep-alive connection is reused after its drawn gap, but not after a stall a second longer:
+    /// that was a starved client thread, and the server's idle close it would meet is not the reload's.
+    func testAStarvedKeepAliveConnectionIsNotReused() {
+        let profile = LoadProfile()
+        let millisecond: UInt64 = 1_000_000
+        XCTAssertTrue(profile.reuses(idle: 3 * millisecond, intended: 0))
+        XCTAssertTrue(profile.reuses(idle: 1000 * millisecond, intended: 0))
+        XCTAssertFalse(profile.reuses(idle: 1001 * millisecond, intended: 0))
+        XCTAssertTrue(profile.reuses(idle: 6000 * millisecond, intended: 5500 * millisecond), "a gap chosen to straddle an idle timeout is kept")
+        XCTAssertFalse(profile.reuses(idle: 7000 * millisecond, intended: 5500 * millisecond))
+    }
+
     func testBudgetCountsAndDeadline() {
         let budget = RequestBudget(start: 1_000, duration: 1, maxRequests: 3, rate: nil)
         XCTAssertEqual(budget.request(2, now: 1_000), .granted(first: 0))

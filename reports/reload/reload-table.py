@@ -9,8 +9,9 @@ import sys
 
 folder = sys.argv[1]
 order = ["ref-hup", "ref-reexec", "ref-max-requests", "ref-fifo", "ref-worker-count", "ref-bad-config",
-         "nginx-reload", "gunicorn-hup", "ref-kill-worker", "bad-server"]
-classes = ["refused", "connect_timeout", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout"]
+         "ref-h2c-hup", "ref-h2c-reexec", "ref-h2-tls-hup", "ref-h2-tls-reexec", "nginx-reload", "gunicorn-hup", "ref-kill-worker", "bad-server"]
+classes = ["refused", "connect_timeout", "eof_fresh", "eof_reused", "truncated", "write_error", "5xx", "read_timeout",
+           "refused_stream"]
 reports = []
 for name in order:
     path = os.path.join(folder, name, "report.json")
@@ -31,7 +32,11 @@ print(f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Each run: `
       "counters are the run's alone. Every request carries `X-Cathammer-Id` and ends in one class; any class but "
       "`ok`, or a forced kill, fails the check. The last two rows are controls that must fail. The reload-check "
       "arguments of each row (reload counts, `--reload-every` 200 or 500 ms, `--concurrency 16`) are in "
-      "reports/reload/run-reload.sh; a reload fires once the previous one has settled.\n")
+      "reports/reload/run-reload.sh; a reload fires once the previous one has settled. The HTTP/2 rows send only "
+      "`--mix h2`: 32 streams in flight on 4 connections (GETs and POSTs), h2c with prior knowledge (the harness's "
+      "own HTTP/2 client: Debian's libcurl 7.88 cannot reuse a prior-knowledge connection, curl#10634) or h2 over "
+      "TLS (libcurl multiplexing, ALPN). `refused_stream` counts streams refused unprocessed (REFUSED_STREAM, or "
+      "above a GOAWAY's last-stream-id): safe to retry (RFC 9113 §8.7), so reported but not failing.\n")
 print("| target and reload | verdict | reloads | requests | req/s | failed | of which a client may retry¹ | " + " | ".join(classes) +
       " | forced kills | OutRsts Δ | AttemptFails Δ | ListenOverflows Δ | ListenDrops Δ | p99 / max ms during reloads | p99 / max ms outside |")
 print("|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(classes) + "---:|---:|---:|---:|---:|---|---|")

@@ -29,6 +29,17 @@ check "cathammer serve: master FIFO r" ref-fifo --reload fifo --reloads "$(n 20)
 check "cathammer serve: worker count N±1" ref-worker-count --reload worker-count --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
 check "cathammer serve: new workers fail to boot" ref-bad-config --reload bad-config --reloads "$(n 20)" --reload-every 200ms "${load[@]}"
 check "cathammer serve: SIGKILL a worker (control)" ref-kill-worker --reload kill-worker --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
+# HTTP/2 load (--mix h2: 4 connections of 8 streams, GETs and POSTs): h2c with prior knowledge, then
+# h2 over TLS (ALPN) with a throwaway certificate. Refused streams (REFUSED_STREAM, above a GOAWAY's
+# last-stream-id) are their own class, refused_stream.
+h2=(--mix h2 --concurrency 32 --h2-streams 8 --duration 120s)
+check "cathammer serve: SIGHUP, HTTP/2 h2c" ref-h2c-hup --reload hup --reloads "$(n 50)" --reload-every 200ms "${h2[@]}"
+check "cathammer serve: SIGUSR2 re-exec, HTTP/2 h2c" ref-h2c-reexec --reload reexec --reloads "$(n 20)" --reload-every 200ms "${h2[@]}"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+tls=(--tls --ca "$work/cert.pem" --server-arg="--tls-cert=$work/cert.pem" --server-arg="--tls-key=$work/key.pem")
+check "cathammer serve: SIGHUP, HTTP/2 over TLS" ref-h2-tls-hup --reload hup --reloads "$(n 50)" --reload-every 200ms "${h2[@]}" "${tls[@]}"
+check "cathammer serve: SIGUSR2 re-exec, HTTP/2 over TLS" ref-h2-tls-reexec --reload reexec --reloads "$(n 20)" --reload-every 200ms "${h2[@]}" "${tls[@]}"
 check "close listener + rebind, SIGKILL workers (control)" bad-server \
   --spawn "exec python3 '$here/bad-reload-server.py' {port} 2 0.1" --reload-signal HUP --reloads "$(n 10)" --reload-every 500ms "${load[@]}"
 

@@ -6,6 +6,10 @@ import HTTPWire
 /// values back to back in a byte ring, and their offsets and lengths in an entry ring. An entry takes
 /// at least 32 bytes of table size (§4.1) and its bytes count towards that size, so a byte ring of
 /// `capacity` bytes and an entry ring of `capacity / 32` slots can always hold a full table.
+/// The rings are allocated by the first insert, not before, and grow (doubling, up to `capacity`)
+/// only as the entries need: a connection whose peer never indexes a field holds no table storage,
+/// and one with a few indexed fields a few hundred bytes, not the whole maximum. Once a table has
+/// been full, inserting and evicting never allocate again.
 public struct HPACKDynamicTable: Sendable {
     struct Entry: Sendable {
         var start: Int
@@ -35,9 +39,51 @@ public struct HPACKDynamicTable: Sendable {
     public init(capacity: Int, maxSize: Int? = nil) {
         self.capacity = capacity
         self.maxSize = min(maxSize ?? capacity, capacity)
-        ring = [UInt8](repeating: 0, count: max(1, capacity))
-        slots = [Entry](repeating: Entry(start: 0, nameCount: 0, valueCount: 0, known: .other),
-                        count: max(1, capacity / Self.entryOverhead))
+        ring = []
+        slots = []
+    }
+
+    /// Whether the rings exist yet (the first insert allocates them).
+    public var hasStorage: Bool { !ring.isEmpty }
+    /// Bytes the rings take now (byte ring and entry ring), for tests and memory accounting.
+    public var storageBytes: Int { ring.count + slots.count * MemoryLayout<Entry>.stride }
+
+    /// The first allocation: enough for a few typical fields.
+    static let initialStorageBytes = 256
+
+    /// Makes room for `bytes` name and value octets in `entries` entries, moving what is held to
+    /// the start of larger rings (oldest first). Never beyond `capacity`, which always suffices.
+    private mutating func reserveStorage(bytes: Int, entries: Int) {
+        guard bytes > ring.count || entries > slots.count else { return }
+        let byteLimit = max(1, capacity), slotLimit = max(1, capacity / Self.entryOverhead)
+        let newByteCount = min(byteLimit, max(bytes, ring.count * 2, Self.initialStorageBytes))
+        let newSlotCount = min(slotLimit, max(entries, slots.count * 2, Self.initialStorageBytes / Self.entryOverhead))
+        var newRing = [UInt8](repeating: 0, count: newByteCount)
+        var newSlots = [Entry](repeating: Entry(start: 0, nameCount: 0, valueCount: 0, known: .other), count: newSlotCount)
+        var offset = 0
+        for position in 0..<count {
+            var slot = oldest + position
+            if slot >= slots.count { slot -= slots.count }
+            let entry = slots[slot]
+            let length = entry.nameCount + entry.valueCount
+            if length > 0 {
+                ring.withUnsafeBytes { old in
+                    newRing.withUnsafeMutableBytes { new in
+                        let first = min(length, old.count - entry.start)
+                        (new.baseAddress! + offset).copyMemory(from: old.baseAddress! + entry.start, byteCount: first)
+                        if first < length {
+                            (new.baseAddress! + offset + first).copyMemory(from: old.baseAddress!, byteCount: length - first)
+                        }
+                    }
+                }
+            }
+            newSlots[position] = Entry(start: offset, nameCount: entry.nameCount, valueCount: entry.valueCount, known: entry.known)
+            offset += length
+        }
+        ring = newRing
+        slots = newSlots
+        oldest = 0
+        byteStart = 0
     }
 
     /// Sizes the storage for a larger maximum ahead of time, keeping the entries and the current maximum.
@@ -64,6 +110,7 @@ public struct HPACKDynamicTable: Sendable {
             return
         }
         while size + entrySize > maxSize { evictOldest() }
+        reserveStorage(bytes: byteCount + name.count + value.count, entries: count + 1)
         let ringCount = ring.count
         var start = byteStart + byteCount
         if start >= ringCount { start -= ringCount }

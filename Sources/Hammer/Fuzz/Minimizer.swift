@@ -1,21 +1,25 @@
 import HTTPWire
 
-/// Delta debugging (Zeller's ddmin, complement removal) over a stream: first whole lines, then
-/// single bytes, then the cuts between writes, keeping only changes after which `stillFails` holds.
-/// `stillFails` is called at most `budget` times.
+/// Delta debugging (Zeller's ddmin, complement removal) over a stream: first whole structural units
+/// (lines of HTTP/1.1; frames of HTTP/2), then single bytes, then the cuts between writes, keeping
+/// only changes after which `stillFails` holds. `stillFails` is called at most `budget` times.
 public struct Minimizer {
     public var budget: Int
     public private(set) var tests = 0
     private let stillFails: (FuzzInput) -> Bool
+    /// The coarse units tried first: HTTP/1.1 lines by default.
+    private let units: ([UInt8]) -> [Range<Int>]
 
-    public init(budget: Int, stillFails: @escaping (FuzzInput) -> Bool) {
+    public init(budget: Int, units: @escaping ([UInt8]) -> [Range<Int>] = Minimizer.lineUnits,
+                stillFails: @escaping (FuzzInput) -> Bool) {
         self.budget = budget
+        self.units = units
         self.stillFails = stillFails
     }
 
     public mutating func minimize(_ input: FuzzInput) -> FuzzInput {
         var current = input
-        current = reduce(current, units: Self.lineUnits(current.bytes))
+        current = reduce(current, units: units(current.bytes))
         current = reduce(current, units: current.bytes.indices.map { $0..<($0 + 1) })
         // Fewer writes: drop each cut that is not needed.
         var index = 0
@@ -74,7 +78,7 @@ public struct Minimizer {
     }
 
     /// One unit per line, LF included.
-    static func lineUnits(_ bytes: [UInt8]) -> [Range<Int>] {
+    public static func lineUnits(_ bytes: [UInt8]) -> [Range<Int>] {
         var units: [Range<Int>] = []
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == ASCII.lf {

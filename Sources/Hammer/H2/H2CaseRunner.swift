@@ -16,6 +16,9 @@ struct H2CaseRunner {
     var authority: String
     /// How a write is cut (the verdict must not depend on it): ranges of one step's bytes.
     var pieces: ([UInt8], Bool) -> [Range<Int>]
+    /// When the answer is decided, instead of the default (every stream of the case answered or reset
+    /// and every PING acknowledged): the fuzzer knows which streams a strict server must answer.
+    var decided: ((H2ResponseReader) -> Bool)? = nil
 
     struct Exchange {
         var facts: H2Facts
@@ -27,6 +30,10 @@ struct H2CaseRunner {
         var notes: [String]
         /// The opening did not complete: the target did not answer the preface with SETTINGS.
         var openingFailed: String?
+        /// The settings the server announced in its opening SETTINGS.
+        var peerSettings = HTTP2Settings()
+        /// The opaque data of every PING ACK the server sent.
+        var pingAcks: [[UInt8]] = []
     }
 
     /// With `openingOnly`, stops after the opening (the probe of whether the target speaks HTTP/2).
@@ -87,11 +94,12 @@ struct H2CaseRunner {
                 case .pause(let milliseconds):
                     session.pump(for: Double(milliseconds) / 1000)
                 case .wait(let condition):
-                    let start = (acks: session.reader.settingsAcks, pings: session.reader.pingAcks.count)
                     let met: (H2ResponseReader) -> Bool
                     switch condition {
                     case .settings: met = { $0.settingsFrames > 0 }
-                    case .settingsAck: met = { $0.settingsAcks > start.acks }
+                    // Every SETTINGS sent so far acknowledged: an ACK read while the SETTINGS was being
+                    // written (before this wait began) counts; "one more than at the start" missed it.
+                    case .settingsAck: met = { $0.settingsAcks >= $0.settingsFramesSent }
                     case .pingAck: met = { $0.casePingsAcked }
                     case .headers(let id): met = { $0.headersStreams.contains(id) }
                     case .endStream(let id): met = { $0.endedStreams.contains(id) }
@@ -108,7 +116,7 @@ struct H2CaseRunner {
             // answer and every PING its ACK; a short silence then catches what follows (a reset after
             // a 400, a GOAWAY after a reset).
             // With neither a stream nor a PING to wait for, only a GOAWAY or a close decides.
-            session.pump(until: { reader in
+            session.pump(until: decided.map { decided in { reader in reader.facts.goAway != nil || decided(reader) } } ?? { reader in
                 reader.facts.goAway != nil
                     || (reader.casePingsAcked && reader.caseStreams.allSatisfy { id in
                         reader.facts.responses.contains { $0.streamID == id } || reader.facts.resets.contains { $0.streamID == id }
@@ -117,6 +125,8 @@ struct H2CaseRunner {
             session.pump(for: nil, quiet: quiet)
         }
         exchange.facts = session.reader.finalFacts
+        exchange.peerSettings = session.reader.peerSettings
+        exchange.pingAcks = session.reader.pingAcks
         exchange.ending = session.ending
         exchange.sent = session.sent
         exchange.received = session.received

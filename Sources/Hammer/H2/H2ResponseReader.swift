@@ -31,6 +31,8 @@ struct H2ResponseReader {
     private var sentSplitter = H2FrameSplitter()
     private var sentPrefaceSkipped = false
     private var ownSettings: [[HTTP2Setting]] = []
+    /// SETTINGS frames (without ACK) the client has sent, the opening's included.
+    var settingsFramesSent: Int { ownSettings.count }
     private var ownSettingsApplied = 0
     private var windows = H2ReceiveWindows()
     /// Set once the opening is done: PINGs and streams after it belong to the case.
@@ -198,7 +200,14 @@ struct H2ResponseReader {
             switch setting.parameter {
             case .initialWindowSize: windows.setInitialWindow(Int(setting.value))
             case .maxFrameSize: strict.setMaxFrameSize(setting.value)
-            case .headerTableSize: decoder.setHeaderTableSizeLimit(Int(setting.value))
+            case .headerTableSize:
+                if decoder.table.size == 0 && Int(setting.value) < decoder.table.maxSize {
+                    // RFC 9113 §4.3.1 asks for a Dynamic Table Size Update only when the new maximum is
+                    // below the table's current size; an empty table just gets the smaller maximum.
+                    decoder = HPACKDecoder(headerTableSize: Int(setting.value), maxHeaderListSize: decoder.maxHeaderListSize)
+                } else {
+                    decoder.setHeaderTableSizeLimit(Int(setting.value))
+                }
             case .enablePush: strict.setAcceptsPushPromise(setting.value == 1)
             default: break
             }

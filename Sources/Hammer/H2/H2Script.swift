@@ -66,7 +66,7 @@ public struct H2Write: Sendable, Equatable {
 public enum H2WaitCondition: Sendable, Equatable, CustomStringConvertible {
     /// A SETTINGS frame without ACK.
     case settings
-    /// One more SETTINGS ACK than had arrived when the wait began.
+    /// An ACK of every SETTINGS frame the client has sent (the opening's included).
     case settingsAck
     /// An ACK of every PING the case sent so far.
     case pingAck

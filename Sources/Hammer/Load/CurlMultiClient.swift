@@ -9,12 +9,26 @@ import CCurl
 /// with `retried` set: such retries are reported, never hidden. Over https every handle shares one
 /// session cache, so new connections resume; the request that opened a connection records its
 /// handshake.
+///
+/// In `.http2` mode (the `h2` traffic kind) every transfer is an HTTP/2 stream: h2c with prior
+/// knowledge over cleartext, ALPN h2 over TLS; libcurl multiplexes them (CURLPIPE_MULTIPLEX,
+/// PIPEWAIT) on `profile.h2StreamsPerConnection` streams per connection, GETs and POSTs mixed, no
+/// fresh-connection requests. A stream libcurl saw refused (REFUSED_STREAM, or nghttp2 closing it
+/// because a GOAWAY's last-stream-id is below it) is retried by libcurl on a new connection; the
+/// debug callback catches that and the stream is recorded as `refused_stream`.
 final class CurlMultiClient: @unchecked Sendable {
+    enum HTTPVersion: Equatable {
+        case http1
+        case http2
+    }
+
     let target: Endpoint
     let profile: LoadProfile
     let budget: RequestBudget
     let log: RequestLog
     let slots: Int
+    let protocolMode: HTTPVersion
+    private var kind: TrafficKind { protocolMode == .http2 ? .h2 : .curl }
 
     /// One transfer in flight; libcurl's callbacks get it as their context.
     final class Transfer {
@@ -25,6 +39,8 @@ final class CurlMultiClient: @unchecked Sendable {
         var started: UInt64 = 0
         var received = 0
         var retried = false
+        /// libcurl said the server refused this stream and retried it (HTTP/2 only).
+        var refused = false
         var tls: TLSSessionInfo?
         var headers: UnsafeMutablePointer<curl_slist>?
         /// Not before this time (the keep-alive idle gap).
@@ -33,8 +49,9 @@ final class CurlMultiClient: @unchecked Sendable {
         init(easy: UnsafeMutableRawPointer) { self.easy = easy }
     }
 
-    init(slots: Int, target: Endpoint, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
+    init(slots: Int, target: Endpoint, profile: LoadProfile, budget: RequestBudget, log: RequestLog, protocolMode: HTTPVersion = .http1) {
         self.slots = slots
+        self.protocolMode = protocolMode
         self.target = target
         self.profile = profile
         self.budget = budget
@@ -52,6 +69,12 @@ final class CurlMultiClient: @unchecked Sendable {
         defer { curl_multi_cleanup(multi) }
         let tls = CurlTLS(endpoint: target)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(8, slots * 2))
+        if protocolMode == .http2 {
+            let streams = max(1, profile.h2StreamsPerConnection)
+            _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, 2 /* CURLPIPE_MULTIPLEX */)
+            _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, streams)
+            _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (slots + streams - 1) / streams)
+        }
         let body = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, profile.postBodyBytes))
         body.initialize(repeating: CChar(UInt8(ascii: "c")), count: max(1, profile.postBodyBytes))
         defer { body.deallocate() }
@@ -126,9 +149,11 @@ final class CurlMultiClient: @unchecked Sendable {
         transfer.started = now
         transfer.received = 0
         transfer.retried = false
+        transfer.refused = false
         transfer.tls = nil
         let variant = transfer.id % 4
-        transfer.fresh = variant == 2
+        // HTTP/2 streams share their connections: no request asks for one of its own.
+        transfer.fresh = variant == 2 && protocolMode == .http1
         transfer.method = variant == 3 ? "POST" : "GET"
         let path = transfer.method == "POST" ? profile.postPath : profile.paths[Int(transfer.id % UInt64(profile.paths.count))]
         _ = ccurl_setopt_string(easy, CURLOPT_URL, tls.url(path))
@@ -146,6 +171,17 @@ final class CurlMultiClient: @unchecked Sendable {
                               Int(profile.connectTimeoutMilliseconds + (target.isTLS ? profile.readTimeoutMilliseconds : 0)))
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(profile.connectTimeoutMilliseconds + profile.readTimeoutMilliseconds))
         _ = ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        switch protocolMode {
+        case .http1:
+            // libcurl 7.62+ would offer h2 in ALPN by default, and a server that takes it would turn
+            // this keep-alive class into the h2 one.
+            _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        case .http2:
+            _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION,
+                                  Int(target.isTLS ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
+            // Wait for a connection that can take one more stream rather than open another.
+            _ = ccurl_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
+        }
         if transfer.method == "POST" {
             _ = ccurl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, profile.postBodyBytes)
             _ = ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, body)
@@ -176,6 +212,10 @@ final class CurlMultiClient: @unchecked Sendable {
             let text = String(decoding: UnsafeRawBufferPointer(start: data, count: min(size, 64)), as: UTF8.self)
             if text.hasPrefix("Connection died, retrying") {
                 Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().retried = true
+            } else if text.hasPrefix("REFUSED_STREAM, retrying") {
+                // libcurl 7.88 logs this for RST_STREAM REFUSED_STREAM and for a stream nghttp2
+                // closed because a GOAWAY's last-stream-id was below it.
+                Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().refused = true
             }
             return 0
         }
@@ -188,16 +228,23 @@ final class CurlMultiClient: @unchecked Sendable {
         var newConnections = 0
         var localPort = 0
         var connectTime = 0.0
+        var version = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
         _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &newConnections)
         _ = ccurl_getinfo_long(easy, CURLINFO_LOCAL_PORT, &localPort)
         _ = ccurl_getinfo_double(easy, CURLINFO_CONNECT_TIME, &connectTime)
         let reused = newConnections == 0 || transfer.retried
         if newConnections > 0 && localPort > 0 { opened[localPort] = transfer.started }
         let age = reused ? opened[localPort].map { transfer.started > $0 ? transfer.started - $0 : 0 } ?? 0 : 0
-        let (outcome, detail) = Self.classify(code: code, status: status, received: transfer.received,
-                                              reused: reused, retried: transfer.retried, connected: connectTime > 0)
-        log.add(RequestRecord(id: transfer.id, kind: .curl, method: transfer.method, outcome: outcome, detail: detail,
+        var (outcome, detail) = Self.classify(code: code, status: status, received: transfer.received,
+                                              reused: reused, retried: transfer.retried, connected: connectTime > 0,
+                                              refused: transfer.refused)
+        if protocolMode == .http2 && code == CURLE_OK && version != Int(CURL_HTTP_VERSION_2_0) {
+            // The target did not speak HTTP/2 (no h2 in ALPN): answered, but not what this kind tests.
+            detail = [detail, "answered over HTTP/1.x, not HTTP/2"].filter { !$0.isEmpty }.joined(separator: "; ")
+        }
+        log.add(RequestRecord(id: transfer.id, kind: kind, method: transfer.method, outcome: outcome, detail: detail,
                               status: status, startNanoseconds: log.relative(transfer.started),
                               endNanoseconds: log.relative(MonotonicClock.now()), connectionAgeNanoseconds: age,
                               connectionRequests: 0, retried: transfer.retried, tls: newConnections > 0 ? transfer.tls : nil))
@@ -205,8 +252,13 @@ final class CurlMultiClient: @unchecked Sendable {
 
     /// libcurl's result → outcome class.
     static func classify(code: CURLcode, status: Int, received: Int, reused: Bool, retried: Bool,
-                         connected: Bool) -> (OutcomeClass, String) {
+                         connected: Bool, refused: Bool = false) -> (OutcomeClass, String) {
         let message = String(cString: curl_easy_strerror(code))
+        if refused {
+            let after = code == CURLE_OK ? "the retry got \(status)" : "the retry failed: \(message)"
+            return (.refusedStream, "refused unprocessed (REFUSED_STREAM or above a GOAWAY's last-stream-id); "
+                    + "libcurl retried it on a new connection; \(after)")
+        }
         if retried {
             let after = code == CURLE_OK ? "the retry got \(status)" : "the retry failed: \(message)"
             return (.eofReused, "libcurl retried on a new connection after the reused one closed; \(after)")

@@ -27,7 +27,7 @@ public final class LoadGenerator: @unchecked Sendable {
 
     public func start() {
         let counts = Self.clients(profile)
-        for (kind, count) in counts where kind != .curl {
+        for (kind, count) in counts where kind != .curl && kind != .h2 {
             for _ in 0..<count {
                 let client = RawTrafficClient(kind: kind, target: target, profile: profile, budget: budget, log: log)
                 launch { client.run() }
@@ -36,6 +36,21 @@ public final class LoadGenerator: @unchecked Sendable {
         if let slots = counts[.curl], slots > 0 {
             let client = CurlMultiClient(slots: slots, target: target, profile: profile, budget: budget, log: log)
             launch { client.run() }
+        }
+        if var streams = counts[.h2], streams > 0 {
+            if target.isTLS {
+                // libcurl negotiates h2 by ALPN and multiplexes the streams itself.
+                let client = CurlMultiClient(slots: streams, target: target, profile: profile, budget: budget, log: log, protocolMode: .http2)
+                launch { client.run() }
+            } else {
+                // h2c with prior knowledge: libcurl 7.88 cannot reuse such a connection (see H2TrafficClient).
+                let perConnection = max(1, profile.h2StreamsPerConnection)
+                while streams > 0 {
+                    let client = H2TrafficClient(streams: min(streams, perConnection), target: target, profile: profile, budget: budget, log: log)
+                    streams -= perConnection
+                    launch { client.run() }
+                }
+            }
         }
     }
 

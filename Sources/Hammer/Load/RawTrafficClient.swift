@@ -11,6 +11,9 @@ final class RawTrafficClient: @unchecked Sendable {
     let budget: RequestBudget
     let log: RequestLog
     private var connection: RawConnection?
+    /// When the connection went idle, and how long it was meant to stay idle.
+    private var idleSince: UInt64 = 0
+    private var intendedIdle: UInt64 = 0
     private var generator: SystemRandomNumberGenerator
 
     init(kind: TrafficKind, target: Endpoint, profile: LoadProfile, budget: RequestBudget, log: RequestLog) {
@@ -25,9 +28,13 @@ final class RawTrafficClient: @unchecked Sendable {
     func run() {
         let batch = kind == .pipelined ? profile.pipelineDepth : 1
         while budget.take(batch) != nil {
+            if connection != nil, !profile.reuses(idle: MonotonicClock.now() &- idleSince, intended: intendedIdle) { connection = nil }
             exchange(count: batch)
+            idleSince = MonotonicClock.now()
+            intendedIdle = 0
             if kind != .fresh, profile.idleGapMilliseconds.upperBound > 0 {
                 let gap = Int.random(in: profile.idleGapMilliseconds, using: &generator)
+                intendedIdle = MonotonicClock.nanoseconds(milliseconds: gap)
                 if gap > 0 { usleep(UInt32(gap * 1000)) }
             }
         }

@@ -19,6 +19,10 @@ public enum OutcomeClass: String, CaseIterable, Codable, Sendable, Comparable {
     case serverError = "5xx"
     /// No complete response within the read timeout.
     case readTimeout = "read_timeout"
+    /// HTTP/2: the server refused the stream (RST_STREAM REFUSED_STREAM, or a GOAWAY whose
+    /// last-stream-id is below it). Nothing of it was processed, so a client may retry it whatever its
+    /// method (RFC 9113 §8.7): reported apart from the failures, never hidden.
+    case refusedStream = "refused_stream"
 
     public var explanation: String {
         switch self {
@@ -32,6 +36,7 @@ public enum OutcomeClass: String, CaseIterable, Codable, Sendable, Comparable {
         case .writeError: return "the connection broke while the request was being written"
         case .serverError: return "a 5xx response"
         case .readTimeout: return "no complete response within the read timeout"
+        case .refusedStream: return "HTTP/2 stream refused (REFUSED_STREAM or a GOAWAY below its id): unprocessed, safe to retry (RFC 9113 §8.7), not a failure"
         }
     }
 
@@ -54,6 +59,9 @@ public enum TrafficKind: String, CaseIterable, Codable, Sendable {
     case slowBody = "slow-body"
     /// libcurl multi: keep-alive pool, fresh connections and POSTs mixed.
     case curl
+    /// libcurl multi over HTTP/2 (h2c with prior knowledge, or ALPN h2 over TLS): several streams
+    /// multiplexed on each connection, GETs and POSTs mixed.
+    case h2
 
     /// GET is idempotent (RFC 9110 §9.2.2): a client may retry it after a close on a reused connection.
     var idempotent: Bool { self != .post && self != .slowBody }
@@ -102,10 +110,13 @@ public struct RequestRecord: Sendable, Codable, Equatable {
     /// Whether this request fails the check. With `allowIdempotentRetry`, an idempotent request that
     /// met a closed reused connection is not a failure (a client may retry it) but is still reported.
     public func isFailure(allowIdempotentRetry: Bool) -> Bool {
-        if outcome == .ok { return false }
+        if outcome == .ok || outcome == .refusedStream { return false }
         if outcome == .eofReused && allowIdempotentRetry && kind.idempotent && method != "POST" { return false }
         return true
     }
+
+    /// An HTTP/2 stream the server refused unprocessed (RFC 9113 §8.7): counted apart, not failing.
+    public var isRefusedStream: Bool { outcome == .refusedStream }
 
     /// A request a client could retry: a reused-connection close (or libcurl's own retry after one).
     public var isRetryAllowed: Bool {

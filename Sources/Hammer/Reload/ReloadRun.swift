@@ -81,6 +81,19 @@ public struct ReloadRun: Sendable {
         ResumptionShare(records.filter { timeline.reload(overlapping: $0) == nil }.compactMap(\.tls))
     }
 
+    /// The h2 traffic kind's streams: how many, how many the server refused unprocessed, and how
+    /// many were answered over HTTP/1.x because the target offered no h2 (nil without h2 traffic).
+    public var http2Line: String? {
+        let streams = records.filter { $0.kind == .h2 }
+        guard !streams.isEmpty else { return nil }
+        let refused = streams.filter(\.isRefusedStream).count
+        let downgraded = streams.filter { $0.detail.contains("not HTTP/2") }.count
+        var line = "HTTP/2 streams \(streams.count), ok \(streams.filter { $0.outcome == .ok }.count), refused unprocessed "
+            + "\(refused) (REFUSED_STREAM or above a GOAWAY's last-stream-id: retry-safe, RFC 9113 §8.7, not failing)"
+        if downgraded > 0 { line += ", \(downgraded) answered over HTTP/1.x (the target offered no h2)" }
+        return line
+    }
+
     /// Requests per time bucket: (bucket start ms, ok, failed).
     public func buckets(milliseconds: Int = 100) -> [(start: Int, ok: Int, failed: Int)] {
         let width = UInt64(milliseconds) * 1_000_000

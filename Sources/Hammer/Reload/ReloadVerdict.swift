@@ -1,5 +1,6 @@
 /// The verdict of a reload check: zero requests in any failure class and zero forced kills pass;
-/// anything else fails, with every failed request listed. A reload that never reached its end state
+/// anything else fails, with every failed request listed. HTTP/2 streams refused unprocessed are safe
+/// to retry (RFC 9113 §8.7): listed apart, they do not fail it. A reload that never reached its end state
 /// (a roll that did not finish, a worker not replaced) fails it too: its requests were not tested.
 public struct ReloadVerdict: Sendable {
     public struct FailedRequest: Sendable, Codable, Equatable {
@@ -19,6 +20,9 @@ public struct ReloadVerdict: Sendable {
     public var failures: [FailedRequest]
     /// Idempotent requests that met a closed reused connection, not failing with `--allow-idempotent-retry`.
     public var retryAllowed: [FailedRequest]
+    /// HTTP/2 streams the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's
+    /// last-stream-id): safe to retry (RFC 9113 §8.7), so not failing, but listed.
+    public var refusedStreams: [FailedRequest]
     public var reasons: [String]
 
     public init(records: [RequestRecord], timeline: ReloadTimeline, forcedKills: Int?, allowIdempotentRetry: Bool) {
@@ -31,6 +35,7 @@ public struct ReloadVerdict: Sendable {
         failures = records.filter { $0.isFailure(allowIdempotentRetry: allowIdempotentRetry) }.map(describe)
         retryAllowed = allowIdempotentRetry
             ? records.filter { $0.isRetryAllowed && !$0.isFailure(allowIdempotentRetry: true) }.map(describe) : []
+        refusedStreams = records.filter(\.isRefusedStream).map(describe)
         var reasons: [String] = []
         if !failures.isEmpty {
             let byClass = Dictionary(grouping: failures, by: \.outcome).mapValues(\.count)

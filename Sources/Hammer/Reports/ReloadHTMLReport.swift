@@ -83,6 +83,7 @@ public enum ReloadHTMLReport {
             }
             out += "</table>"
         }
+        if let line = run.http2Line { out += "<p>\(MarkupEscape.text(line)).</p>" }
         if !run.verdict.retryAllowed.isEmpty {
             out += "<p>\(run.verdict.retryAllowed.count) reused-connection close(s) of idempotent requests a client may retry (RFC 9110 §9.2.2): not failing with --allow-idempotent-retry.</p>"
         }

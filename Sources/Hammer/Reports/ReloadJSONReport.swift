@@ -60,6 +60,8 @@ public struct ReloadJSONReport: Encodable {
         var statuses: [String: Int]
         var failedRequests: [ReloadVerdict.FailedRequest]
         var retryAllowed: [ReloadVerdict.FailedRequest]
+        /// HTTP/2 streams refused unprocessed: retry-safe (RFC 9113 §8.7), not failing, listed.
+        var refusedStreams: [ReloadVerdict.FailedRequest]
         /// The ten slowest answered requests: where a reload's latency spike shows.
         var slowestRequests: [Slow]
         var allowIdempotentRetry: Bool
@@ -101,6 +103,7 @@ public struct ReloadJSONReport: Encodable {
             reloadsFired: run.timeline.events.count, reloads: run.timeline.events, durationSeconds: run.durationSeconds,
             requests: run.records.count, requestsPerSecond: run.requestsPerSecond, outcomes: outcomes, statuses: statuses,
             failedRequests: run.verdict.failures, retryAllowed: run.verdict.retryAllowed,
+            refusedStreams: run.verdict.refusedStreams,
             slowestRequests: run.records.filter { $0.outcome == .ok }.sorted { $0.latencyNanoseconds > $1.latencyNanoseconds }.prefix(10).map {
                 Slow(id: $0.id, kind: $0.kind.rawValue, method: $0.method, milliseconds: Double($0.latencyNanoseconds) / 1e6,
                      startMilliseconds: Double($0.startNanoseconds) / 1e6, connectionRequests: $0.connectionRequests,

@@ -34,6 +34,7 @@ public enum ReloadMarkdownReport {
             out += "Reused-connection closes a client may retry (RFC 9110 §9.2.2), not failing with --allow-idempotent-retry: "
             out += "\(run.verdict.retryAllowed.count).\n\n"
         }
+        if let line = run.http2Line { out += line + ".\n\n" }
         if !run.verdict.failures.isEmpty {
             out += "| id | class | kind | connection age | reload | detail |\n|---:|---|---|---:|---:|---|\n"
             for failure in run.verdict.failures.prefix(maxListed) {

@@ -1,0 +1,155 @@
+import Foundation
+import HTTP2Wire
+import HTTPWire
+
+/// Writes an HTTP/2 finding as an h2 corpus case (`<folder>/<ID>.yaml`: `protocol: h2`, the standard
+/// opening, the minimized writes as `send` steps, the probe PING) and a shell reproducer (`<ID>.sh`).
+/// The folder's name is the case's category, so it starts with `h2-`.
+public enum H2FindingWriter {
+    /// The RFC sentence a finding stands on: the corpus's own quote for the violated section when a
+    /// MUST case of the corpus quotes it, else the general rule for its kind of error.
+    public struct Quotes: Sendable {
+        var bySection: [String: String] = [:]
+
+        public init(corpus: [CorpusCase]) {
+            for testCase in corpus where testCase.wireProtocol == .h2 && testCase.level == CorpusLevel.must.rawValue {
+                if let quote = testCase.quote, bySection[testCase.rfc] == nil { bySection[testCase.rfc] = quote }
+            }
+        }
+
+        /// (rfc, level, quote) for the finding's case.
+        func citation(_ finding: H2Finding) -> (String, CorpusLevel, String?) {
+            if finding.findingClass == .desync {
+                return ("RFC 9113 §5.1.1", .must, "Streams initiated by a client MUST use odd-numbered stream identifiers; those initiated by the server MUST use even-numbered stream identifiers.")
+            }
+            guard let violation = finding.expectation.violation, finding.classification.reason != "valid" else {
+                return ("RFC 9113 §8.1", .policy, nil)
+            }
+            let section = violation.rfcSection.hasPrefix("RFC") ? violation.rfcSection : "RFC 9113 " + violation.rfcSection
+            if let quote = bySection[section] { return (section, .must, quote) }
+            if violation.isConnectionError {
+                return ("RFC 9113 §5.4.1", .must, "After sending the GOAWAY frame for an error condition, the endpoint MUST close the TCP connection.")
+            }
+            return ("RFC 9113 §8.1.1", .must, "Malformed requests or responses that are detected MUST be treated as a stream error (Section 5.4.2) of type PROTOCOL_ERROR.")
+        }
+    }
+
+    /// The outcome a strict server gives, in the corpus notation.
+    public static func passPatterns(_ finding: H2Finding) -> [String] {
+        let expectation = finding.expectation
+        // Requests completed before an error may be answered, and streams reset before it show their
+        // RST_STREAM: the patterns name them, with and without.
+        let answers = String(repeating: "2xx ", count: expectation.answered.count)
+        let resets = Set((Array(expectation.streamErrors.values) + Array(expectation.laterResets.values)).map(\.code.name))
+            .sorted().map { "RST_STREAM \($0) " }.joined()
+        if let error = expectation.connectionError {
+            return Array(Set([answers + resets, answers, resets, ""].map { $0 + "GOAWAY \(error.code.name)" })).sorted()
+        }
+        if let first = expectation.streamErrors.keys.min(), let violation = expectation.streamErrors[first] {
+            let patterns = [answers + resets, answers + "GOAWAY \(violation.code.name)", "GOAWAY \(violation.code.name)"]
+            return Array(Set(patterns.map { $0.trimmingCharacters(in: .whitespaces) })).sorted()
+        }
+        if let reference = finding.referenceOutcome { return [reference.description] }
+        return ["PING_ACK"]
+    }
+
+    /// A shell line that replays the connection: the opening, then each write, with nc (or openssl
+    /// s_client with ALPN h2 over TLS). `PORT=8080 sh FILE.sh` aims it at another server.
+    public static func reproducer(_ segments: [[UInt8]], endpoint: Endpoint) -> String {
+        var opening = HTTP2ConnectionPreface.bytes
+        HTTP2FrameEncoder.appendSettings([HTTP2Setting](), into: &opening)
+        HTTP2FrameEncoder.appendSettingsAck(into: &opening)
+        let writes = ([opening] + segments + [H2Oracle.probeBytes]).map { segment in
+            FindingWriter.reproducer(segment, endpoint: endpoint).components(separatedBy: " | ").first!
+        }
+        let pipeline = "(" + writes.joined(separator: "; sleep 0.1; ") + "; sleep 1)"
+        guard let settings = endpoint.tls?.settings else { return pipeline + " | nc \(endpoint.host) ${PORT:-\(endpoint.port)} | xxd | head -40" }
+        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        return pipeline + " | openssl s_client -quiet -connect \(host):${PORT:-\(endpoint.port)}"
+            + (settings.serverName.map { " -servername \($0)" } ?? " -noservername") + " -alpn h2 | xxd | head -40"
+    }
+
+    public static func yaml(_ finding: H2Finding, category: String, targetName: String, runSeed: UInt64, quotes: Quotes,
+                            reproducer: String) -> String {
+        let classification = finding.classification
+        let generated = finding.generated
+        let how = generated.mutations.isEmpty ? "unchanged" : "mutated by \(generated.mutations.joined(separator: ", "))"
+        let why = "Found by cathammer fuzz --protocol h2 against \(targetName): \(classification.findingClass.rawValue) — \(classification.explanation). "
+            + "Observed on the target: \(finding.observation.description). "
+            + "From corpus case \(generated.seedID), \(how) (run seed \(runSeed), case \(generated.index)); "
+            + "minimized in \(finding.minimizationTests) executions"
+            + (finding.minimized.cuts.isEmpty ? "." : "; the bytes are sent in \(finding.minimized.cuts.count + 1) writes.")
+            + " The last step is the fuzzer's probe PING: a server that acknowledges it read on past the error."
+        let (rfc, level, quote) = quotes.citation(finding)
+        var lines = [
+            "# cathammer fuzz finding (\(finding.signature))",
+            "# reproduce: \(reproducer)",
+            "id: \(finding.id)",
+            "title: \(FindingWriter.quoted("\(classification.findingClass.rawValue): \(classification.reason) (\(classification.detail))"))",
+            "category: \(category)",
+            "protocol: h2",
+            "level: \(level.rawValue)",
+            "rfc: \(rfc)",
+        ]
+        if let quote { lines.append("quote: \(FindingWriter.quoted(quote))") }
+        lines += [
+            "references: [\(FindingWriter.quoted("cathammer fuzz --protocol h2 --seed \(runSeed)")), \(FindingWriter.quoted("seed case \(generated.seedID)"))]",
+            "why: \(FindingWriter.quoted(why))",
+            "steps:",
+        ]
+        for segment in finding.minimized.segments {
+            lines.append("  - send: \(FindingWriter.quoted(ByteEscapes.encode(segment)))")
+        }
+        lines.append("  - frame: {type: PING, opaque: '\(H2Hex.encode(Array(H2Oracle.probeBytes.dropFirst(9))))'}")
+        lines.append("expect:")
+        lines.append("  pass: [\(passPatterns(finding).map(FindingWriter.quoted).joined(separator: ", "))]")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func write(_ finding: H2Finding, folder: String, targetName: String, runSeed: UInt64, quotes: Quotes,
+                             endpoint: Endpoint) throws -> FindingWriter.Written {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let category = (folder as NSString).lastPathComponent
+        let line = reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
+        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
+        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
+        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, quotes: quotes, reproducer: line).utf8)
+            .write(to: URL(fileURLWithPath: yamlPath))
+        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
+        chmod(shellPath, 0o755)
+        return FindingWriter.Written(yamlPath: yamlPath, reproducerPath: shellPath)
+    }
+}
+
+extension FuzzReport {
+    /// The report of an HTTP/2 run, in the same files and schema as an HTTP/1.1 run's.
+    public init(h2 summary: H2FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
+                files: [String: String]) {
+        self.version = version
+        self.target = target
+        self.seed = seed
+        started = ISO8601DateFormatter().string(from: summary.started)
+        durationSeconds = (summary.elapsed * 10).rounded() / 10
+        cases = summary.cases
+        executions = summary.executions
+        executionsPerSecond = (summary.executionsPerSecond * 10).rounded() / 10
+        stoppedBecause = summary.stoppedBecause
+        findingsByClass = Dictionary(uniqueKeysWithValues: FindingClass.allCases.map { ($0.rawValue, summary.count($0)) })
+        tls = TLSRunSummary(context: endpoint.tls, sessions: [], recordPlan: TLSRunSummary.byteExactRecordPlan)
+        findings = summary.findings.map { finding in
+            Entry(id: finding.id, class: finding.findingClass.rawValue, signature: finding.signature.description,
+                  reason: finding.classification.reason, detail: finding.classification.detail,
+                  explanation: finding.classification.explanation, mutationPath: finding.generated.mutationPath,
+                  seedCase: finding.generated.seedID, caseIndex: finding.generated.index,
+                  foundAfterSeconds: (finding.foundAfter * 10).rounded() / 10, hits: summary.hits[finding.id] ?? 1,
+                  expected: finding.expectation.summary, observed: finding.observation.description,
+                  referenceOutcome: finding.referenceOutcome?.description,
+                  minimized: finding.minimized.segments.map(ByteEscapes.encode),
+                  minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
+                  original: finding.generated.input.segments.map(ByteEscapes.encode),
+                  minimizationTests: finding.minimizationTests,
+                  reproducer: H2FindingWriter.reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint),
+                  file: files[finding.id])
+        }
+    }
+}
