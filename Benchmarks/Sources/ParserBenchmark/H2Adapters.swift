@@ -13,7 +13,7 @@ protocol H2ReaderAdapter: AnyObject {
     init(_ input: H2Input)
     /// Reads the input as `iterations` connections, each from a fresh reader.
     func run(iterations: Int) throws -> H2Counts
-    /// Reads one connection, counting heap allocations only after `input.warmOffset` (the first ten
+    /// Reads one connection, counting heap allocations only after `input.warmOffset` (the first fifty
     /// requests warm the reader up); returns them.
     func allocationsOnceWarm() throws -> Int
 }
