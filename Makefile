@@ -7,7 +7,7 @@ APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-
 BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
-.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory bench-cpu clean
 
 all: build
 
@@ -160,7 +160,7 @@ fuzz-peers-h2: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	reports/peers/fuzz-peers-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer" $(FUZZ_SECONDS) $(FUZZ_REFERENCE_SECONDS)
 
-bench: bench-parser bench-server bench-memory
+bench: bench-parser bench-server bench-memory bench-cpu
 
 bench-parser:
 	@.ci/install-packages $(BENCH_APT_PACKAGES)
@@ -173,6 +173,14 @@ bench-server: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	Benchmarks/server/bench-server.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 	Benchmarks/server/bench-server-h2.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
+
+# Instructions per request under callgrind (load-independent): cathammer's worker and nginx's, a new
+# connection per request in cleartext, with a full TLS handshake and with a resumed one (CPU_REQUESTS).
+CPU_BENCH_APT_PACKAGES := nginx-light valgrind binutils iproute2
+bench-cpu: deps stamp
+	@.ci/install-packages $(CPU_BENCH_APT_PACKAGES)
+	$(SWIFT) build -c release --product cathammer
+	Benchmarks/server/bench-cpu.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 # Idle keep-alive connections (HTTP/1.1 and HTTP/2): bytes per connection of one worker, cathammer and nginx in the same run.
 bench-memory: deps stamp

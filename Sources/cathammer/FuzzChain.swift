@@ -64,6 +64,14 @@ extension Fuzz {
             print("  \(finding.classes.map(\.rawValue).joined(separator: "+")) \(finding.id): "
                   + (finding.result.discrepancies.first { !$0.kind.informational }?.detail ?? ""))
         }
+        let summaryPath = ((findings as NSString).appendingPathComponent(folderName) as NSString).appendingPathComponent("summary.md")
+        do {
+            try FileManager.default.createDirectory(atPath: (summaryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(ChainFuzzSummaryText.markdown(summary, front: label, command: front, seed: runSeed).utf8).write(to: URL(fileURLWithPath: summaryPath))
+            print("summary: \(summaryPath)")
+        } catch {
+            writeErrors.append("summary.md: \(error)")
+        }
         for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
         if !summary.findings.isEmpty { throw ExitCode(1) }

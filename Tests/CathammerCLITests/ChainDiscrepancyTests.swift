@@ -126,6 +126,8 @@ final class ChainFuzzTests: XCTestCase {
         let finding = try XCTUnwrap(summary.findings.first)
         XCTAssertTrue(finding.classes.contains(.requestCount), "\(finding.classes)")
         XCTAssertLessThan(finding.minimized.bytes.count, seed.input.bytes.count)
+        let text = ChainFuzzSummaryText.markdown(summary, front: "fake CL.TE", command: "fake {port} {origin}", seed: 7)
+        XCTAssertTrue(text.contains(finding.id) && text.contains("| request-count | 1 |"), text)
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainfuzz-\(UUID().uuidString)/chain").path
         defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }

@@ -94,7 +94,8 @@ final class HTTP2FloodTests: XCTestCase {
         while !gaveUp && attacker.isRunning && Date() < deadline {
             let reply = try RawClient.exchange(port: server.port, "GET /cats/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
                                                timeout: 10)
-            XCTAssertEqual(reply.statuses, [200], "the other client is served while the reader is stuck")
+            XCTAssertEqual(reply.statuses, [200], "the other client is served while the reader is stuck: "
+                           + (reply.closed ? (reply.reset ? "reset" : "closed") : "no answer in 10 s") + " after \(reply.bytes.count) bytes")
             gaveUp = (fetchStatsWorkers(port: statsPort).first?.h2SlowReads ?? 0) > before
         }
         XCTAssertTrue(gaveUp, "the worker counted the slow reader")

@@ -122,3 +122,14 @@ extension ChainJudgeTests {
         XCTAssertEqual(found.filter { !$0.kind.informational }.map(\.line), [])
     }
 }
+
+extension ChainJudgeTests {
+    func testTheOriginsSizeLimitsAreNotForwardedInvalid() {
+        let client = ChainJudge.ClientStream(sent: Array("GET /a HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+        var origin = window([])
+        origin.connections[0].rejections = [.init(sequence: 3, offset: 5, status: 431, reason: "field-too-large", rfcSection: "RFC 6585 §5")]
+        XCTAssertEqual(ChainJudge.judge(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [])
+        origin.connections[0].rejections = [.init(sequence: 3, offset: 5, status: 400, reason: "bare-lf", rfcSection: "RFC 9112 §2.2")]
+        XCTAssertEqual(ChainJudge.judge(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.forwardedInvalid])
+    }
+}

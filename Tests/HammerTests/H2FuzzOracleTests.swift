@@ -137,6 +137,10 @@ final class H2FuzzOracleTests: XCTestCase {
         phantom.responses = [H2Facts.Response(streamID: 1, status: 200), H2Facts.Response(streamID: 7, status: 200)]
         XCTAssertEqual(H2FindingClassifier.classify(valid, observation(phantom, probeAcked: true))?.findingClass, .desync)
         XCTAssertEqual(H2FindingClassifier.classify(valid, observation(answered, probeAcked: true), healthProblem: "gone")?.findingClass, .crash)
+        // Found against h2o: after SETTINGS_HEADER_TABLE_SIZE = 0 its second response does not decode.
+        var undecodable = answered
+        undecodable.undecodableBlock = "the field block on stream 3 does not decode"
+        XCTAssertEqual(H2FindingClassifier.classify(valid, observation(undecodable, probeAcked: true))?.detail, "undecodable-response-block")
     }
 
     func testGenerationIsDeterministicAndMutatesFrames() {

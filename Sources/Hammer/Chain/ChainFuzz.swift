@@ -168,3 +168,23 @@ extension FindingWriter {
     /// A word for sh: single quotes, embedded ones closed and escaped.
     static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
+
+/// `summary.md` of a chain fuzzing run, beside its findings.
+public enum ChainFuzzSummaryText {
+    public static func markdown(_ summary: ChainFuzzSummary, front: String, command: String, seed: UInt64) -> String {
+        var out = "# cathammer chain fuzzing through \(front)\n\n"
+        out += "Front `\(command)` before the recording origin; seed \(seed); "
+        out += String(format: "%d cases, %d executions in %.1f s (%.1f/s).\n\n", summary.cases, summary.executions, summary.elapsed,
+                      summary.elapsed > 0 ? Double(summary.executions) / summary.elapsed : 0)
+        out += "| class | cases that showed it |\n|---|---:|\n"
+        for kind in DiscrepancyClass.allCases where !kind.informational { out += "| \(kind.rawValue) | \(summary.hits[kind] ?? 0) |\n" }
+        out += "\n"
+        if summary.findings.isEmpty { return out + "No finding: no case showed a failing discrepancy class.\n" }
+        out += "| finding | signature | bytes | minimization runs | found after |\n|---|---|---:|---:|---:|\n"
+        for finding in summary.findings {
+            out += "| \(finding.id) | `\(finding.signature)` | \(finding.minimized.bytes.count) | \(finding.minimizationTests) | "
+                + String(format: "%.0f s", finding.foundAfter) + " |\n"
+        }
+        return out
+    }
+}

@@ -61,6 +61,14 @@ public enum ChainJudge {
                     found.append(Discrepancy(.normalization, "origin connection #\(connection.id): the front forwarded an unfinished request and the origin timed it out (408)", basis: rejection.rfcSection))
                     continue
                 }
+                if [413, 414, 417, 431].contains(rejection.status) {
+                    // Sizes and expectations are each server's configuration, not invalid bytes: a
+                    // front with larger limits than the origin's is a deployment matter.
+                    found.append(Discrepancy(.normalization,
+                        "origin connection #\(connection.id): the origin's limits refused what the front forwarded: \(rejection.status) \(rejection.reason) (\(rejection.rfcSection))",
+                        basis: rejection.rfcSection))
+                    continue
+                }
                 found.append(Discrepancy(.forwardedInvalid,
                     "origin connection #\(connection.id) refused what the front forwarded: \(rejection.status) \(rejection.reason) (\(rejection.rfcSection)) at byte \(rejection.offset): «\(excerpt)»",
                     basis: rejection.rfcSection, key: rejection.reason))
@@ -93,7 +101,7 @@ public enum ChainJudge {
             if clientUnfinished {
                 found.append(Discrepancy(.normalization, detail + " (the client's own request was unfinished too)", basis: "RFC 9112 §8"))
             } else {
-                found.append(Discrepancy(.requestCount, detail + " on a connection the front keeps: the next request on it would be appended", basis: "desync",
+                found.append(Discrepancy(.requestCount, detail + " on a connection still open when the fence arrived: a request the front sends on it next is appended to these bytes", basis: "desync",
                                          key: "unfinished"))
             }
         }

@@ -83,7 +83,7 @@ public struct ChainRunner: Sendable {
                                 + (fenceStatus.map { " (the front answered it \($0))" } ?? " (the front did not answer it)")
                                 + ": the origin's records up to now are judged")
         }
-        if testCase.canary && !runner.canaryAnswers() {
+        if testCase.canary && !(testCase.wireProtocol == .h2 ? runner.h2CanaryAnswers() : runner.canaryAnswers()) {
             result.verdict = .fail
             result.verdictReason = "the front stopped answering: a plain GET on a fresh connection got no 2xx after this case"
             result.notes.append("canary: GET / on a fresh connection got no 2xx after this case")

@@ -5,7 +5,7 @@ public enum DiscrepancyClass: String, Sendable, Codable, CaseIterable, Comparabl
     /// The front passed on bytes the strict origin refuses (its rejection names the RFC section).
     case forwardedInvalid = "forwarded-invalid"
     /// The origin framed more requests than the client sent, or was left mid-request on a
-    /// connection the front keeps (the smuggling signal on the back hop).
+    /// connection still open after the case (the smuggling signal on the back hop).
     case requestCount = "request-count"
     /// The body the origin received differs from the body the client's framing meant.
     case framing

@@ -134,8 +134,12 @@ extension ChainJudge {
                     "\(label): the client's HTTP/2 transfer-encoding «\(ByteEscapes.encode(coding))» reached the origin as an HTTP/1.1 Transfer-Encoding (H2.TE)",
                     basis: "RFC 9113 §8.2.2", key: "h2-te"))
             }
+            let originLength = view.headers.first { $0.name.lowercased() == "content-length" }?.value
             if !reported.contains("\(stream.id) h2-cl"), stream.interpretable, let length = stream.fieldValue("content-length"),
-               String(decoding: length, as: UTF8.self).trimmingCharacters(in: .whitespaces) != String(stream.data.count) {
+               String(decoding: length, as: UTF8.self).trimmingCharacters(in: .whitespaces) != String(stream.data.count),
+               // Forwarded as it was, or framed into another body; a front that wrote the DATA's true
+               // length repaired it (normalization).
+               originLength.map({ Array($0.utf8) == length }) == true || view.bodyLength != stream.data.count {
                 found.append(Discrepancy(.h2TransferEncodingOrLength,
                     "\(label): content-length «\(ByteEscapes.encode(length))» with \(stream.data.count) DATA byte(s), which makes the HTTP/2 request malformed, was forwarded; the origin read a body of \(view.bodyLength) (H2.CL)",
                     basis: "RFC 9113 §8.1.1", key: "h2-cl"))

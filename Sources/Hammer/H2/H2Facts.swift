@@ -37,6 +37,8 @@ public struct H2Facts: Sendable, Equatable {
     public var settingsAcked = false
     /// Server frames a strict client refuses (the first one), with the rule.
     public var serverViolation: String?
+    /// A field block of the server's that the client's HPACK decoder refused (the first one).
+    public var undecodableBlock: String?
     /// The server sent more DATA than a window the client advertised allows.
     public var flowControlViolation: String?
 

@@ -132,7 +132,15 @@ struct H2ResponseReader {
         guard let block else { return nil }
         self.block = nil
         var list = DecodedFieldList()
-        guard (try? decoder.decode(block.bytes, into: &list)) != nil else { return nil }
+        do throws(HTTP2Violation) {
+            _ = try decoder.decode(block.bytes, into: &list)
+        } catch {
+            // The server's encoder and this decoder no longer agree on the HPACK state (RFC 7541):
+            // this block, and any response in it, is lost.
+            facts.undecodableBlock = facts.undecodableBlock ?? "the field block on stream \(block.streamID) does not decode: \(error)"
+            if facts.serverViolation == nil { facts.serverViolation = facts.undecodableBlock }
+            return nil
+        }
         let fields = list.headerFields
         if block.type == HTTP2FrameType.headers.rawValue,
            let status = fields.first(where: { $0.name == Array(":status".utf8) }).flatMap({ Int(String(decoding: $0.value, as: UTF8.self)) }),

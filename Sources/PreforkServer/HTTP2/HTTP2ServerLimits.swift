@@ -35,6 +35,11 @@ struct HTTP2ServerLimits: Equatable, Sendable {
     /// Bytes of DATA prepared ahead of the socket per connection: the output scheduler stops
     /// filling past this, so a slow reader costs at most this much per connection.
     var outputHighWater = 64 * 1024
+    /// Bytes one connection may write per turn of the worker's loop before the others get theirs:
+    /// a client that reads as fast as loopback (or a socket buffer of megabytes) would otherwise hold
+    /// the loop while its response streams out, and on a busy machine the worker's other connections
+    /// could pass their deadlines unread (nginx bounds a turn the same way: sendfile_max_chunk).
+    var writeBurst = 256 * 1024
     /// Nanoseconds the peer has to acknowledge our SETTINGS (§6.5.3: SETTINGS_TIMEOUT).
     var settingsTimeout: UInt64 = 10_000_000_000
     /// Nanoseconds the shutdown PING of a graceful GOAWAY may take before the final GOAWAY goes anyway.

@@ -4,12 +4,19 @@ import HTTP2Wire
 /// Output: response bodies become DATA frames as the scheduler allows (the peer's windows, its frame
 /// size, our own bound on prepared output), and the output buffer goes to the transport.
 extension HTTP2Session {
-    /// Fills and writes until the socket, the windows or the output bound stop it.
+    /// Fills and writes until the socket, the windows or the output bound stop it, or this turn's
+    /// `writeBurst` is spent: then the next frames wait in the output, EPOLLOUT stays wanted, and the
+    /// worker's other connections are served before this one writes again.
     func writeOut() {
         guard !lifecycle.isClosed, lifecycle.state != .draining else { return }
+        let turnStart = bytesWritten
         while true {
             prepareData()
             guard flush(), !lifecycle.isClosed, scheduler.hasPendingData, !scheduler.isBlockedByFlowControl else { return }
+            if bytesWritten - turnStart >= limits.writeBurst {
+                prepareData()
+                return
+            }
         }
     }
 
@@ -71,6 +78,7 @@ extension HTTP2Session {
             switch result {
             case .wrote(let count):
                 outputSent += count
+                bytesWritten += count
                 lastOutputProgress = worker.loop.now
             case .wouldBlock:
                 // Keep the buffer from creeping: drop what is already written once it is large.

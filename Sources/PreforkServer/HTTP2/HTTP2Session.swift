@@ -38,6 +38,8 @@ final class HTTP2Session: ServerSession, ResponseSink {
     /// Borrowed from the worker's pool while there is work; nil while idle.
     var buffers: HTTP2Buffers?
     var outputSent = 0
+    /// Bytes the transport took, ever: what bounds a turn's writes (`limits.writeBurst`).
+    var bytesWritten = 0
     var peerClosedInput = false
     /// Bytes read before this session took over (the preface, maybe more).
     private var initialBytes: [UInt8]
@@ -363,6 +365,12 @@ final class HTTP2Session: ServerSession, ResponseSink {
     func timerFired(loop: EventLoop) {
         scheduledDeadline = .max
         guard !lifecycle.isClosed else { return }
+        // Frames already waiting in the socket count before a deadline is judged (the worker may have
+        // been busy elsewhere past it, this connection's readiness still queued behind the timers).
+        if lifecycle.processesInput && !peerClosedInput {
+            readAvailable()
+            guard !lifecycle.isClosed else { return }
+        }
         for (kind, deadline) in deadlines() where deadline <= loop.now && !lifecycle.isClosed {
             switch kind {
             case .drain: event(.drainFinished)

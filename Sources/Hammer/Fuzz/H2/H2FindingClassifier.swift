@@ -43,6 +43,11 @@ public enum H2FindingClassifier {
         let open = observation.ending == .open && facts.goAway == nil
         let strict = "the strict layer: \(expectation.summary)"
 
+        // A response the client cannot decode: the target's HPACK encoder left the state both sides
+        // share (RFC 7541 §4.2, RFC 9113 §4.3.1), so from here on no field block is understood.
+        if let undecodable = facts.undecodableBlock {
+            return finding(.desync, "undecodable-response-block", "\(undecodable); \(strict)", aboutValid: expectation.violation == nil)
+        }
         // A response on a stream no HEADERS frame opened: the target read frames other than a strict
         // parser does (a length, a padding, a CONTINUATION taken another way), the HTTP/2 desync.
         if let phantom = facts.responses.first(where: { !expectation.headersStreams.contains($0.streamID) }) {

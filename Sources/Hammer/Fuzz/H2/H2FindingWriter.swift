@@ -17,6 +17,11 @@ public enum H2FindingWriter {
             }
         }
 
+        /// Rules the strict layer enforces that the RFC words as SHOULD: a finding on them is not a broken MUST.
+        static let shouldRules: [String: (String, String)] = [
+            "host-authority-mismatch": ("RFC 9113 §8.3.1", "A server SHOULD treat a request as malformed if it contains a Host header field that identifies an entity that differs from the entity in the \":authority\" pseudo-header field."),
+        ]
+
         /// (rfc, level, quote) for the finding's case.
         func citation(_ finding: H2Finding) -> (String, CorpusLevel, String?) {
             if finding.findingClass == .desync {
@@ -25,6 +30,7 @@ public enum H2FindingWriter {
             guard let violation = finding.expectation.violation, finding.classification.reason != "valid" else {
                 return ("RFC 9113 §8.1", .policy, nil)
             }
+            if let should = Self.shouldRules[violation.reason] { return (should.0, .should, should.1) }
             let section = violation.rfcSection.hasPrefix("RFC") ? violation.rfcSection : "RFC 9113 " + violation.rfcSection
             if let quote = bySection[section] { return (section, .must, quote) }
             if violation.isConnectionError {
