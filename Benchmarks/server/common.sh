@@ -15,10 +15,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# An ECDSA P-256 certificate for the TLS legs: $work/tls.pem and $work/tls.key.
+# An ECDSA P-256 certificate for the TLS legs: $work/tls.pem and $work/tls.key (self-signed, naming
+# localhost and 127.0.0.1, so a client can verify it against itself).
 make_certificate() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-    -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
+    -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -76,8 +76,8 @@ public struct RequestParser: Sendable {
     /// Starts over at a message boundary of a stream whose first `streamOffset` bytes were consumed
     /// elsewhere, keeping the storage reserved for field lines.
     public mutating func startStream(at streamOffset: Int) {
-        head.fields.removeAll(keepingCapacity: true)
-        trailers.removeAll(keepingCapacity: true)
+        if !head.fields.isEmpty { head.fields.removeAll(keepingCapacity: true) }
+        if !trailers.isEmpty { trailers.removeAll(keepingCapacity: true) }
         self.streamOffset = streamOffset
         violation = nil
         bodyBytesReceived = 0

@@ -56,11 +56,13 @@ final class HTTP1Buffers {
             memset(input, 0, inputHighWater)
         }
         inputHighWater = 0
-        headBytes.removeAll(keepingCapacity: true)
-        body.removeAll(keepingCapacity: true)
-        trailerBytes.removeAll(keepingCapacity: true)
-        trailers.removeAll(keepingCapacity: true)
-        output.removeAll(keepingCapacity: true)
+        // removeAll(keepingCapacity:) costs tens of instructions even on an empty array, and most
+        // of these are empty after a typical request (callgrind, `make bench-cpu`).
+        if !headBytes.isEmpty { headBytes.removeAll(keepingCapacity: true) }
+        if !body.isEmpty { body.removeAll(keepingCapacity: true) }
+        if !trailerBytes.isEmpty { trailerBytes.removeAll(keepingCapacity: true) }
+        if !trailers.isEmpty { trailers.removeAll(keepingCapacity: true) }
+        if !output.isEmpty { output.removeAll(keepingCapacity: true) }
         parser.startStream(at: 0)
     }
 }

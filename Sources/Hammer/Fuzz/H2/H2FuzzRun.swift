@@ -152,75 +152,38 @@ public final class H2FuzzRun: @unchecked Sendable {
     public func run(onFinding: (H2Finding) -> Void = { _ in },
                     progress: @escaping @Sendable (FuzzProgress) -> Void = { _ in }) -> H2FuzzSummary {
         let started = Date()
-        let clock = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - clock
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-        let limit = settings.maxCases ?? Int.max
-        let nextIndex = Atomic<Int>(0)
-        let handledUpTo = Atomic<Int>(0)
-        let stop = Atomic<Bool>(false)
-        let results = Mutex<[Int: (GeneratedCase, Evaluation)]>([:])
-        let group = DispatchGroup()
-        for _ in 0..<settings.jobs {
-            group.enter()
-            Thread { [self] in
-                defer { group.leave() }
-                while !stop.load(ordering: .relaxed) {
-                    let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < limit else { return }
-                    while index >= handledUpTo.load(ordering: .relaxed) + window && !stop.load(ordering: .relaxed) {
-                        usleep(500)
-                    }
-                    if stop.load(ordering: .relaxed) { return }
-                    let generated = generator.generate(index)
-                    let evaluation = evaluate(generated.input)
-                    results.withLock { $0[index] = (generated, evaluation) }
-                }
-            }.start()
-        }
-
         var summary = H2FuzzSummary(started: started, elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:], stoppedBecause: nil)
         var known: [Signature: String] = [:]
         var counts: [FindingClass: Int] = [:]
-        var lastProgress = -1.0
-        var handled = 0
-        while handled < limit {
-            if elapsed() >= settings.duration { break }
-            guard let (generated, evaluation) = results.withLock({ $0.removeValue(forKey: handled) }) else {
-                usleep(300)
-                if elapsed() - lastProgress >= 0.5 {
-                    lastProgress = elapsed()
-                    progress(FuzzProgress(elapsed: lastProgress, cases: handled, executions: executions.load(ordering: .relaxed), counts: counts))
-                }
-                continue
-            }
-            handled += 1
-            handledUpTo.store(handled, ordering: .relaxed)
-            guard let classification = evaluation.classification else { continue }
+        let loop = OrderedFuzzLoop(settings: settings, window: window) { [self] index in
+            let generated = generator.generate(index)
+            return (generated, evaluate(generated.input))
+        }
+        let (handled, elapsed) = loop.run(waiting: { elapsed, handled in
+            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed), counts: counts))
+        }) { generated, evaluation, elapsed, handled in
+            guard let classification = evaluation.classification else { return true }
             let signature = Signature(classification, mutationPath: generated.mutationPath)
             if let id = known[signature] {
                 summary.hits[id, default: 0] += 1
-                continue
+                return true
             }
-            let finding = minimize(generated, signature: signature, evaluation: evaluation, foundAfter: elapsed())
+            let finding = minimize(generated, signature: signature, evaluation: evaluation, foundAfter: elapsed)
             known[signature] = finding.id
             summary.hits[finding.id, default: 0] += 1
             summary.findings.append(finding)
             counts[finding.findingClass, default: 0] += 1
             onFinding(finding)
-            progress(FuzzProgress(elapsed: elapsed(), cases: handled, executions: executions.load(ordering: .relaxed),
+            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed),
                                   counts: counts, newFinding: nil))
             if finding.findingClass == .crash, let health, !health.isAnswering() {
                 summary.stoppedBecause = "the target stopped answering"
-                break
+                return false
             }
+            return true
         }
-        stop.store(true, ordering: .relaxed)
-        group.wait()
         summary.cases = handled
-        summary.elapsed = elapsed()
+        summary.elapsed = elapsed
         summary.executions = executions.load(ordering: .relaxed)
         return summary
     }
