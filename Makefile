@@ -4,10 +4,10 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
-BENCH_APT_PACKAGES := libhttp-parser-dev
+BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
-.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-net fuzz-peers bench bench-parser bench-server bench-memory bench-cpu clean
+.PHONY: all deps stamp build dist dist-check run peers peers-h2 fuzz-peers-h2 chains chains-fuzz reload-peers herd test fuzz fuzz-build fuzz-replay fuzz-h2 fuzz-h2-build fuzz-net fuzz-peers bench bench-parser bench-server bench-memory bench-cpu clean
 
 all: build
 
@@ -91,6 +91,7 @@ test: deps stamp
 	@python3 -c 'import h2' 2>/dev/null || python3 -m pip install -q h2
 	$(SWIFT) build --build-tests
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
+	"$$($(SWIFT) build --show-bin-path)/HTTP2WireFuzz" fuzz/h2-seeds fuzz/h2-regressions
 	$(SWIFT) test -c release --package-path Tests/AllocationChecks -Xswiftc -enable-testing --disable-swift-testing
 	$(SWIFT) test --skip-build --disable-swift-testing
 
@@ -112,6 +113,7 @@ dist-check: dist
 
 fuzz-replay: build
 	"$$($(SWIFT) build --show-bin-path)/HTTPWireFuzz" fuzz/seeds fuzz/regressions
+	"$$($(SWIFT) build --show-bin-path)/HTTP2WireFuzz" fuzz/h2-seeds fuzz/h2-regressions
 
 # libFuzzer with AddressSanitizer, in its own build folder (the sanitizer flags would break other products).
 fuzz-build: deps
@@ -124,6 +126,18 @@ fuzz: fuzz-build
 	.build-fuzz/release/HTTPWireFuzz fuzz/work fuzz/seeds -dict=fuzz/http.dict \
 	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
 	  -artifact_prefix=fuzz/regressions/ -print_final_stats=1 -max_len=4096
+
+# The frames + HPACK fuzzer (HTTP2Wire), the same way: ASan, FUZZ_SECONDS, artifacts in fuzz/h2-regressions.
+fuzz-h2-build: deps
+	$(SWIFT) build -c release --product HTTP2WireFuzz --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz-h2: fuzz-h2-build
+	@mkdir -p fuzz/h2-work fuzz/h2-regressions
+	@cp -n fuzz/h2-seeds/* fuzz/h2-work/ 2>/dev/null || true
+	.build-fuzz/release/HTTP2WireFuzz fuzz/h2-work fuzz/h2-seeds -dict=fuzz/h2.dict \
+	  -max_total_time=$(FUZZ_SECONDS) $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
+	  -artifact_prefix=fuzz/h2-regressions/ -print_final_stats=1 -max_len=4096
 
 # The network fuzzer against the reference server (or TARGET=HOST:PORT), FUZZ_SECONDS long.
 fuzz-net: deps stamp
@@ -176,4 +190,4 @@ bench-memory: deps stamp
 	Benchmarks/server/bench-memory.sh "$$($(SWIFT) build -c release --show-bin-path)/cathammer"
 
 clean:
-	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/out
+	rm -rf .build .build-fuzz .build-dist dist Benchmarks/.build fuzz/work fuzz/h2-work fuzz/out

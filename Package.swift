@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "cathammer", targets: ["cathammer"]),
         .executable(name: "HTTPWireFuzz", targets: ["HTTPWireFuzz"]),
+        .executable(name: "HTTP2WireFuzz", targets: ["HTTP2WireFuzz"]),
         .library(name: "HTTPWire", targets: ["HTTPWire"]),
         .library(name: "HTTP2Wire", targets: ["HTTP2Wire"]),
         // For the release-built allocation checks in Tests/AllocationChecks.
@@ -71,7 +72,11 @@ let package = Package(
             ]
         ),
         // Built with -sanitize=fuzzer -DFUZZING by `make fuzz`; a plain build replays seeds and findings.
-        .executableTarget(name: "HTTPWireFuzz", dependencies: ["HTTPWire", "CFuzzerDriver"]),
+        .executableTarget(name: "HTTPWireFuzz", dependencies: ["HTTPWire", "CFuzzerDriver", "FuzzReplay"]),
+        // The same for frames and HPACK: HTTP2Wire's connection reader and decoder under invariants.
+        .executableTarget(name: "HTTP2WireFuzz", dependencies: ["HTTP2Wire", "HTTPWire", "CFuzzerDriver", "FuzzReplay"]),
+        // Replays seed and finding files through a fuzzer's invariants (plain builds of the fuzzers).
+        .target(name: "FuzzReplay"),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
         .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),

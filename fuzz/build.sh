@@ -1,5 +1,5 @@
 #!/bin/bash -eu
-# Builds the in-process parser fuzzer (Sources/HTTPWireFuzz) the way OSS-Fuzz and ClusterFuzzLite
+# Builds the in-process fuzzers (Sources/HTTPWireFuzz, Sources/HTTP2WireFuzz) the way OSS-Fuzz and ClusterFuzzLite
 # expect: libFuzzer and the sanitizer from $SANITIZER, the binary in $OUT with its seed corpus
 # (<name>_seed_corpus.zip) and dictionary (<name>.dict). Inside the base-builder-swift image
 # `precompile_swift` provides the compiler flags; run elsewhere (OUT unset) it builds the same
@@ -18,11 +18,18 @@ else
   flags=${SWIFTFLAGS//-Xswiftc -parse-as-library/}
 fi
 # Its own build folder: the sanitizer flags would break the other products' link.
-# shellcheck disable=SC2086
-swift build -c release --product HTTPWireFuzz --scratch-path "$root/.build-fuzz" -Xswiftc -DFUZZING $flags
-bin=$(swift build -c release --scratch-path "$root/.build-fuzz" --show-bin-path)
-cp "$bin/HTTPWireFuzz" "$OUT/HTTPWireFuzz"
-cp fuzz/http.dict "$OUT/HTTPWireFuzz.dict"
-rm -f "$OUT/HTTPWireFuzz_seed_corpus.zip"
-find fuzz/seeds fuzz/regressions -type f ! -name README.md -print | zip -q -j "$OUT/HTTPWireFuzz_seed_corpus.zip" -@
-echo "built $OUT/HTTPWireFuzz (sanitizer: $SANITIZER)"
+# Each fuzzer: the product, its dictionary, its seeds and regressions.
+build_fuzzer() {
+  local name=$1 dict=$2
+  shift 2
+  # shellcheck disable=SC2086
+  swift build -c release --product "$name" --scratch-path "$root/.build-fuzz" -Xswiftc -DFUZZING $flags
+  bin=$(swift build -c release --scratch-path "$root/.build-fuzz" --show-bin-path)
+  cp "$bin/$name" "$OUT/$name"
+  cp "$dict" "$OUT/$name.dict"
+  rm -f "$OUT/${name}_seed_corpus.zip"
+  find "$@" -type f ! -name README.md -print | zip -q -j "$OUT/${name}_seed_corpus.zip" -@
+  echo "built $OUT/$name (sanitizer: $SANITIZER)"
+}
+build_fuzzer HTTPWireFuzz fuzz/http.dict fuzz/seeds fuzz/regressions
+build_fuzzer HTTP2WireFuzz fuzz/h2.dict fuzz/h2-seeds fuzz/h2-regressions

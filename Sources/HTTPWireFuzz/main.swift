@@ -4,6 +4,7 @@
 import CFuzzerDriver
 #endif
 @preconcurrency import Glibc
+import FuzzReplay
 import HTTPWire
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -25,5 +26,5 @@ cStrings.withUnsafeMutableBufferPointer { buffer in
     _ = LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
 }
 #else
-exit(Replay.run(paths: Array(CommandLine.arguments.dropFirst())))
+exit(Replay.run(paths: Array(CommandLine.arguments.dropFirst()), check: ParserInvariants.check))
 #endif

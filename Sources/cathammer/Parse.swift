@@ -1,13 +1,18 @@
 import ArgumentParser
 import Foundation
+import HTTP2Wire
 import HTTPWire
 
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Parse raw bytes as requests (or responses) with the strict parser and print what it found.",
         discussion: """
-            Exit status: 0 the whole stream is valid, 1 a request was rejected, 3 the stream ends inside
-            a request (or response), 2 usage or input errors.
+            With --protocol h2 the bytes are one direction of an HTTP/2 connection: a client's (the
+            preface, then frames) or, with --response, a server's; every frame, decoded field block,
+            request or response and violation is printed.
+            Exit status: 0 the whole stream is valid, 1 a request was rejected (h2: any violation), 3 the
+            stream ends inside a request (or response; h2: inside a frame or before a stream's
+            END_STREAM), 2 usage or input errors.
             """
     )
 
@@ -20,6 +25,12 @@ struct Parse: ParsableCommand {
     @Flag(help: "Print a short human-readable form instead of JSON.")
     var human = false
 
+    @Flag(help: "Print JSON (the default).")
+    var json = false
+
+    @Option(name: .customLong("protocol"), help: "h1 (HTTP/1.1 messages) or h2 (HTTP/2 frames).")
+    var wireProtocol = ParseProtocol.h1
+
     @Flag(help: "Parse a response stream instead of requests.")
     var response = false
 
@@ -28,7 +39,14 @@ struct Parse: ParsableCommand {
     var requestMethods: [String] = []
 
     func run() throws {
+        if human && json { throw UsageError(message: "--human and --json exclude each other") }
+        if !requestMethods.isEmpty && !response { throw UsageError(message: "--request-method needs --response") }
         let bytes = try readInput()
+        if wireProtocol == .h2 {
+            let report = HTTP2ParseReport(bytes: bytes, response: response, requestMethods: requestMethods)
+            try emit(report, human: report.humanText)
+            throw ExitCode(report.exitCode)
+        }
         if response {
             let report = ResponseParseReport(bytes: bytes, requestMethods: requestMethods)
             try emit(report, human: report.humanText)
@@ -71,4 +89,9 @@ struct Parse: ParsableCommand {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
+}
+
+/// `parse --protocol`: which wire format the bytes are in.
+enum ParseProtocol: String, CaseIterable, ExpressibleByArgument {
+    case h1, h2
 }

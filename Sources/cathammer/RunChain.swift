@@ -71,7 +71,7 @@ struct RunChain: ParsableCommand {
     var quietProgress = false
 
     func run() throws {
-        let format = try report.formats(offered: ReportFormat.allCases.filter { $0 != .sarif })
+        let format = try report.formats(offered: ReportFormat.allCases)
         guard timeout > 0, quiet > 0, fenceTimeout > 0 else { throw UsageError(message: "--timeout, --quiet and --fence-timeout must be positive") }
         guard front.contains("{port}") else { throw UsageError(message: "--front must contain {port}: where the front listens") }
         guard front.contains("{origin}") else { throw UsageError(message: "--front must contain {origin}: the origin's HOST:PORT it forwards to") }
@@ -151,7 +151,8 @@ struct RunChain: ParsableCommand {
             json: { try ChainJSONReport(run: finished, version: Cathammer.configuration.version).encoded() },
             junit: { JUnitReport.render(finished.corpus) },
             markdown: { ChainMarkdownReport.render(finished) },
-            html: { ChainHTMLReport.render(finished) })
+            html: { ChainHTMLReport.render(finished) },
+            sarif: { try ChainSARIF.log(finished, version: Cathammer.configuration.version, corpus: source.description).encoded() })
         if updateBaseline, let baseline {
             let failing = Set(run.corpus.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
             try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baseline))

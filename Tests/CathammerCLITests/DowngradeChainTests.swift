@@ -20,7 +20,8 @@ final class DowngradeChainTests: XCTestCase {
         ]
         let cases = (Array(expected.keys) + ["H2-CONTENT-LENGTH-MATCH-OK"]).flatMap { ["--case", $0] }
         let result = try CathammerBinary.run(["run", "chain", "--front", "python3 '\(front)' {port} {origin}", "--name", "naive",
-                                              "--protocol", "h2", "--out", out.path, "--quiet-progress", "--timeout", "3"] + cases)
+                                              "--protocol", "h2", "--out", out.path, "--quiet-progress", "--timeout", "3",
+                                              "--format", "json,sarif"] + cases)
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         let report = try CathammerBinary.json(String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8))
         let chain = try XCTUnwrap(report["chain"] as? [String: Any])
@@ -31,5 +32,28 @@ final class DowngradeChainTests: XCTestCase {
         for (id, kind) in expected { XCTAssertTrue(classes[id]?.contains(kind) == true, "\(id): \(classes[id] ?? [])") }
         // A well-formed request with a matching content-length shows nothing but normalization.
         XCTAssertEqual(classes["H2-CONTENT-LENGTH-MATCH-OK"]?.filter { $0 != "normalization" }, [])
+
+        // The same run's SARIF: valid 2.1.0, one rule per case, one error per failing discrepancy with both hops' bytes.
+        let sarifFile = out.appendingPathComponent("report.sarif")
+        XCTAssertNil(try JSONSchemaValidator.problems(document: sarifFile, schema: JSONSchemaValidator.schema("sarif-schema-2.1.0.json")))
+        let log = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sarifFile)) as? [String: Any])
+        let sarifRun = try XCTUnwrap((log["runs"] as? [[String: Any]])?.first)
+        let rules = try XCTUnwrap(((sarifRun["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        XCTAssertEqual(Set(rules.compactMap { $0["id"] as? String }), Set(expected.keys).union(["H2-CONTENT-LENGTH-MATCH-OK"]))
+        let results = try XCTUnwrap(sarifRun["results"] as? [[String: Any]])
+        let originResults = results.filter { ($0["properties"] as? [String: Any])?["hop"] as? String == "origin" }
+        for (id, kind) in expected {
+            let found = originResults.first { $0["ruleId"] as? String == id && ($0["properties"] as? [String: Any])?["class"] as? String == kind }
+            let result = try XCTUnwrap(found, "\(id): no \(kind) result")
+            XCTAssertEqual(result["level"] as? String, "error")
+            let properties = try XCTUnwrap(result["properties"] as? [String: Any])
+            XCTAssertFalse((properties["clientBytesBase64"] as? String ?? "").isEmpty, id)
+            XCTAssertFalse((properties["originBytes"] as? [String] ?? []).isEmpty, "\(id): the origin's view")
+        }
+        let perCase = Dictionary(grouping: originResults) { $0["ruleId"] as? String ?? "" }.mapValues(\.count)
+        for (id, kinds) in classes { XCTAssertEqual(perCase[id] ?? 0, kinds.filter { $0 != "normalization" }.count, id) }
+        XCTAssertFalse(results.contains { $0["ruleId"] as? String == "H2-CONTENT-LENGTH-MATCH-OK" }, "normalization is not a result")
+        let fingerprints = results.compactMap { ($0["partialFingerprints"] as? [String: String])?["cathammerFinding/v1"] }
+        XCTAssertEqual(Set(fingerprints).count, results.count, "each result its own fingerprint")
     }
 }

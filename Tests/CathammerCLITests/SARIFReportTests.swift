@@ -2,7 +2,7 @@ import FakeServers
 import Foundation
 import XCTest
 
-/// `--format sarif` end to end: the real binary's SARIF from run corpus and fuzz, validated against
+/// `--format sarif` end to end: the real binary's SARIF from run corpus and fuzz (run chain's in DowngradeChainTests), validated against
 /// the vendored OASIS SARIF 2.1.0 schema (reports/schema/sarif-schema-2.1.0.json).
 final class SARIFReportTests: XCTestCase {
     var root: URL!

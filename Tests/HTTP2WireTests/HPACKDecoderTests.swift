@@ -272,7 +272,7 @@ final class HPACKDecoderTests: XCTestCase {
         }
         XCTAssertEqual(try decoder.decode(bytes, into: &list), .headerListTooLarge(size: 133 + 133 + 34 + 133))
         XCTAssertTrue(list.isEmpty, "fields are dropped once the list is too large")
-        XCTAssertEqual(list.bytes.count, 0)
+        XCTAssertEqual(list.byteCount, 0, "no bytes are kept once the list is too large")
         // Both incremental entries were still added: the next block sees the same table as the peer.
         XCTAssertEqual(pairs(decoder.table), ["b: " + value, "a: " + value])
         XCTAssertEqual(try decoder.decode(block { $0.indexed(62); $0.indexed(2) }, into: &list), .complete)

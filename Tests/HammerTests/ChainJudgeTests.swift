@@ -105,6 +105,48 @@ extension ChainJudgeTests {
         XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.pseudoHeaderLeakage])
     }
 
+    func testAStreamTheFrontRefusedDoesNotTakeTheNextStreamsRequest() throws {
+        // Stream 1 is malformed (H2.CL) and refused by the front; only stream 3 reaches the origin.
+        let client = try h2Case([
+            "{type: HEADERS, stream: 1, flags: [END_HEADERS], request: POST /echo, fields: ['content-length: 40']}",
+            "{type: DATA, stream: 1, flags: [END_STREAM], data: 'hello'}",
+            "{type: HEADERS, stream: 3, flags: [END_STREAM, END_HEADERS], request: GET /cats/1}",
+        ])
+        let origin = connection("GET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n", requests: [view("GET", "/cats/1", fields: [("Host", "a")])])
+        XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.line), [])
+        // Forwarded with its length, stream 1 is still found.
+        let both = connection("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 40\r\n\r\nhelloGET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n",
+                              requests: [view("POST", "/echo", fields: [("Host", "a"), ("Content-Length", "40")], body: Array("helloGET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n".utf8).prefix(40).map { $0 })])
+        XCTAssertTrue(ChainJudge.judgeH2(client: client, origin: both).contains { $0.kind == .h2TransferEncodingOrLength })
+    }
+
+    func testAFrontsOwnChunkedFramingOfTheDataIsNotH2TE() throws {
+        let client = try h2Case([
+            "{type: HEADERS, stream: 1, flags: [END_HEADERS], request: POST /echo, fields: ['transfer-encoding: chunked']}",
+            "{type: DATA, stream: 1, flags: [END_STREAM], data: '0\\r\\n\\r\\nGET /x HTTP/1.1\\r\\n\\r\\n'}",
+        ])
+        let data = Array("0\r\n\r\nGET /x HTTP/1.1\r\n\r\n".utf8)
+        var rechunked = view("POST", "/echo", fields: [("Host", "a"), ("Transfer-Encoding", "chunked")], body: data)
+        rechunked.framing = "chunked"
+        let origin = connection("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n18\r\n0\r\n\r\nGET /x HTTP/1.1\r\n\r\n\r\n0\r\n\r\n",
+                                requests: [rechunked])
+        let found = ChainJudge.judgeH2(client: client, origin: origin)
+        XCTAssertEqual(found.filter { !$0.kind.informational }.map(\.line), [])
+        XCTAssertTrue(found.contains { $0.kind == .normalization && $0.detail.contains("chunked framing") })
+        // The same field, but the origin stopped at the zero chunk: H2.TE.
+        var stopped = rechunked
+        stopped.bodyLength = 0
+        stopped.bodySHA256 = SHA256Hex.of([])
+        let smuggled = connection("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /x HTTP/1.1\r\n\r\n", requests: [stopped])
+        XCTAssertTrue(ChainJudge.judgeH2(client: client, origin: smuggled).contains { $0.kind == .h2TransferEncodingOrLength && $0.key == "h2-te" })
+    }
+
+    func testAnAbsoluteFormPathReachingTheRequestLineIsLeakage() throws {
+        let client = try h2Case(["{type: HEADERS, stream: 1, flags: [END_STREAM, END_HEADERS], fields: [':method: GET', ':scheme: http', ':path: http://evil.example/admin', ':authority: a']}"])
+        let origin = connection("GET http://evil.example/admin HTTP/1.1\r\nHost: a\r\n\r\n", requests: [view("GET", "http://evil.example/admin", fields: [("Host", "a")])])
+        XCTAssertEqual(ChainJudge.judgeH2(client: client, origin: origin).filter { !$0.kind.informational }.map(\.kind), [.pseudoHeaderLeakage])
+    }
+
     func testUpgradeH2CForwarded() throws {
         let client = try h2Case(["{type: HEADERS, stream: 1, flags: [END_STREAM, END_HEADERS], request: GET /, fields: ['upgrade: h2c']}"])
         let origin = connection("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\n", requests: [view("GET", "/", fields: [("Host", "a"), ("Upgrade", "h2c")])])

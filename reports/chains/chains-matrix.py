@@ -140,6 +140,31 @@ if downgrade:
         print(f"- **{label(front)}**: " + "; ".join(f"{cls} ({len(by_class[cls])}: {', '.join(sorted(by_class[cls])[:8])}"
               + (" …" if len(by_class[cls]) > 8 else "") + ")" for cls in H2_CLASSES if cls in by_class))
     print()
+    # The h2-downgrade category alone: each smuggling shape, front by front.
+    ids = sorted({c["result"]["id"] for f in downgrade for c in reports[(f, "downgrade")]["cases"]
+                  if c["result"]["category"] == "h2-downgrade"})
+    if ids:
+        short = {"forwarded-invalid": "FI", "request-count": "RC", "framing": "FR", "injected-field": "IF",
+                 "pseudo-header-leakage": "PH", "h2-te-cl": "CL/TE", "upgrade-h2c": "H2C"}
+        print("### The h2-downgrade cases, front by front\n")
+        print("Each cell: the client hop's verdict (what the front answered), then the back-hop classes the case")
+        print("showed at the origin (FI forwarded-invalid, RC request-count, FR framing, IF injected-field, PH")
+        print("pseudo-header-leakage, CL/TE h2-te-cl, H2C upgrade-h2c); `·` none. A client-hop FAIL with no class")
+        print("is a front that accepted a malformed request but forwarded it in a safe form.\n")
+        print("| case | " + " | ".join(label(f).split(" ")[0] for f in downgrade) + " |")
+        print("|---|" + "---|" * len(downgrade))
+        for case_id in ids:
+            cells = []
+            for front in downgrade:
+                case = next((c for c in reports[(front, "downgrade")]["cases"] if c["result"]["id"] == case_id), None)
+                if case is None:
+                    cells.append("–")
+                    continue
+                classes = sorted({short[d["class"]] for d in case["discrepancies"] if d["class"] in short})
+                verdict = case.get("client_verdict") or case["result"]["verdict"]
+                cells.append(verdict + " " + (", ".join(classes) if classes else "·"))
+            print(f"| {case_id.removeprefix('H2-DOWNGRADE-')} | " + " | ".join(cells) + " |")
+        print()
 if fuzz_dir and os.path.isdir(fuzz_dir):
     print("## Chain fuzzing\n")
     print("`cathammer fuzz --front` through each front to the recording origin (`make chains-fuzz`: seed 17, the")

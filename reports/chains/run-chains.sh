@@ -47,7 +47,7 @@ for front in $fronts; do
   h2front=$front; [ "$front" = nginx ] && h2front=nginx-h2
   echo "== $front $(version "$front") (HTTP/2) → record"
   "$binary" run chain --front "'$here/front.sh' $h2front {port} {origin}" --name "$front $(version "$front")" --protocol h2 \
-    --category h2-semantics --category h2-downgrade --out "$runs/$front-downgrade" --quiet-progress --format json,md,html,junit | head -3
+    --category h2-semantics --category h2-downgrade --out "$runs/$front-downgrade" --quiet-progress --format json,md,html,junit,sarif | head -3
 done
 [ "${NO_WRITE:-}" = 1 ] && exit 0
 python3 "$here/chains-matrix.py" "$runs" ${CHAINS_FUZZ:+"$CHAINS_FUZZ"} > "$root/reports/chains.md"

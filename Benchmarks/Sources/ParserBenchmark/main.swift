@@ -1,5 +1,6 @@
 // Parser benchmark: cathammer's HTTPWire.RequestParser against SwiftNIO's HTTPRequestDecoder and
-// nodejs/http-parser on identical bytes. Prints Markdown tables; `--quick` does fewer, shorter runs.
+// nodejs/http-parser on identical bytes; then HTTP2Wire's frame parser and HPACK decoder against libnghttp2
+// (H2Benchmark.swift). Prints Markdown tables; `--quick` does fewer, shorter runs; `--only h1|h2` one section.
 import CAllocationCounter
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +32,9 @@ func fail(_ message: String) -> Never {
 }
 
 let quick = CommandLine.arguments.contains("--quick")
+let onlySection: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
+}
 let runs = quick ? 2 : 7
 let secondsPerRun = quick ? 0.05 : 0.4
 let adapterTypes: [any ParserAdapter.Type] = [CathammerAdapter.self, NIOAdapter.self, HTTPParserAdapter.self]
@@ -108,51 +112,57 @@ struct Result {
     let allocationsPerRequest: Double
 }
 
-print("## HTTP/1.1 request parser benchmark\n")
-print("Best of \(runs) runs of ≥\(fixed(secondsPerRun, 2)) s per parser and input\(quick ? " (--quick)" : ""), "
-      + "runs of the three parsers interleaved; http-parser \(HTTPParserAdapter.version). "
-      + "MB/s counts input bytes (10^6 bytes/s); a ratio above 1 means cathammer is faster.\n")
+if onlySection != "h2" {
+    print("## HTTP/1.1 request parser benchmark\n")
+    print("Best of \(runs) runs of ≥\(fixed(secondsPerRun, 2)) s per parser and input\(quick ? " (--quick)" : ""), "
+          + "runs of the three parsers interleaved; http-parser \(HTTPParserAdapter.version). "
+          + "MB/s counts input bytes (10^6 bytes/s); a ratio above 1 means cathammer is faster.\n")
 
-var results: [[Result]] = []
-do {
-    for input in inputs {
-        let adapters = adapterTypes.map { $0.init(input) }
-        for adapter in adapters {
-            try checkedRun(adapter, input, iterations: 1)
-            try checkedRun(adapter, input, iterations: 3)
-        }
-        let iterations = try adapters.map { try calibrate($0, input, target: secondsPerRun) }
-        var best = Array(repeating: Double.infinity, count: adapters.count)
-        for _ in 0..<runs {
-            for (index, adapter) in adapters.enumerated() {
-                let elapsed = try seconds { try checkedRun(adapter, input, iterations: iterations[index]) }
-                best[index] = min(best[index], elapsed)
+    var results: [[Result]] = []
+    do {
+        for input in inputs {
+            let adapters = adapterTypes.map { $0.init(input) }
+            for adapter in adapters {
+                try checkedRun(adapter, input, iterations: 1)
+                try checkedRun(adapter, input, iterations: 3)
             }
+            let iterations = try adapters.map { try calibrate($0, input, target: secondsPerRun) }
+            var best = Array(repeating: Double.infinity, count: adapters.count)
+            for _ in 0..<runs {
+                for (index, adapter) in adapters.enumerated() {
+                    let elapsed = try seconds { try checkedRun(adapter, input, iterations: iterations[index]) }
+                    best[index] = min(best[index], elapsed)
+                }
+            }
+            results.append(try adapters.indices.map { index in
+                let buffers = Double(iterations[index])
+                return Result(
+                    requestsPerSecond: buffers * Double(input.requests) / best[index],
+                    megabytesPerSecond: buffers * Double(input.bytes.count) / best[index] / 1e6,
+                    allocationsPerRequest: try allocationsPerRequest(adapters[index], input))
+            })
         }
-        results.append(try adapters.indices.map { index in
-            let buffers = Double(iterations[index])
-            return Result(
-                requestsPerSecond: buffers * Double(input.requests) / best[index],
-                megabytesPerSecond: buffers * Double(input.bytes.count) / best[index] / 1e6,
-                allocationsPerRequest: try allocationsPerRequest(adapters[index], input))
-        })
+    } catch {
+        fail("\(error)")
     }
-} catch {
-    fail("\(error)")
+
+    print("| input | bytes/request | parser | requests/s | MB/s | allocations/request |")
+    print("|---|---:|---|---:|---:|---:|")
+    for (input, row) in zip(inputs, results) {
+        for (type, result) in zip(adapterTypes, row) {
+            print("| \(input.name) | \(grouped(input.bytes.count / input.requests)) | \(type.name) | "
+                  + "\(grouped(Int(result.requestsPerSecond.rounded()))) | \(fixed(result.megabytesPerSecond, 1)) | "
+                  + "\(fixed(result.allocationsPerRequest, 2)) |")
+        }
+    }
+    print("\n| input | cathammer / NIO | cathammer / http-parser |")
+    print("|---|---:|---:|")
+    for (input, row) in zip(inputs, results) {
+        let ours = row[0].requestsPerSecond
+        print("| \(input.name) | \(fixed(ours / row[1].requestsPerSecond, 2))× | \(fixed(ours / row[2].requestsPerSecond, 2))× |")
+    }
 }
 
-print("| input | bytes/request | parser | requests/s | MB/s | allocations/request |")
-print("|---|---:|---|---:|---:|---:|")
-for (input, row) in zip(inputs, results) {
-    for (type, result) in zip(adapterTypes, row) {
-        print("| \(input.name) | \(grouped(input.bytes.count / input.requests)) | \(type.name) | "
-              + "\(grouped(Int(result.requestsPerSecond.rounded()))) | \(fixed(result.megabytesPerSecond, 1)) | "
-              + "\(fixed(result.allocationsPerRequest, 2)) |")
-    }
-}
-print("\n| input | cathammer / NIO | cathammer / http-parser |")
-print("|---|---:|---:|")
-for (input, row) in zip(inputs, results) {
-    let ours = row[0].requestsPerSecond
-    print("| \(input.name) | \(fixed(ours / row[1].requestsPerSecond, 2))× | \(fixed(ours / row[2].requestsPerSecond, 2))× |")
+if onlySection != "h1" {
+    runH2Benchmark()
 }

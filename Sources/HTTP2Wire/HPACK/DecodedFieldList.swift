@@ -13,6 +13,9 @@ public enum HPACKRepresentation: UInt8, Sendable {
 /// buffer, with ranges into it. Reused from block to block so that, once its buffers have grown to
 /// the connection's usual header sizes, decoding allocates nothing.
 public struct DecodedFieldList: Sendable {
+    /// The names and values, addressed by the ranges in `fields`. The array is kept at the size it
+    /// grew to and written in place, so bytes past `byteCount` are scratch left from earlier blocks:
+    /// read it through the fields' ranges only.
     public private(set) var bytes: [UInt8] = []
     /// Name and value ranges into `bytes`; `known` classifies the name as HTTP/1.1 does.
     public private(set) var fields: [FieldLine] = []
@@ -20,9 +23,11 @@ public struct DecodedFieldList: Sendable {
     /// RFC 9113 §6.5.2: the sum over the fields of name + value + 32, counted over the whole block
     /// even past the limit, so the caller can report how large the list would have been.
     public internal(set) var headerListSize = 0
+    /// The bytes of `bytes` in use by this block's fields.
+    public private(set) var byteCount = 0
 
     public init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
-        bytes.reserveCapacity(byteCapacity)
+        bytes = [UInt8](repeating: 0, count: byteCapacity)
         fields.reserveCapacity(fieldCapacity)
         representations.reserveCapacity(fieldCapacity)
     }
@@ -49,7 +54,7 @@ public struct DecodedFieldList: Sendable {
     }
 
     public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        byteCount = 0
         fields.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
         headerListSize = 0
@@ -57,36 +62,57 @@ public struct DecodedFieldList: Sendable {
 
     // MARK: Building, for the decoder
 
+    /// Makes room for `count` more bytes after `byteCount`: grows (doubling) only past the largest
+    /// block seen, the one place decoding allocates.
     @inline(__always)
-    var byteCount: Int { bytes.count }
+    private mutating func reserve(_ count: Int) {
+        let needed = byteCount + count
+        if needed > bytes.count { grow(to: needed) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCount = max(bytes.count, 256)
+        while newCount < needed { newCount *= 2 }
+        bytes.append(contentsOf: repeatElement(0, count: newCount - bytes.count))
+    }
 
     @inline(__always)
     mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: source)
+        guard let from = source.baseAddress, source.count > 0 else { return }
+        reserve(source.count)
+        let start = byteCount
+        bytes.withUnsafeMutableBytes { ($0.baseAddress! + start).copyMemory(from: from, byteCount: source.count) }
+        byteCount += source.count
     }
 
-    /// Appends `count` bytes that `fill` writes (it returns how many it actually wrote, at most `count`).
+    /// Appends up to `count` bytes that `fill` writes (it returns how many it actually wrote).
     @inline(__always)
     mutating func appendBytes(upTo count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Int) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
+        reserve(count)
+        let start = byteCount
         let written = bytes.withUnsafeMutableBufferPointer { fill($0.baseAddress! + start) }
-        bytes.removeLast(count - written)
+        byteCount += written
     }
 
     @inline(__always)
     mutating func appendFromTable(_ table: HPACKDynamicTable, name entry: HPACKDynamicTable.Entry) {
-        table.appendName(entry, to: &bytes)
+        reserve(entry.nameCount)
+        let start = byteCount
+        bytes.withUnsafeMutableBytes { table.copyName(entry, to: $0.baseAddress! + start) }
+        byteCount += entry.nameCount
     }
 
     @inline(__always)
     mutating func appendFromTable(_ table: HPACKDynamicTable, value entry: HPACKDynamicTable.Entry) {
-        table.appendValue(entry, to: &bytes)
+        reserve(entry.valueCount)
+        let start = byteCount
+        bytes.withUnsafeMutableBytes { table.copyValue(entry, to: $0.baseAddress! + start) }
+        byteCount += entry.valueCount
     }
 
     @inline(__always)
     mutating func truncateBytes(to count: Int) {
-        bytes.removeLast(bytes.count - count)
+        byteCount = count
     }
 
     @inline(__always)
@@ -102,7 +128,7 @@ public struct DecodedFieldList: Sendable {
 
     /// Drops the fields but keeps counting: what is left of a block once its list is too large.
     mutating func dropFields() {
-        bytes.removeAll(keepingCapacity: true)
+        byteCount = 0
         fields.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
     }

@@ -201,6 +201,30 @@ public struct HPACKDynamicTable: Sendable {
         appendRingBytes(start: start, count: entry.valueCount, to: &out)
     }
 
+    /// Copies the entry's name to `out`, which has room for `entry.nameCount` bytes.
+    @inline(__always)
+    func copyName(_ entry: Entry, to out: UnsafeMutableRawPointer) {
+        copyRingBytes(start: entry.start, count: entry.nameCount, to: out)
+    }
+
+    /// Copies the entry's value to `out`, which has room for `entry.valueCount` bytes.
+    @inline(__always)
+    func copyValue(_ entry: Entry, to out: UnsafeMutableRawPointer) {
+        var start = entry.start + entry.nameCount
+        if start >= ring.count { start -= ring.count }
+        copyRingBytes(start: start, count: entry.valueCount, to: out)
+    }
+
+    @inline(__always)
+    private func copyRingBytes(start: Int, count: Int, to out: UnsafeMutableRawPointer) {
+        guard count > 0 else { return }
+        ring.withUnsafeBytes { ring in
+            let first = min(count, ring.count - start)
+            out.copyMemory(from: ring.baseAddress! + start, byteCount: first)
+            if first < count { (out + first).copyMemory(from: ring.baseAddress!, byteCount: count - first) }
+        }
+    }
+
     @inline(__always)
     private func appendRingBytes(start: Int, count: Int, to out: inout [UInt8]) {
         guard count > 0 else { return }

@@ -90,6 +90,27 @@ extension ChainJudge {
                     basis: "RFC 9113 §8.3.1", key: name))
             }
         }
+        let pairs = Self.pair(origin.requests, with: client.streams)
+        // An absolute URI in :path (it holds an absolute-path, or "*") copied into the request line
+        // is absolute-form there, whose host the origin must prefer over Host (RFC 9112 §3.2.2).
+        for (request, stream) in pairs {
+            guard let path = stream.pseudoValue(":path"), path.first != 0x2F, path != Array("*".utf8),
+                  Array(request.view.target.utf8) == path else { continue }
+            found.append(Discrepancy(.pseudoHeaderLeakage,
+                "stream \(stream.id): :path «\(ByteEscapes.encode(path))» is not an absolute-path, and reached the origin as an absolute-form request target, whose authority the origin prefers over Host",
+                basis: "RFC 9113 §8.3.1", key: ":path absolute-form"))
+        }
+        // A front that writes its own chunked framing of the DATA (the origin read exactly the
+        // client's body) re-framed the message: the client's transfer-encoding had no effect there.
+        let rechunked = Set(pairs.filter { request, stream in
+            stream.interpretable && stream.fieldValue("transfer-encoding") != nil && request.view.framing == "chunked"
+                && request.view.bodyLength == stream.data.count && request.view.bodySHA256 == SHA256Hex.of(stream.data)
+        }.map(\.1.id))
+        for id in rechunked.sorted() {
+            found.append(Discrepancy(.normalization,
+                "stream \(id): the front wrote a chunked framing of the DATA to the origin, which read the client's body exactly",
+                basis: "RFC 9112 §7.1"))
+        }
         // What the origin's bytes show even when it framed no request (it may still be waiting for
         // the chunked body an HTTP/2 transfer-encoding announced): field lines copied as they were.
         func originConnection(containing needle: [UInt8]) -> OriginWindow.Connection? {
@@ -98,7 +119,7 @@ extension ChainJudge {
         }
         var reported: Set<String> = []
         for stream in client.streams {
-            if let coding = stream.fieldValue("transfer-encoding"), let connection = originConnection(containing: Array("\r\ntransfer-encoding: ".utf8) + coding) {
+            if !rechunked.contains(stream.id), let coding = stream.fieldValue("transfer-encoding"), let connection = originConnection(containing: Array("\r\ntransfer-encoding: ".utf8) + coding) {
                 reported.insert("\(stream.id) h2-te")
                 found.append(Discrepancy(.h2TransferEncodingOrLength,
                     "stream \(stream.id): the client's HTTP/2 transfer-encoding «\(ByteEscapes.encode(coding))» reached origin connection #\(connection.id) as an HTTP/1.1 Transfer-Encoding line (H2.TE)",
@@ -123,13 +144,12 @@ extension ChainJudge {
                     basis: "RFC 9113 §8.2.1", key: "crlf"))
             }
         }
-        for (index, request) in origin.requests.enumerated() where index < client.streams.count {
-            let stream = client.streams[index]
+        for (index, (request, stream)) in pairs.enumerated() {
             let view = request.view
             let number = index + 1
             let label = "request \(number) (stream \(stream.id), \(view.method) \(view.target))"
             // TE and CL from HTTP/2 (H2.TE, H2.CL).
-            if !reported.contains("\(stream.id) h2-te"), let coding = stream.fieldValue("transfer-encoding"), view.headers.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
+            if !reported.contains("\(stream.id) h2-te"), !rechunked.contains(stream.id), let coding = stream.fieldValue("transfer-encoding"), view.headers.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
                 found.append(Discrepancy(.h2TransferEncodingOrLength,
                     "\(label): the client's HTTP/2 transfer-encoding «\(ByteEscapes.encode(coding))» reached the origin as an HTTP/1.1 Transfer-Encoding (H2.TE)",
                     basis: "RFC 9113 §8.2.2", key: "h2-te"))
@@ -169,5 +189,22 @@ extension ChainJudge {
             }
         }
         return found
+    }
+
+    /// Which client stream each origin request came from: the first unpaired stream with the same
+    /// method and path, else (a front that rewrote them) the first unpaired one. A front that
+    /// refuses one stream and forwards the next must not have the next judged against the first.
+    static func pair(_ requests: [OriginConnection.Request], with streams: [H2ClientRequests.Stream])
+        -> [(OriginConnection.Request, H2ClientRequests.Stream)] {
+        var unpaired = streams
+        var pairs: [(OriginConnection.Request, H2ClientRequests.Stream)] = []
+        for request in requests {
+            guard !unpaired.isEmpty else { break }
+            let matching = unpaired.firstIndex {
+                $0.pseudoValue(":method") == Array(request.view.method.utf8) && $0.pseudoValue(":path") == Array(request.view.target.utf8)
+            }
+            pairs.append((request, unpaired.remove(at: matching ?? 0)))
+        }
+        return pairs
     }
 }

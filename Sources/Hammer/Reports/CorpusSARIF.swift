@@ -60,6 +60,15 @@ public enum CorpusSARIF {
         }
     }
 
+    /// The level of one verdict on its own (a chain run's client hop, which runs once).
+    static func level(verdict: Verdict) -> SARIFLog.Level? {
+        switch verdict {
+        case .fail, .flaky: return .error
+        case .warn: return .warning
+        case .pass, .skip, .error: return nil
+        }
+    }
+
     static func rule(_ item: CorpusCase) -> SARIFLog.Rule {
         let link = RFCLink.url(item.rfc)
         let quote = item.quote.map { MarkdownReport.oneLine($0) }

@@ -1,8 +1,10 @@
 @preconcurrency import Glibc
 
-/// Replays corpus files through the invariants without libFuzzer, so CI checks every seed and finding.
-enum Replay {
-    static func run(paths: [String]) -> Int32 {
+/// Replays corpus files through a fuzz target's invariants without libFuzzer, so CI checks every seed
+/// and finding. Shared by the in-process fuzzers (HTTPWireFuzz, HTTP2WireFuzz).
+public enum Replay {
+    /// `check` returns a description of the first broken invariant, or nil.
+    public static func run(paths: [String], check: ([UInt8]) -> String?) -> Int32 {
         var files: [String] = []
         for path in paths { collect(path, into: &files) }
         var failures = 0
@@ -12,7 +14,7 @@ enum Replay {
                 failures += 1
                 continue
             }
-            if let failure = ParserInvariants.check(bytes) {
+            if let failure = check(bytes) {
                 print("FAIL \(file): \(failure)")
                 failures += 1
             }
