@@ -4,10 +4,20 @@
 # cleartext and over TLS (the same ECDSA P-256 certificate; wrk resumes each new connection with the
 # newest TLS 1.3 ticket it was given, so "TLS new connection" is mostly resumed handshakes).
 # Prints requests/s, p99 latency and the server's CPU time per request (utime+stime from /proc).
-# Usage: bench-server.sh [CATHAMMER_BINARY]   env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64)
+# Usage: bench-server.sh [CATHAMMER_BINARY]   env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64),
+# BENCH_MODES (comma-separated, default all four: "keep-alive,new connection,TLS keep-alive,TLS new
+# connection"), BENCH_ROUNDS (1): with several rounds the two servers take turns going first and each
+# figure is the median of its rounds, so a noisy moment on a shared machine moves one round only.
 set -euo pipefail
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
+rounds=${BENCH_ROUNDS:-1}
+IFS=, read -r -a modes <<< "${BENCH_MODES:-keep-alive,new connection,TLS keep-alive,TLS new connection}"
+for mode in "${modes[@]}"; do
+  case "$mode" in "keep-alive"|"new connection"|"TLS keep-alive"|"TLS new connection") ;;
+    *) echo "bench-server.sh: BENCH_MODES: unknown mode '$mode'" >&2; exit 2 ;; esac
+done
+case "$rounds" in ''|*[!0-9]*|0) echo "bench-server.sh: BENCH_ROUNDS must be a positive count, not '$rounds'" >&2; exit 2 ;; esac
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
 source "$(dirname "$0")/common.sh"
 
@@ -28,7 +38,7 @@ make_certificate
 cat_port=$(free_port)
 cat_tls_port=$(free_port)
 "$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
-  --tls-key "$work/tls.key" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
+  --tls-key "$work/tls.key" -p 2 ${BENCH_SERVE_FLAGS:-} > "$work/cathammer.out" 2> "$work/cathammer.err" &
 started+=($!)
 cat_pid=$!
 
@@ -74,27 +84,37 @@ print(f"{name}\t{mode}\t{rate:.0f}\t{p99:.2f}\t{cpu:.1f}\t{total}\t{errors.group
 PY
 }
 
-for mode in "keep-alive" "new connection"; do
-  run cathammer "$cat_pid" "$cat_port" /cats/1 "$mode"
-  run nginx "$nginx_pid" "$nginx_port" / "$mode"
-done
-for mode in "TLS keep-alive" "TLS new connection"; do
-  run cathammer "$cat_pid" "$cat_tls_port" /cats/1 "$mode"
-  run nginx "$nginx_pid" "$nginx_tls_port" / "$mode"
+for round in $(seq "$rounds"); do
+  for mode in "${modes[@]}"; do
+    case "$mode" in TLS*) cat_target=$cat_tls_port nginx_target=$nginx_tls_port ;;
+      *) cat_target=$cat_port nginx_target=$nginx_port ;; esac
+    if [ $((round % 2)) -eq 1 ]; then
+      run cathammer "$cat_pid" "$cat_target" /cats/1 "$mode"
+      run nginx "$nginx_pid" "$nginx_target" / "$mode"
+    else
+      run nginx "$nginx_pid" "$nginx_target" / "$mode"
+      run cathammer "$cat_pid" "$cat_target" /cats/1 "$mode"
+    fi
+  done
 done
 
-python3 - "$results" "$seconds" "$connections" <<'PY'
-import sys
+python3 - "$results" "$seconds" "$connections" "$rounds" <<'PY'
+import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+rounds = int(sys.argv[4])
 print(f"## Server benchmark: wrk -t1 -c{sys.argv[3]} -d{sys.argv[2]}s, 2 workers each, same 47-byte JSON body\n")
 print("| server | mode | requests/s | p99 ms | server CPU µs/request | requests | socket errors | non-2xx |")
 print("|---|---|---:|---:|---:|---:|---|---:|")
 for name, mode, rate, p99, cpu, total, errors, non2xx in rows:
     print(f"| {name} | {mode} | {int(rate):,} | {p99} | {cpu} | {int(total):,} | {errors} | {non2xx} |")
-print("\n| mode | req/s cathammer / nginx | CPU per request cathammer / nginx |")
+median = " (median of %d rounds)" % rounds if rounds > 1 else ""
+print(f"\n| mode | req/s cathammer / nginx{median} | CPU per request cathammer / nginx{median} |")
 print("|---|---:|---:|")
-by = {(r[0], r[1]): r for r in rows}
-for mode in ["keep-alive", "new connection", "TLS keep-alive", "TLS new connection"]:
-    c, n = by[("cathammer", mode)], by[("nginx", mode)]
-    print(f"| {mode} | {float(c[2]) / float(n[2]):.2f}× | {float(c[4]) / float(n[4]) if float(n[4]) else 0:.2f}× |")
+modes = list(dict.fromkeys(r[1] for r in rows))
+for mode in modes:
+    def middle(server, column):
+        return statistics.median(float(r[column]) for r in rows if r[0] == server and r[1] == mode)
+    rate = middle("cathammer", 2) / middle("nginx", 2)
+    cpu = middle("cathammer", 4) / middle("nginx", 4) if middle("nginx", 4) else 0
+    print(f"| {mode} | {rate:.2f}× | {cpu:.2f}× |")
 PY

@@ -272,6 +272,54 @@ int ctls_received_alert(const SSL *ssl) {
     return (word & ((uintptr_t)1 << 16)) ? (int)((word >> 24) & 0xff) : -1;
 }
 
+// --- What OpenSSL's reads of the socket found ----------------------------------------------------
+
+// Kept in the socket BIO's callback argument, a word rather than a pointer: no allocation per
+// connection. Bit 0: OpenSSL read the socket since the last take; bit 1: the latest read drained it.
+#define CTLS_SOCKET_READ ((uintptr_t)1)
+#define CTLS_SOCKET_DRAINED ((uintptr_t)2)
+
+// Called around every operation on the socket BIO; only a finished read matters. A stream socket's
+// read returns less than asked for only when the receive queue held less, so a short read proves the
+// queue empty at that moment; with read-ahead OpenSSL asks for a whole buffer, which makes short
+// reads the usual case.
+static long ctls_socket_read_watch(BIO *bio, int operation, const char *data, size_t length, int argi, long argl,
+                                   int result, size_t *processed) {
+    (void)data;
+    (void)argi;
+    (void)argl;
+    if (operation != (BIO_CB_READ | BIO_CB_RETURN)) return result;
+    int drained;
+    if (result > 0) {
+        drained = processed != NULL && *processed < length;
+#ifndef OPENSSL_NO_KTLS
+        // A kTLS receive side hands over one record per read, however much waits behind it.
+        if (BIO_get_ktls_recv(bio)) drained = 0;
+#endif
+    } else {
+        drained = BIO_should_retry(bio) ? 1 : 0;
+    }
+    BIO_set_callback_arg(bio, (char *)(CTLS_SOCKET_READ | (drained ? CTLS_SOCKET_DRAINED : 0)));
+    return result;
+}
+
+int ctls_watch_socket_reads(SSL *ssl) {
+    BIO *bio = SSL_get_rbio(ssl);
+    if (bio == NULL) return 0;
+    BIO_set_callback_arg(bio, NULL);
+    BIO_set_callback_ex(bio, ctls_socket_read_watch);
+    return 1;
+}
+
+int ctls_take_socket_read_finding(SSL *ssl) {
+    BIO *bio = SSL_get_rbio(ssl);
+    if (bio == NULL || BIO_get_callback_ex(bio) != ctls_socket_read_watch) return -1;
+    uintptr_t word = (uintptr_t)BIO_get_callback_arg(bio);
+    if ((word & CTLS_SOCKET_READ) == 0) return -1;
+    BIO_set_callback_arg(bio, NULL);
+    return (word & CTLS_SOCKET_DRAINED) ? 1 : 0;
+}
+
 int ctls_ktls_send_active(const SSL *ssl) {
 #ifndef OPENSSL_NO_KTLS
     return BIO_get_ktls_send(SSL_get_wbio(ssl)) ? 1 : 0;

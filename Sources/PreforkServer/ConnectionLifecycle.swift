@@ -82,6 +82,8 @@ struct ConnectionLifecycle: Equatable {
     }
     var isIdle: Bool { phase == .awaitingRequest }
     var isWriting: Bool { if case .writing = phase { return true } else { return false } }
+    /// Writing the connection's last response: a close (staged or not) follows it.
+    var isWritingLastResponse: Bool { if case .writing(closeAfter: true, _) = phase { return true } else { return false } }
     var isDraining: Bool { if case .draining = phase { return true } else { return false } }
 
     /// Whether `event` can happen in `phase`; the table test checks every pair against its own list.

@@ -439,6 +439,7 @@ final class HTTP1Session: ServerSession, ResponseSink {
 
     private func flush() {
         guard let buffers else { return }
+        if outputSent == 0 && lifecycle.isWritingLastResponse { transport.holdPartialSegments() }
         while outputSent < buffers.output.count {
             let result = buffers.output.withUnsafeBytes {
                 transport.write(UnsafeRawBufferPointer(rebasing: $0[outputSent...]))

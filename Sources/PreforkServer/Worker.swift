@@ -256,7 +256,7 @@ final class Worker {
             return
         }
         refreshTicketKeys()
-        let transport = TLSTransport(fd: fd, ssl: ssl, scoreboard: scoreboard)
+        let transport = TLSTransport(fd: fd, ssl: ssl, scoreboard: scoreboard, loop: loop)
         let handshake = TLSHandshakeSession(transport: transport, worker: self,
                                             deadline: loop.now &+ config.tlsHandshakeTimeout)
         connections[fd] = handshake

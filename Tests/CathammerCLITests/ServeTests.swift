@@ -40,6 +40,24 @@ final class ServeTests: XCTestCase {
         }
     }
 
+    /// The last response is held (TCP_CORK) until the close, so it and the FIN leave in one segment:
+    /// after its request the client receives the ACK of it and that one segment, not a third for the FIN.
+    func testTheLastResponseAndTheFINShareASegment() throws {
+        let server = try ServerProcess(["-p", "1"])
+        for round in 0..<5 {
+            let client = try RawClient(port: server.port)
+            defer { client.close() }
+            let before = TCPSegmentCounts(client.fd)
+            client.send("GET /cats/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let reply = client.readAll()
+            XCTAssertEqual(reply.statuses, [200], "round \(round)")
+            XCTAssertTrue(reply.closed && !reply.reset, "round \(round)")
+            let after = TCPSegmentCounts(client.fd)
+            XCTAssertEqual(after.dataSegmentsIn &- before.dataSegmentsIn, 1, "round \(round): the response in one segment")
+            XCTAssertLessThanOrEqual(after.segmentsIn &- before.segmentsIn, 2, "round \(round): the FIN came with the response")
+        }
+    }
+
     func testValidRequestsAreAnsweredInOrder() throws {
         let server = try ServerProcess(["-p", "2"])
         let pipelined = try RawClient.exchange(port: server.port, """

@@ -229,6 +229,57 @@ final class TLSServeTests: XCTestCase {
         XCTAssertEqual(closing.ending, .closeNotify, "a client that asked to close gets close_notify too")
     }
 
+    /// A client that half-closes (close_notify) right after its last request gets the whole answer
+    /// and a FIN, never a reset: its close_notify is unread when the server closes, in OpenSSL's
+    /// buffer (sent with the request) or in the socket (sent while the answer was being made).
+    func testAClientsCloseNotifyAfterItsRequestIsDrainedBeforeTheClose() throws {
+        let certificates = try TestCertificates.shared()
+        let server = try ServerProcess(["-p", "1"] + certificates.serveArguments())
+        let port = try XCTUnwrap(server.httpsPort)
+        for round in 0..<10 {
+            let together = try TLSTestClient(port: port)
+            together.corked {
+                together.send("GET /cats/5 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                together.sendCloseNotify()
+            }
+            let reply = together.readUntilClosed()
+            XCTAssertTrue(reply.text.hasPrefix("HTTP/1.1 200 ") && reply.text.contains("Simba"), "round \(round): \(reply.text)")
+            XCTAssertEqual(reply.ending, .closeNotify, "round \(round)")
+            XCTAssertEqual(together.tcpEnding(), "FIN", "round \(round): close_notify with the request")
+
+            let later = try TLSTestClient(port: port)
+            later.send("GET /sleep?ms=150 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            usleep(30_000)
+            later.sendCloseNotify()
+            let slow = later.readUntilClosed()
+            XCTAssertTrue(slow.text.hasPrefix("HTTP/1.1 200 "), "round \(round): \(slow.text)")
+            XCTAssertEqual(slow.ending, .closeNotify, "round \(round)")
+            XCTAssertEqual(later.tcpEnding(), "FIN", "round \(round): close_notify while the answer was made")
+        }
+    }
+
+    /// The last response, close_notify and the FIN leave in one segment (TCP_CORK until the close),
+    /// where they would take a write and a segment each.
+    func testTheLastResponseAndCloseNotifyShareASegment() throws {
+        let certificates = try TestCertificates.shared()
+        let server = try ServerProcess(["-p", "1"] + certificates.serveArguments())
+        let port = try XCTUnwrap(server.httpsPort)
+        for round in 0..<5 {
+            let client = try TLSTestClient(port: port)
+            // A first response on the connection, so the session tickets are in before the count.
+            client.send("GET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n")
+            XCTAssertTrue(client.read(until: "}\n").contains("Tom"), "round \(round)")
+            let before = TCPSegmentCounts(client.fd)
+            client.send("GET /cats/5 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let reply = client.readUntilClosed()
+            XCTAssertTrue(reply.text.contains("Simba"), "round \(round): \(reply.text)")
+            XCTAssertEqual(reply.ending, .closeNotify, "round \(round)")
+            XCTAssertEqual(client.tcpEnding(), "FIN", "round \(round)")
+            let after = TCPSegmentCounts(client.fd)
+            XCTAssertEqual(after.dataSegmentsIn &- before.dataSegmentsIn, 1, "round \(round): response and close_notify in one segment")
+        }
+    }
+
     func testStaticFilesOverTLS() throws {
         let certificates = try TestCertificates.shared()
         let site = URL(fileURLWithPath: certificates.folder).appendingPathComponent("site-\(UInt32.random(in: 0...UInt32.max))")

@@ -203,6 +203,32 @@ final class TLSTestClient {
         return result == 1
     }
 
+    /// Runs `body` with the socket corked: the records it writes leave in one TCP segment, so they
+    /// arrive in the server's receive queue together.
+    func corked(_ body: () -> Void) {
+        var on: Int32 = 1, off: Int32 = 0
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size))
+        body()
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_CORK, &off, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// close_notify only: the client is done sending and keeps reading (a TLS half-close).
+    func sendCloseNotify() {
+        _ = SSL_shutdown(ssl)
+        ctls_clear_errors()
+    }
+
+    /// How the TCP stream ended under the TLS records, read after `readUntilClosed` saw close_notify:
+    /// a FIN, or a reset (the server closed with our bytes unread, RFC 9112 §9.6).
+    func tcpEnding(timeout: Double = 5) -> String {
+        Self.setReadTimeout(fd, timeout)
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, 0)
+        if count == 0 { return "FIN" }
+        if count < 0 { return errno == ECONNRESET ? "reset" : "error \(errno)" }
+        return "more bytes"
+    }
+
     /// close_notify, then close (or just close, without it).
     func close(notify: Bool = true) {
         if notify { _ = SSL_shutdown(ssl) }

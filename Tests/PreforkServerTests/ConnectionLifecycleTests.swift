@@ -156,6 +156,7 @@ final class ConnectionLifecycleTests: XCTestCase {
         XCTAssertEqual(life.deadline, .max, "an application may take its time (harakiri is the master's)")
         XCTAssertFalse(life.acceptsInput, "pipelined requests wait: responses go out in order")
         XCTAssertFalse(life.responseQueued(keepAlive: true, morePipelined: false, now: 400))
+        XCTAssertFalse(life.isWritingLastResponse, "a kept connection's response is not held for a FIN")
         XCTAssertEqual(life.outputDrained(unreadBytesWaiting: false, now: 500), .parse)
         XCTAssertEqual(life.phase, .awaitingRequest)
         XCTAssertEqual(life.deadline, 5_500)
@@ -166,6 +167,7 @@ final class ConnectionLifecycleTests: XCTestCase {
         var life = Life(timeouts: timeouts, now: 0)
         life.requestBytesArrived(now: 0)
         life.refusalQueued(now: 10)
+        XCTAssertTrue(life.isWritingLastResponse)
         XCTAssertEqual(life.outputDrained(unreadBytesWaiting: false, now: 20), .shutdownWriteAndDrain,
                        "a refusal always closes in stages")
         XCTAssertEqual(life.phase, .draining(bytesDropped: 0))
@@ -178,6 +180,7 @@ final class ConnectionLifecycleTests: XCTestCase {
     func testAClientThatAskedToCloseIsClosedAtOnceOnlyWhenNothingIsUnread() {
         var quiet = life(in: .handling)
         XCTAssertTrue(quiet.responseQueued(keepAlive: false, morePipelined: false, now: 0))
+        XCTAssertTrue(quiet.isWritingLastResponse)
         XCTAssertEqual(quiet.outputDrained(unreadBytesWaiting: false, now: 0), .close)
         XCTAssertTrue(quiet.isClosed)
 
@@ -189,6 +192,7 @@ final class ConnectionLifecycleTests: XCTestCase {
         var retiring = life(in: .handling)
         _ = retiring.retire(grace: 100, bufferedBytes: false, now: 0)
         _ = retiring.responseQueued(keepAlive: false, morePipelined: false, now: 0)
+        XCTAssertTrue(retiring.isWritingLastResponse)
         XCTAssertEqual(retiring.outputDrained(unreadBytesWaiting: false, now: 0), .shutdownWriteAndDrain,
                        "the server's own close is staged")
     }

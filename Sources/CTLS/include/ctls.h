@@ -61,6 +61,14 @@ void ctls_ctx_watch_connection_events(SSL_CTX *ctx);
 int ctls_renegotiation_attempts(const SSL *ssl);
 int ctls_received_alert(const SSL *ssl);
 
+// What OpenSSL's own reads of the socket found: `ctls_watch_socket_reads` hooks the connection's
+// socket BIO (after SSL_set_fd); `ctls_take_socket_read_finding` then says what the latest read since
+// the previous take found: -1 no read, 0 bytes that may not have been all, 1 the receive queue
+// drained (a read shorter than asked for, or EAGAIN). A kTLS receive side reads a record at a time,
+// so its short reads prove nothing and count as 0.
+int ctls_watch_socket_reads(SSL *ssl);
+int ctls_take_socket_read_finding(SSL *ssl);
+
 // kTLS: whether OpenSSL moved the send side into the kernel for this connection.
 int ctls_ktls_send_active(const SSL *ssl);
 

@@ -56,6 +56,7 @@ final class TLSServerContext {
             return nil
         }
         SSL_set_accept_state(ssl)
+        _ = ctls_watch_socket_reads(ssl)
         return ssl
     }
 

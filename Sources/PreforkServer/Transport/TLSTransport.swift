@@ -11,6 +11,11 @@ final class TLSTransport {
     private let ssl: OpaquePointer
     private(set) var waits = TransportWaits()
     private let scoreboard: ScoreboardSlot?
+    /// The worker's loop outlives its connections; its dispatch count dates what reads found.
+    private unowned(unsafe) let loop: EventLoop
+    /// The dispatch in which OpenSSL's latest read of the socket found it drained (0: it did not),
+    /// from the read watch `TLSServerContext.makeConnection` installs.
+    private var socketDrainedInDispatch: UInt64 = 0
     /// After SSL_ERROR_SSL or SSL_ERROR_SYSCALL OpenSSL must not be asked to send anything (no close_notify).
     private var failed = false
     private var closeNotifySent = false
@@ -24,10 +29,11 @@ final class TLSTransport {
     private var fileChunkSent = 0
     static let fileChunkCapacity = 16 * 1024
 
-    init(fd: Int32, ssl: OpaquePointer, scoreboard: ScoreboardSlot?) {
+    init(fd: Int32, ssl: OpaquePointer, scoreboard: ScoreboardSlot?, loop: EventLoop) {
         self.fd = fd
         self.ssl = ssl
         self.scoreboard = scoreboard
+        self.loop = loop
     }
 
     // MARK: - Handshake
@@ -35,6 +41,7 @@ final class TLSTransport {
     /// One step of the server handshake.
     func handshake() -> TLSHandshakeLifecycle.HandshakeStep {
         let result = SSL_do_handshake(ssl)
+        noteSocketReads()
         if result == 1 { return .complete }
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ: return .wants(.read)
@@ -70,7 +77,9 @@ final class TLSTransport {
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> TransportRead {
         var received = 0
-        if SSL_read_ex(ssl, buffer, count, &received) == 1 {
+        let succeeded = SSL_read_ex(ssl, buffer, count, &received) == 1
+        noteSocketReads()
+        if succeeded {
             waits.readNeedsWritable = false
             return .bytes(received)
         }
@@ -96,7 +105,10 @@ final class TLSTransport {
     func write(_ bytes: UnsafeRawBufferPointer) -> TransportWrite {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .wrote(0) }
         var written = 0
-        if SSL_write_ex(ssl, base, bytes.count, &written) == 1 {
+        let succeeded = SSL_write_ex(ssl, base, bytes.count, &written) == 1
+        // A write may read first (a record the client sent mid-handshake or a key update).
+        noteSocketReads()
+        if succeeded {
             waits.writeNeedsReadable = false
             return .wrote(written)
         }
@@ -168,10 +180,13 @@ final class TLSTransport {
         result == .wouldBlock && !waits.readNeedsWritable
     }
 
-    /// `socketKnownEmpty`: a read in the current event found the socket empty (no peek needed).
+    /// `socketKnownEmpty`: a read in the current event found the socket empty (no peek needed). So
+    /// does OpenSSL's own latest read in this event when it was short: with read-ahead it asks for a
+    /// whole buffer, so the usual request read proves the socket drained (as the handshake's read
+    /// does for a request that came with the client's Finished), and the close needs no MSG_PEEK.
     func hasUnreadBytes(socketKnownEmpty: Bool) -> Bool {
         if hasBufferedInput { return true }
-        if socketKnownEmpty { return false }
+        if socketKnownEmpty || (socketDrainedInDispatch != 0 && socketDrainedInDispatch == loop.dispatches) { return false }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return !(count == 0 || (count < 0 && errno == EAGAIN))
@@ -222,6 +237,14 @@ final class TLSTransport {
         released = true
         SSL_free(ssl)
         _ = Glibc.close(fd)
+    }
+
+    private func noteSocketReads() {
+        switch ctls_take_socket_read_finding(ssl) {
+        case 1: socketDrainedInDispatch = loop.dispatches
+        case 0: socketDrainedInDispatch = 0
+        default: break
+        }
     }
 
     private func countRenegotiations() {

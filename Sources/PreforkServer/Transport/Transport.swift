@@ -119,6 +119,13 @@ enum Transport {
         }
     }
 
+    /// TCP_CORK before the connection's last response: its bytes, TLS's close_notify and the FIN
+    /// leave together when the connection is shut down or closed, instead of a segment each.
+    func holdPartialSegments() {
+        var on: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Ends our sending side (TLS: close_notify first, then a FIN), keeping the receiving side open
     /// for the staged close.
     func shutdownWrite() {
