@@ -57,6 +57,9 @@ extension StatsSnapshot {
         public var listeners = ""
         /// Session-ticket keys replaced on the `--tls-ticket-rotation` schedule (kept across reloads).
         public var ticketKeyRotations = 0
+        /// `--http2-max-streams-per-connection`: streams one HTTP/2 connection may open before its
+        /// GOAWAY; 0 with `--http2 off`.
+        public var h2MaxStreamsPerConnection = 0
 
         public init() {}
 
@@ -74,7 +77,8 @@ extension StatsSnapshot {
              ("recycles", .integer(\.recycles)), ("harakiri_kills", .integer(\.harakiriKills)),
              ("forced_kills", .integer(\.forcedKills)), ("respawns", .integer(\.respawns)),
              ("uptime_seconds", .integer(\.uptimeSeconds)), ("listeners", .text(\.listeners)),
-             ("tls_ticket_rotations", .integer(\.ticketKeyRotations))]
+             ("tls_ticket_rotations", .integer(\.ticketKeyRotations)),
+             ("h2_max_streams_per_connection", .integer(\.h2MaxStreamsPerConnection))]
         }
     }
 

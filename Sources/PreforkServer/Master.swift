@@ -145,7 +145,8 @@ public final class Master {
         }
         scheduleTicketRotation()
         if handover == nil {
-            logger.info("master \(getpid()) listening on \(listenerURLs.joined(separator: ", ")), \(config.processes) workers")
+            let http2 = config.http2 ? "HTTP/2 at most \(config.http2MaxStreamsPerConnection) streams per connection" : "HTTP/2 off"
+            logger.info("master \(getpid()) listening on \(listenerURLs.joined(separator: ", ")), \(config.processes) workers, \(http2)")
             for slot in 0..<config.processes { respawn(slot: slot, generation: 1) }
         } else {
             logger.info("master \(getpid()) re-executed: adopted \(table.entries.count) workers; rolling them onto this image")
@@ -197,6 +198,7 @@ public final class Master {
             listenQueue: queues.map(\.length).reduce(0, +), listenBacklog: queues.first?.backlog ?? 0, reloads: reloads,
             failedReloads: failedReloads, recycles: recycles, harakiriKills: harakiriKills, forcedKills: forcedKills,
             respawns: table.respawns, ticketKeyRotations: ticketKeys?.read()?.rotations ?? 0,
+            h2MaxStreamsPerConnection: config.http2 ? config.http2MaxStreamsPerConnection : 0,
             uptimeSeconds: Double(now - startedAt) / 1e9, workers: rows)
     }
 

@@ -4,12 +4,13 @@ import CathammerContract
 extension StatsSnapshot {
     init(masterPID: Int32, listen: String, listeners: String = "", configuredWorkers: Int, listenQueue: Int, listenBacklog: Int,
          reloads: Int, failedReloads: Int, recycles: Int, harakiriKills: Int, forcedKills: Int, respawns: Int,
-         ticketKeyRotations: Int = 0, uptimeSeconds: Double, workers: [WorkerRow]) {
+         ticketKeyRotations: Int = 0, h2MaxStreamsPerConnection: Int = 0, uptimeSeconds: Double, workers: [WorkerRow]) {
         var master = Master()
         master.pid = Int(masterPID)
         master.listen = listen
         master.listeners = listeners
         master.ticketKeyRotations = ticketKeyRotations
+        master.h2MaxStreamsPerConnection = h2MaxStreamsPerConnection
         master.workersConfigured = configuredWorkers
         master.listenQueue = listenQueue
         master.listenBacklog = listenBacklog

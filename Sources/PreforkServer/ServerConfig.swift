@@ -56,6 +56,12 @@ public struct ServerConfig: Sendable {
     /// `--http2 on|off`: a cleartext connection that opens with the HTTP/2 preface is served as
     /// HTTP/2 (prior knowledge, RFC 9113 §3.3); off, the preface is answered as HTTP/1.1 would (505).
     public var http2 = true
+    /// `--http2-max-streams-per-connection N`: after its Nth stream an HTTP/2 connection is sent a
+    /// GOAWAY naming that stream as the last processed (RFC 9113 §6.8); the client reconnects.
+    public var http2MaxStreamsPerConnection = ServerConfig.defaultHTTP2MaxStreamsPerConnection
+    /// nginx sends a connection away after 1000 requests; ten times that keeps a benchmark's
+    /// connections long-lived while still bounding what one connection's state can accumulate.
+    public static let defaultHTTP2MaxStreamsPerConnection = 10_000
     /// `--record-control HOST:PORT` (with `--app record`): where the worker serves its record store.
     public var recordControl: ListenAddressValue?
 
@@ -110,6 +116,7 @@ public struct ServerConfig: Sendable {
     var http2Limits: HTTP2ServerLimits {
         var http2 = HTTP2ServerLimits(parserLimits: limits)
         http2.settingsTimeout = MonotonicClock.nanoseconds(seconds: headerTimeout)
+        http2.maxStreamsPerConnection = http2MaxStreamsPerConnection
         return http2
     }
 

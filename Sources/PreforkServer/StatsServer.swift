@@ -21,6 +21,8 @@ extension StatsSnapshot {
         metric("respawns_total", "counter", "Workers replaced after an unexpected exit.", [("", master.respawns)])
         metric("workers_configured", "gauge", "Worker processes the master keeps.", [("", master.workersConfigured)])
         metric("tls_ticket_rotations_total", "counter", "Session-ticket keys replaced on schedule.", [("", master.ticketKeyRotations)])
+        metric("h2_max_streams_per_connection", "gauge", "Streams one HTTP/2 connection may open before its GOAWAY (0: HTTP/2 off).",
+               [("", master.h2MaxStreamsPerConnection)])
         func perWorker(_ name: String, _ type: String, _ help: String, _ value: (WorkerRow) -> Int) {
             metric(name, type, help, workers.map { row in
                 ("{worker=\"\(row.id)\",pid=\"\(row.pid)\",generation=\"\(row.generation)\"}", value(row))

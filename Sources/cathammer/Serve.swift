@@ -119,6 +119,7 @@ enum ConfigSummary {
             "harakiri = \(config.harakiri)", "max-worker-lifetime = \(config.maxWorkerLifetime)",
             "reload-on-rss = \(config.reloadOnRSS)", "accept = \(config.acceptMode.rawValue)",
             "http2 = \(config.http2 ? "on" : "off")",
+            "http2-max-streams-per-connection = \(config.http2MaxStreamsPerConnection)",
         ]
         lines += config.staticMappings.map { "static-map = \($0.prefix)=\($0.directory)" }
         if let stats = config.statsAddress { lines.append("stats = \(stats)") }

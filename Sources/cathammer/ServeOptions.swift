@@ -115,6 +115,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "on: a cleartext connection that opens with the HTTP/2 preface is served as HTTP/2 (prior knowledge); off: HTTP/1.1 only.")
     var http2 = Switch.on
 
+    @Option(help: "Streams one HTTP/2 connection may open; then GOAWAY names the last one processed and the client reconnects for the rest.")
+    var http2MaxStreamsPerConnection = ServerConfig.defaultHTTP2MaxStreamsPerConnection
+
     @Option(help: "With --app record: serve the record store on HOST:PORT (GET /sequence, GET /records?since=N, POST /forget). Needs -p 1 and --http2 off.")
     var recordControl: String?
 
@@ -205,6 +208,8 @@ struct ServeOptions: ParsableArguments {
         try positive(limitHeaderSection, "--limit-header-section", max: 1 << 22)
         try positive(limitFields, "--limit-fields", max: 10_000)
         try positive(limitBody, "--limit-body", max: 1 << 40)
+        // A client has 2^30 stream ids (odd, below 2^31); a larger limit would never be reached.
+        try positive(http2MaxStreamsPerConnection, "--http2-max-streams-per-connection", max: 1 << 30)
         try seconds(headerTimeout, "--header-timeout")
         try seconds(bodyTimeout, "--body-timeout")
         try seconds(keepaliveTimeout, "--keepalive-timeout")
@@ -246,6 +251,7 @@ struct ServeOptions: ParsableArguments {
         config.faultFailStart = faultFailStart
         config.acceptMode = accept
         config.http2 = http2 == .on
+        config.http2MaxStreamsPerConnection = http2MaxStreamsPerConnection
         if let recordControl {
             guard let address = ListenAddressValue(recordControl) else {
                 throw UsageError(message: "--record-control '\(recordControl)' is not HOST:PORT")

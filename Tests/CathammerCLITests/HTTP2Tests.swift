@@ -131,6 +131,31 @@ final class HTTP2Tests: XCTestCase {
         }, "the gauges fall back to zero once the clients are gone")
     }
 
+    /// `--http2-max-streams-per-connection 5`: six requests sent at once on one connection get five
+    /// answers and a GOAWAY naming the fifth stream as the last processed (RFC 9113 §6.8); the sixth is
+    /// refused, not processed, so the client may retry it, and on a new connection it is served.
+    func testAConnectionThatUsedUpItsStreamsIsSentAwayNamingTheLastAndAReconnectIsServed() throws {
+        let server = try ServerProcess(["-p", "1", "--stats", "127.0.0.1:0", "--http2-max-streams-per-connection", "5"])
+        let statsPort = try XCTUnwrap(server.statsPort)
+        XCTAssertEqual(fetchStatsMaster(port: statsPort)?.h2MaxStreamsPerConnection, 5)
+        let spent = try H2Peer.run(port: server.port, ["streams", "--count", "6", "--path", "/echo"])
+        XCTAssertEqual(spent.statuses(), ["1": 200, "3": 200, "5": 200, "7": 200, "9": 200], "\(spent)")
+        let goAway = spent["goaway"] as? [String: Any]
+        XCTAssertEqual(goAway?["last_stream_id"] as? Int, 9, "the GOAWAY names the fifth stream: \(spent)")
+        XCTAssertEqual(goAway?["code"] as? String, "NO_ERROR")
+        XCTAssertNil(spent.statuses()["11"], "the sixth stream is not processed")
+        XCTAssertEqual(spent.resets()["11"], "REFUSED_STREAM", "and refused, so a client knows it may retry it (§8.7)")
+        XCTAssertEqual(spent["closed"] as? Bool, true, "the server closes once the five are answered")
+        XCTAssertTrue(ServerProcess.eventually {
+            guard let worker = fetchStatsWorkers(port: statsPort).first else { return false }
+            return worker.h2StreamLimits == 1 && worker.h2Streams == 5
+        }, "counted once, and only five streams were opened")
+
+        let again = try H2Peer.run(port: server.port, ["request", "--path", "/cats/2", "--then-get"])
+        XCTAssertEqual(again.statuses(), ["1": 200, "3": 200], "a client that reconnects is served: \(again)")
+        XCTAssertNil(again["goaway"] as? [String: Any], "two streams of five: no GOAWAY yet")
+    }
+
     /// Every HTTP/1.1 limit has its HTTP/2 counterpart, answered on the stream.
     func testLimitsExpectationsAndTrailersAreAnsweredOnTheStream() throws {
         let server = try ServerProcess(["-p", "1", "--limit-body", "1000", "--limit-fields", "5",

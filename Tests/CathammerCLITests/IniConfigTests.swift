@@ -10,10 +10,12 @@ final class IniConfigTests: XCTestCase {
     }
 
     func testCheckConfigPrintsTheEffectiveConfigurationAndFlagsWin() throws {
-        let path = try write("[cathammer]\nhttp = 127.0.0.1:0\nprocesses = 3\nheader-timeout = 2.5\nstatic-map = /s=/tmp\n")
+        let path = try write("[cathammer]\nhttp = 127.0.0.1:0\nprocesses = 3\nheader-timeout = 2.5\nstatic-map = /s=/tmp\n"
+                             + "http2-max-streams-per-connection = 500\n")
         let fromFile = try CathammerBinary.run(["serve", "--ini", path, "--check-config"])
         XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
         XCTAssertTrue(fromFile.stdout.contains("processes = 3"))
+        XCTAssertTrue(fromFile.stdout.contains("http2-max-streams-per-connection = 500"), fromFile.stdout)
         XCTAssertTrue(fromFile.stdout.contains("header-timeout = 2.5"))
         XCTAssertTrue(fromFile.stdout.contains("static-map = /s=/tmp"))
         let overridden = try CathammerBinary.run(["serve", "--ini", path, "-p", "5", "--check-config"])
@@ -29,6 +31,7 @@ final class IniConfigTests: XCTestCase {
             ("[cathammer]\nstatic-map = /x=/nonexistent/cathammer\n", ":2: bad value for 'static-map'"),
             ("[cathammer]\naccept = stampede\n", ":2: bad value for 'accept': The value 'stampede' is invalid for '--accept <accept>'. Please provide one of 'exclusive', 'plain', 'lock' or 'reuseport'."),
             ("[cathammer]\napp = dogserve\n", ":2: bad value for 'app'"),
+            ("[cathammer]\nhttp2-max-streams-per-connection = 0\n", ":2: bad value for 'http2-max-streams-per-connection'"),
             ("[cathammer]\nini = other.ini\n", ":2: key 'ini' is not allowed"),
             ("[cathammer]\nprocesses\n", ":2: expected 'key = value'"),
             ("[nothing]\n", ":1: no [cathammer] section"),

@@ -221,5 +221,10 @@ final class ServeTests: XCTestCase {
         let app = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--app", "dogserve"])
         XCTAssertEqual(app.status, 2)
         XCTAssertTrue(app.stderr.contains("--app"), app.stderr)
+        for bad in ["0", "-1", "many", "1073741825"] {
+            let streams = try CathammerBinary.run(["serve", "--http", "127.0.0.1:0", "--http2-max-streams-per-connection", bad])
+            XCTAssertEqual(streams.status, 2, bad)
+            XCTAssertTrue(streams.stderr.contains("--http2-max-streams-per-connection"), "\(bad): \(streams.stderr)")
+        }
     }
 }

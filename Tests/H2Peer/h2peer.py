@@ -223,6 +223,20 @@ def run_request(port, args):
     print(json.dumps(peer.summary()))
 
 
+def run_streams(port, count, path):
+    """Sends `count` GETs on one connection in one write (streams 1, 3, 5, ...), then reads until each is
+    answered or reset, or the server closes: what a connection limit does to streams already in flight."""
+    peer = Peer(port)
+    peer.start()
+    ids = [1 + 2 * i for i in range(count)]
+    peer.send(b"".join(frame(HEADERS, END_HEADERS | END_STREAM, stream, peer.block(request_headers("GET", path)))
+                       for stream in ids))
+    peer.read_frames(lambda: all(peer.done(stream) for stream in ids) and peer.goaway is not None, 10)
+    # After the GOAWAY the server closes once its streams are done: read on to see the close.
+    peer.read_frames(lambda: False, 5 if peer.goaway is not None else 0)
+    print(json.dumps(peer.summary()))
+
+
 # --- floods -------------------------------------------------------------------------------------
 
 def flood(port, kind, count, seconds):
@@ -455,6 +469,9 @@ def main():
     r.add_argument("--content-length", type=int)
     r.add_argument("--expect-continue", action="store_true")
     r.add_argument("--then-get", action="store_true")
+    s = sub.add_parser("streams")
+    s.add_argument("--count", type=int, default=6)
+    s.add_argument("--path", default="/cats/1")
     f = sub.add_parser("flood")
     f.add_argument("kind")
     f.add_argument("--count", type=int, default=10000)
@@ -467,6 +484,8 @@ def main():
     args = parser.parse_args()
     if args.command == "request":
         run_request(args.port, args)
+    elif args.command == "streams":
+        run_streams(args.port, args.count, args.path)
     elif args.command == "flood":
         flood(args.port, args.kind, args.count, args.seconds)
     else:

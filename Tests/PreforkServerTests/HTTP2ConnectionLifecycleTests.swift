@@ -12,7 +12,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
         .goingAway(.pingOutstanding), .goingAway(.finalSent), .closing, .draining, .closed,
     ]
     private let events: [Machine.Event] = [
-        .peerSettingsReceived, .settingsAcknowledged, .settingsAckOverdue, .handshakeOverdue, .shutDown,
+        .peerSettingsReceived, .settingsAcknowledged, .settingsAckOverdue, .handshakeOverdue, .shutDown, .streamsSpent,
         .shutdownPingAcknowledged, .shutdownPingOverdue, .peerGoAway, .streamsFinished,
         .connectionError(.enhanceYourCalm), .outputFlushed, .peerClosed, .failed, .drainFinished,
     ]
@@ -33,6 +33,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(.awaitingSettings, .settingsAckOverdue, .illegal),
             Row(.awaitingSettings, .handshakeOverdue, Self.closeNow),
             Row(.awaitingSettings, .shutDown, .next(pinging, Self.leave)),
+            Row(.awaitingSettings, .streamsSpent, .illegal),
             Row(.awaitingSettings, .shutdownPingAcknowledged, .illegal),
             Row(.awaitingSettings, .shutdownPingOverdue, .illegal),
             Row(.awaitingSettings, .peerGoAway, .illegal),
@@ -48,6 +49,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(unacked, .settingsAckOverdue, .next(.closing, [.sendGoAway(.highestProcessed, .settingsTimeout)])),
             Row(unacked, .handshakeOverdue, .illegal),
             Row(unacked, .shutDown, .next(pinging, Self.leave)),
+            Row(unacked, .streamsSpent, .next(finalSent, Self.final)),
             Row(unacked, .shutdownPingAcknowledged, .illegal),
             Row(unacked, .shutdownPingOverdue, .illegal),
             Row(unacked, .peerGoAway, .next(finalSent, Self.final)),
@@ -63,6 +65,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(acked, .settingsAckOverdue, .illegal),
             Row(acked, .handshakeOverdue, .illegal),
             Row(acked, .shutDown, .next(pinging, Self.leave)),
+            Row(acked, .streamsSpent, .next(finalSent, Self.final)),
             Row(acked, .shutdownPingAcknowledged, .illegal),
             Row(acked, .shutdownPingOverdue, .illegal),
             Row(acked, .peerGoAway, .next(finalSent, Self.final)),
@@ -78,6 +81,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(pinging, .settingsAckOverdue, .next(pinging, [])),
             Row(pinging, .handshakeOverdue, .illegal),
             Row(pinging, .shutDown, .next(pinging, [])),
+            Row(pinging, .streamsSpent, .next(finalSent, Self.final)),
             Row(pinging, .shutdownPingAcknowledged, .next(finalSent, Self.final)),
             Row(pinging, .shutdownPingOverdue, .next(finalSent, Self.final)),
             Row(pinging, .peerGoAway, .next(pinging, [])),
@@ -93,6 +97,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(finalSent, .settingsAckOverdue, .next(finalSent, [])),
             Row(finalSent, .handshakeOverdue, .illegal),
             Row(finalSent, .shutDown, .next(finalSent, [])),
+            Row(finalSent, .streamsSpent, .illegal),
             Row(finalSent, .shutdownPingAcknowledged, .next(finalSent, [])),
             Row(finalSent, .shutdownPingOverdue, .next(finalSent, [])),
             Row(finalSent, .peerGoAway, .next(finalSent, [])),
@@ -108,6 +113,7 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
             Row(.closing, .settingsAckOverdue, .next(.closing, [])),
             Row(.closing, .handshakeOverdue, .illegal),
             Row(.closing, .shutDown, .next(.closing, [])),
+            Row(.closing, .streamsSpent, .illegal),
             Row(.closing, .shutdownPingAcknowledged, .next(.closing, [])),
             Row(.closing, .shutdownPingOverdue, .next(.closing, [])),
             Row(.closing, .peerGoAway, .next(.closing, [])),
@@ -148,5 +154,17 @@ final class HTTP2ConnectionLifecycleTests: XCTestCase {
         XCTAssertTrue(lifecycle.isDraining)
         XCTAssertEqual(lifecycle.handle(.drainFinished), [.close])
         XCTAssertTrue(lifecycle.isClosed)
+    }
+
+    /// A connection that used up its streams names the last one at once: no PING round trip during
+    /// which more streams would be taken past the limit.
+    func testSpentStreamsSendTheFinalGoAwayAtOnce() {
+        var lifecycle = HTTP2ConnectionLifecycle()
+        XCTAssertEqual(lifecycle.handle(.peerSettingsReceived), [])
+        XCTAssertEqual(lifecycle.handle(.streamsSpent), [.sendGoAway(.highestProcessed, .noError)])
+        XCTAssertFalse(lifecycle.acceptsStreams, "a stream above the last one is refused, not processed")
+        XCTAssertTrue(lifecycle.processesInput, "the streams up to the last one still receive their DATA")
+        XCTAssertEqual(lifecycle.handle(.streamsFinished), [])
+        XCTAssertEqual(lifecycle.state, .closing)
     }
 }

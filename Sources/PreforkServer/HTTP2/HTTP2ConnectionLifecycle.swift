@@ -5,8 +5,9 @@ import HTTP2Wire
 /// illegal pair traps in debug builds naming both. Table-tested: HTTP2ConnectionLifecycleTests.
 ///
 /// awaitingSettings ─client SETTINGS→ open(ack pending) ─our SETTINGS ACKed→ open(acknowledged)
-/// open ─retire / idle / stream limit→ goingAway(pingOutstanding)   [GOAWAY 2^31−1, PING]
+/// open ─retire / idle→ goingAway(pingOutstanding)                  [GOAWAY 2^31−1, PING]
 ///      ─PING ACK or overdue→ goingAway(finalSent)                  [GOAWAY last processed id]
+/// open or goingAway(pingOutstanding) ─streams spent→ goingAway(finalSent) [GOAWAY last processed id]
 ///      ─no stream left→ closing ─output flushed→ draining ─EOF, budget or deadline→ closed
 /// a connection error from any living state: closing [GOAWAY(code)], then the same staged close.
 struct HTTP2ConnectionLifecycle: Lifecycle {
@@ -43,9 +44,12 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
         case settingsAckOverdue
         /// The client's SETTINGS did not come in time after its preface.
         case handshakeOverdue
-        /// Leave gracefully: the worker retires or stops, the connection was idle too long, or it
-        /// used up its streams.
+        /// Leave gracefully: the worker retires or stops, or the connection was idle too long.
         case shutDown
+        /// The connection opened the last stream it may (`--http2-max-streams-per-connection`) or
+        /// the last stream id: nothing above it will be processed, so the GOAWAY names it at once
+        /// rather than 2^31−1 (§6.8) and streams the client already sent past it are refused.
+        case streamsSpent
         case shutdownPingAcknowledged
         case shutdownPingOverdue
         /// The client sent GOAWAY: it opens nothing more.
@@ -126,6 +130,9 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
         case (.awaitingSettings, .shutDown):
             // Requests may be right behind the client's SETTINGS: they are taken, as in `open`.
             return .next(.goingAway(.pingOutstanding), [.sendGoAway(.maximum, .noError), .sendShutdownPing])
+        case (.awaitingSettings, .streamsSpent):
+            // No stream is taken before the client's first SETTINGS.
+            return .illegal
         case (.awaitingSettings, .connectionError(let code)):
             return .next(.closing, [.sendGoAway(.highestProcessed, code)])
         case (.awaitingSettings, .streamsFinished):
@@ -147,6 +154,11 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
             return .illegal
         case (.open, .shutDown):
             return .next(.goingAway(.pingOutstanding), [.sendGoAway(.maximum, .noError), .sendShutdownPing])
+        case (.open, .streamsSpent), (.goingAway(.pingOutstanding), .streamsSpent):
+            return .next(.goingAway(.finalSent), [.sendGoAway(.highestProcessed, .noError)])
+        case (.goingAway(.finalSent), .streamsSpent):
+            // No stream is taken after the final GOAWAY.
+            return .illegal
         case (.open, .shutdownPingAcknowledged), (.open, .shutdownPingOverdue):
             return .illegal
         case (.open, .peerGoAway):
@@ -194,7 +206,7 @@ struct HTTP2ConnectionLifecycle: Lifecycle {
              (.closing, .shutdownPingOverdue), (.closing, .peerGoAway):
             // Already leaving; input is no longer processed, timers may still fire.
             return .next(.closing, [])
-        case (.closing, .peerSettingsReceived), (.closing, .handshakeOverdue):
+        case (.closing, .peerSettingsReceived), (.closing, .handshakeOverdue), (.closing, .streamsSpent):
             return .illegal
         }
     }

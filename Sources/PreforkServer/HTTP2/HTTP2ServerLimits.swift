@@ -27,8 +27,9 @@ struct HTTP2ServerLimits: Equatable, Sendable {
     var maxFieldCount: Int
     /// A request body: the HTTP/1.1 body limit. Over it: 413.
     var maxBody: Int
-    /// Streams one connection may open in its life; then a graceful GOAWAY (nginx: 1000 requests).
-    var maxStreamsPerConnection = 10_000
+    /// Streams one connection may open in its life (`--http2-max-streams-per-connection`); then a
+    /// GOAWAY that names the last of them (nginx: 1000 requests).
+    var maxStreamsPerConnection = ServerConfig.defaultHTTP2MaxStreamsPerConnection
     /// Bytes queued for a peer that does not read (control answers included): past this the
     /// connection is ended, so a PING or SETTINGS flood cannot grow memory.
     var maxQueuedOutput = 256 * 1024

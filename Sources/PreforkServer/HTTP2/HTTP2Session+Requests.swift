@@ -51,9 +51,10 @@ extension HTTP2Session {
         scheduler.open(id)
         _ = verdict(id, block.endStream ? .headersEndStream : .headers)
         if streamsOpened >= limits.maxStreamsPerConnection || id >= HTTP2FrameHeader.streamIDMask - 1 {
-            // Its streams are spent (or its ids): the client opens a new connection after this GOAWAY.
+            // Its streams are spent (or its ids): the GOAWAY names this stream as the last one processed,
+            // and the client opens a new connection for anything above it.
             worker.http2Note(.flood(.streamLimit))
-            event(.shutDown)
+            event(.streamsSpent)
         }
         if case .headerListTooLarge(let size) = status {
             // An HPACK bomb or just too many fields: refused by decoded size, like HTTP/1.1's 431.
