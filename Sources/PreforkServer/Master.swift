@@ -210,10 +210,7 @@ public final class Master {
             throw ServerConfigurationError("no free scoreboard slot (more than \(Self.scoreboardCapacity) workers)")
         }
         let board = scoreboard.slot(index)
-        board.store(.slotID, slot + 1)
-        board.store(.generation, generation)
-        board.store(.respawns, respawnCounts[slot] ?? 0)
-        board.setState(.starting)
+        board.assign(slotID: slot + 1, generation: generation, respawns: respawnCounts[slot] ?? 0)
         do {
             let (masterEnd, workerEnd) = try ControlChannel.pair()
             let workerFD = Self.moveAbove(workerEnd.fd, Self.inheritedDescriptorFloor)

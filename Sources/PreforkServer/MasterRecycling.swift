@@ -69,7 +69,8 @@ extension Master {
         let now = MonotonicClock.now()
         for entry in table.entries {
             let board = scoreboard.slot(entry.scoreboardIndex)
-            let busySince = UInt64(max(0, board.load(.busySince)))
+            // The busy clock is this worker's only once it has written its pid into the slot (`begin`).
+            let busySince = board.load(.pid) == Int(entry.pid) ? UInt64(max(0, board.load(.busySince))) : 0
             if config.harakiri > 0, busySince > 0, now > busySince,
                now - busySince > MonotonicClock.nanoseconds(seconds: config.harakiri) {
                 // A worker stuck this long is killed, not recycled: it could not retire anyway.

@@ -80,6 +80,18 @@ struct ScoreboardSlot {
     var state: WorkerState { WorkerState(rawValue: load(.state)) ?? .empty }
     func setState(_ state: WorkerState) { store(.state, state.rawValue) }
 
+    /// The master hands the slot to a worker it is about to spawn. Everything the slot's previous
+    /// worker left is cleared first: a worker killed mid-request (harakiri) leaves its busy clock
+    /// running, and the watchdog read it as the new worker's until that worker's `begin`, so on a busy
+    /// machine, where starting takes longer than a watchdog tick, it killed each replacement in turn.
+    func assign(slotID: Int, generation: Int, respawns: Int) {
+        for field in Scoreboard.Field.allCases { store(field, 0) }
+        store(.slotID, slotID)
+        store(.generation, generation)
+        store(.respawns, respawns)
+        setState(.starting)
+    }
+
     /// A new worker takes the slot: counters start from zero, respawns are the master's to keep.
     func begin(pid: pid_t, generation: Int) {
         for field in Scoreboard.Field.allCases where field != .respawns && field != .slotID {

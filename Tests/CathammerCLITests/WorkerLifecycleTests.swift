@@ -43,6 +43,10 @@ final class WorkerLifecycleTests: XCTestCase {
         XCTAssertTrue(ServerProcess.eventually { !server.workerPIDs().contains(victim) && self.readyWorkers(statsPort) == 1 },
                       "and a new worker takes the slot")
         XCTAssertEqual(try RawClient.exchange(port: server.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").statuses, [200])
+        // The dead worker's busy clock must not be charged to its replacement while that one starts
+        // (it was, on a busy machine: every replacement killed in turn, the slot never served again).
+        XCTAssertEqual(masterValue(statsPort, \.harakiriKills), 1, "one kill: the replacements were left alone")
+        XCTAssertEqual(masterValue(statsPort, \.respawns), 1)
     }
 
     func testLifetimeAndMemoryLimitsRecycle() throws {

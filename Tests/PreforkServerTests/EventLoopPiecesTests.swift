@@ -102,6 +102,25 @@ final class EventLoopPiecesTests: XCTestCase {
         XCTAssertEqual(mappedAgain.slot(0).state, .empty)
     }
 
+    /// A worker killed mid-request leaves its busy clock and counters in the slot; the master's
+    /// hand-over to the next worker clears them, so the harakiri watchdog cannot charge the dead
+    /// worker's request to a replacement that is still starting.
+    func testASlotHandedToANewWorkerStartsIdleAndEmpty() throws {
+        let board = try Scoreboard(slots: 1)
+        let slot = board.slot(0)
+        slot.begin(pid: 42, generation: 1)
+        slot.noteAccept()
+        slot.requestStarted()
+        XCTAssertGreaterThan(slot.load(.busySince), 0, "killed while busy")
+        slot.assign(slotID: 1, generation: 1, respawns: 3)
+        XCTAssertEqual(slot.load(.busySince), 0)
+        XCTAssertEqual(slot.load(.pid), 0, "no pid until the new worker writes its own")
+        XCTAssertEqual(slot.load(.accepts), 0)
+        XCTAssertEqual(slot.load(.respawns), 3)
+        XCTAssertEqual(slot.load(.slotID), 1)
+        XCTAssertEqual(slot.state, .starting)
+    }
+
     func testControlChannelCarriesMessagesAndEOF() throws {
         let (master, worker) = try ControlChannel.pair()
         XCTAssertEqual(worker.receive(), .wouldBlock)
