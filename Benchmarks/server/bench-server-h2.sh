@@ -2,18 +2,20 @@
 # HTTP/2 server benchmark: h2load (nghttp2-client) against `cathammer serve -p 2`, nginx (2 workers,
 # `http2` listeners) and h2o (2 threads, an mruby handler), all answering the same 47-byte JSON body,
 # in one run: h2c with prior knowledge and h2 over TLS (ALPN, the same ECDSA P-256 certificate),
-# BENCH_H2_CONNECTIONS connections of `-m 100` streams each, BENCH_H2_REQUESTS requests on each
-# connection (h2load -n connections×requests). A count, not a duration: the reference server sends a
-# connection away (GOAWAY) after 10,000 streams, like nginx's keepalive_requests (raised here), and
-# h2load does not reconnect, so a timed run would measure idle time.
+# BENCH_H2_CONNECTIONS connections of `-m 100` streams each for BENCH_H2_SECONDS (h2load -D) after a
+# 2-second warm-up run. h2load does not reconnect after a GOAWAY, so every server's streams-per-
+# connection limit is raised past what a run can use: cathammer's --http2-max-streams-per-connection
+# to its maximum (2^30, every stream id a client has), nginx's keepalive_requests; h2o has none.
+# (Before that flag existed the run was a count, 10,000 requests per connection, which at these rates
+# was over in well under a second.)
 # Prints requests/s, p99 latency (from h2load's per-request log) and the server's CPU time per
 # request (utime+stime of its processes from /proc), then the ratios against nginx and h2o.
 # Usage: bench-server-h2.sh [CATHAMMER_BINARY]
-#   env: BENCH_H2_CONNECTIONS (8), BENCH_H2_STREAMS (100), BENCH_H2_REQUESTS (10000, at most 10000)
+#   env: BENCH_H2_CONNECTIONS (8), BENCH_H2_STREAMS (100), BENCH_H2_SECONDS (10)
 set -euo pipefail
 connections=${BENCH_H2_CONNECTIONS:-8}
-per_connection=${BENCH_H2_REQUESTS:-10000}
-[ "$per_connection" -le 10000 ] || { echo "BENCH_H2_REQUESTS: at most 10000 (a connection's streams)" >&2; exit 2; }
+seconds=${BENCH_H2_SECONDS:-10}
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_H2_SECONDS: a whole number of seconds, not '$seconds'" >&2; exit 2; }
 streams=${BENCH_H2_STREAMS:-100}
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
 source "$(dirname "$0")/common.sh"
@@ -32,7 +34,7 @@ make_certificate
 cat_port=$(free_port)
 cat_tls_port=$(free_port)
 "$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
-  --tls-key "$work/tls.key" -p 2 > "$work/cathammer.out" 2> "$work/cathammer.err" &
+  --tls-key "$work/tls.key" -p 2 --http2-max-streams-per-connection 1073741824 > "$work/cathammer.out" 2> "$work/cathammer.err" &
 started+=($!)
 cat_pid=$!
 
@@ -90,9 +92,9 @@ run() { # name pid port path mode
   local processes before after url="$scheme://127.0.0.1:$port$path"
   processes=$(family "$pid")
   # Warm up, then measure; h2load's log has one line per request: start, status, microseconds.
-  h2load -t1 -c"$connections" -m"$streams" -n$((connections * per_connection / 5)) "$url" > /dev/null
+  h2load -t1 -c"$connections" -m"$streams" -D 2 "$url" > /dev/null
   before=$(cpu_seconds $processes)
-  h2load -t1 -c"$connections" -m"$streams" -n$((connections * per_connection)) --log-file="$work/h2load.log" "$url" > "$work/h2load.out"
+  h2load -t1 -c"$connections" -m"$streams" -D "$seconds" --log-file="$work/h2load.log" "$url" > "$work/h2load.out"
   after=$(cpu_seconds $processes)
   python3 - "$name" "$mode" "$before" "$after" "$work/h2load.out" "$work/h2load.log" >> "$results" <<'PY'
 import re, sys
@@ -117,10 +119,10 @@ for mode in "h2c" "h2 TLS"; do
   run h2o "$h2o_pid" "${ports[2]}" / "$mode"
 done
 
-python3 - "$results" "$per_connection" "$connections" "$streams" "$(nginx -v 2>&1 | sed 's|.*/||')" "$(h2o --version | head -1 | awk '{print $3}')" <<'PY'
+python3 - "$results" "$seconds" "$connections" "$streams" "$(nginx -v 2>&1 | sed 's|.*/||')" "$(h2o --version | head -1 | awk '{print $3}')" <<'PY'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-print(f"## HTTP/2 server benchmark: h2load -t1 -c{sys.argv[3]} -m{sys.argv[4]} -n{int(sys.argv[3]) * int(sys.argv[2])}, 2 workers each "
+print(f"## HTTP/2 server benchmark: h2load -t1 -c{sys.argv[3]} -m{sys.argv[4]} -D {sys.argv[2]}, 2 workers each "
       f"(nginx {sys.argv[5]}, h2o {sys.argv[6]} with 2 threads), same 47-byte JSON body\n")
 print("| server | mode | protocol | requests/s | p99 ms | server CPU µs/request | requests | failed |")
 print("|---|---|---|---:|---:|---:|---:|---:|")
