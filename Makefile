@@ -167,7 +167,7 @@ bench-parser:
 	cd Benchmarks && $(SWIFT) run -c release ParserBenchmark
 
 # wrk against `cathammer serve -p 2` and nginx (2 workers) in the same run (BENCH_SECONDS, BENCH_CONNECTIONS);
-# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS).
+# then HTTP/2: h2load -m 100 against cathammer, nginx (http2) and h2o, h2c and over TLS (BENCH_H2_CONNECTIONS, BENCH_H2_SECONDS).
 bench-server: deps stamp
 	@.ci/install-packages $(SERVER_BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
