@@ -98,12 +98,16 @@ final class HTTP2FloodTests: XCTestCase {
                            + (reply.closed ? (reply.reset ? "reset" : "closed") : "no answer in 10 s") + " after \(reply.bytes.count) bytes")
             gaveUp = (fetchStatsWorkers(port: statsPort).first?.h2SlowReads ?? 0) > before
         }
-        XCTAssertTrue(gaveUp, "the worker counted the slow reader")
+        // How a failure ended is in its message: this test failed once at load 30 without saying.
+        let row = fetchStatsWorkers(port: statsPort).first
+        XCTAssertTrue(gaveUp, "the worker counted the slow reader (attacker running: \(attacker.isRunning); worker: "
+                      + "\(row.map { "slow reads \($0.h2SlowReads), settings timeouts \($0.h2SettingsTimeouts), h2 connections \($0.h2Connections)" } ?? "no stats"); "
+                      + "server stderr: \(server.errorSoFar.suffix(2000)))")
         attacker.tell("read")
         let result = try attacker.result()
-        XCTAssertEqual(result["closed"] as? Bool, true, "the worker closed the connection")
+        XCTAssertEqual(result["closed"] as? Bool, true, "the worker closed the connection: \(result)")
         let received = result["received"] as? Int ?? .max
-        XCTAssertLessThan(received, 16_000_000, "50 streams of 4 MB asked, far less queued for a reader that stopped")
+        XCTAssertLessThan(received, 16_000_000, "50 streams of 4 MB asked, far less queued for a reader that stopped: \(result)")
         let after = try RawClient.exchange(port: server.port, "GET /cats/2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(after.statuses, [200], "still serving afterwards")
     }
