@@ -108,7 +108,8 @@ durations = sorted(int(line.split()[2]) for line in open(log) if len(line.split(
 p99 = durations[min(len(durations) - 1, int(len(durations) * 0.99))] / 1000 if durations else 0
 total = int(done.group(3))
 cpu = (after - before) / total * 1e6 if total else 0
-print(f"{name}\t{mode}\t{rate:.0f}\t{p99:.2f}\t{cpu:.1f}\t{total}\t{failed + errored}\t{protocol.group(1) if protocol else '?'}")
+# h2load counts a stream that ended in error as failed and as errored: failed alone is the count.
+print(f"{name}\t{mode}\t{rate:.0f}\t{p99:.2f}\t{cpu:.1f}\t{total}\t{failed}\t{protocol.group(1) if protocol else '?'}")
 PY
 }
 
