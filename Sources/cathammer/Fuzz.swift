@@ -102,7 +102,9 @@ struct Fuzz: ParsableCommand {
             spawned?.stop()
             referenceServer?.stop()
         }
-        _ = try TLSOptions.probe(endpoint, timeout: max(timeout, 2))
+        // HTTP/2 fuzzing offers only h2 in every handshake (H2FuzzExecutor), and so does its probe.
+        _ = try TLSOptions.probe(chosenProtocol == .h2 ? (try? endpoint.offering(alpn: ["h2"])) ?? endpoint : endpoint,
+                                 timeout: max(timeout, 2))
         if chosenProtocol == .h2 {
             return try runH2(cases: selected, corpus: loaded, endpoint: endpoint, label: label, spawned: spawned,
                              referenceServer: referenceServer, runSeed: runSeed, seconds: seconds, formats: formats,

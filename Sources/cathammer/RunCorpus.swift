@@ -95,9 +95,13 @@ struct RunCorpus: ParsableCommand {
         let spawned = opened.spawned
         let (endpoint, label) = (opened.endpoint, opened.label)
         defer { spawned?.stop() }
-        _ = try TLSOptions.probe(endpoint, timeout: timeout)
-
         var runner = CaseRunner(endpoint: endpoint, timeout: timeout)
+        // The probe's handshake offers what the cases will offer: a run of HTTP/2 cases alone offers
+        // only h2 (as every case does), so a TLS server that speaks HTTP/2 alone and refuses an
+        // http/1.1-only offer (RFC 7301 §3.2, no_application_protocol) is not called unreachable.
+        let onlyHTTP2 = !withCurl && selected.allSatisfy { $0.wireProtocol == .h2 }
+        _ = try TLSOptions.probe(onlyHTTP2 ? runner.h2Endpoint : endpoint, timeout: timeout)
+
         runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
         runner.fragment = fragment
         runner.seed = seed
