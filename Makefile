@@ -38,7 +38,8 @@ peers: deps stamp
 
 # The HTTP/2 corpus (h2c with prior knowledge, each case twice) against nginx (http2), haproxy (proto h2),
 # apache2 (mod_http2, H2Direct), h2o, node's http2 module, nghttpd and the reference server:
-# reports/peers-h2.md and reports/peers/matrix-h2.html. PEERS="nginx h2o" runs a few.
+# reports/peers-h2.md and reports/peers/matrix-h2.html; then the same peers over TLS with ALPN h2,
+# compared with h2c in reports/peers-h2-tls.md (PEERS_H2_TLS=0 skips it). PEERS="nginx h2o" runs a few.
 PEER_H2_APT_PACKAGES := nginx-light haproxy apache2 h2o nghttp2-server nodejs
 peers-h2: deps stamp
 	@.ci/install-packages $(PEER_H2_APT_PACKAGES)

@@ -138,7 +138,7 @@ final class H2OverTLSCorpusTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0.contains("(TLS) |") }.map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) },
                        ["reference (TLS)", "nginx (TLS)", "node (TLS)"])
         let nginx = try XCTUnwrap(rows.first { $0.hasPrefix("| nginx (TLS)") })
-        XCTAssertEqual(nginx, "| nginx (TLS) | TLSv1.3, ALPN h2 (offered h2); 8 handshakes | 2 / 1 / 1 | 3 / 0 / 0 (1 flaky) | 2 | 1 |")
+        XCTAssertEqual(nginx, "| nginx (TLS) | TLSv1.3, ALPN h2 (offered h2); handshakes of 8 cases | 2 / 1 / 1 | 3 / 0 / 0 (1 flaky) | 2 | 1 |")
         XCTAssertTrue(text.contains("| B | MUST | RFC 9113 §3.4 | WARN: `close` | PASS: `200 SETTINGS_ACK` |"), text)
         XCTAssertTrue(text.contains("| C | MUST | RFC 9113 §3.4 | FAIL: `200` | FLAKY: `200 / close` |"), text)
         XCTAssertFalse(text.contains("| D |"), "a changed outcome with the same verdict is counted, not listed")

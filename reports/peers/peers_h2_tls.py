@@ -54,12 +54,12 @@ def tally_text(report):
 
 
 def negotiated(report):
-    """What most handshakes of the TLS run negotiated, and how many completed."""
+    """What most handshakes of the TLS run negotiated, and of how many cases (the first run of each)."""
     tls = report.get("tls") or {}
     if not tls.get("version"):
         return "no handshake completed"
     return (f"{tls['version']}, ALPN {tls.get('alpn') or 'none'} (offered {','.join(tls.get('alpn_offered') or [])}); "
-            f"{tls.get('connections', 0)} handshakes")
+            f"handshakes of {tls.get('connections', 0)} cases")
 
 
 def differences(clear, secure):

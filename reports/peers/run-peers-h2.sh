@@ -88,7 +88,7 @@ if tls_wanted reference; then
   peer reference-tls "cathammer serve (reference, TLS)" \
     "'$binary' serve --https 127.0.0.1:{port} --tls-cert '$cert' --tls-key '$key' -p 2" --offers catserve-routes "${tls_options[@]}"; fi
 if tls_wanted nginx; then d=$(prefix nginx-tls "$here/nginx-h2.conf" \
-    "s|listen 127.0.0.1:PORT http2;|listen 127.0.0.1:PORT ssl http2; ssl_certificate $cert; ssl_certificate_key $key;|")
+    "s|listen 127.0.0.1:PORT http2;|listen 127.0.0.1:PORT ssl http2; ssl_certificate $cert; ssl_certificate_key $key; ssl_protocols TLSv1.2 TLSv1.3;|")
   peer nginx-tls "nginx $(nginx -v 2>&1 | sed 's|.*/||') (ssl http2)" \
     "$(fill "$d/nginx-h2.conf") && exec nginx -p '$d' -c '$d/nginx-h2.conf'" "${tls_options[@]}"; fi
 if tls_wanted haproxy; then d=$(prefix haproxy-tls "$here/haproxy-h2.cfg" \
