@@ -126,36 +126,3 @@ public enum H2FindingWriter {
         return FindingWriter.Written(yamlPath: yamlPath, reproducerPath: shellPath)
     }
 }
-
-extension FuzzReport {
-    /// The report of an HTTP/2 run, in the same files and schema as an HTTP/1.1 run's.
-    public init(h2 summary: H2FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
-                files: [String: String]) {
-        self.version = version
-        self.target = target
-        self.seed = seed
-        started = ISO8601DateFormatter().string(from: summary.started)
-        durationSeconds = (summary.elapsed * 10).rounded() / 10
-        cases = summary.cases
-        executions = summary.executions
-        executionsPerSecond = (summary.executionsPerSecond * 10).rounded() / 10
-        stoppedBecause = summary.stoppedBecause
-        findingsByClass = Dictionary(uniqueKeysWithValues: FindingClass.allCases.map { ($0.rawValue, summary.count($0)) })
-        tls = TLSRunSummary(context: endpoint.tls, sessions: [], recordPlan: TLSRunSummary.byteExactRecordPlan)
-        findings = summary.findings.map { finding in
-            Entry(id: finding.id, class: finding.findingClass.rawValue, signature: finding.signature.description,
-                  reason: finding.classification.reason, detail: finding.classification.detail,
-                  explanation: finding.classification.explanation, mutationPath: finding.generated.mutationPath,
-                  seedCase: finding.generated.seedID, caseIndex: finding.generated.index,
-                  foundAfterSeconds: (finding.foundAfter * 10).rounded() / 10, hits: summary.hits[finding.id] ?? 1,
-                  expected: finding.expectation.summary, observed: finding.observation.description,
-                  referenceOutcome: finding.referenceOutcome?.description,
-                  minimized: finding.minimized.segments.map(ByteEscapes.encode),
-                  minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
-                  original: finding.generated.input.segments.map(ByteEscapes.encode),
-                  minimizationTests: finding.minimizationTests,
-                  reproducer: H2FindingWriter.reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint),
-                  file: files[finding.id])
-        }
-    }
-}
