@@ -13,41 +13,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 repeat=${REPEAT:-2}
 corpus=${CORPUS:-$root/corpus}
-if [ -n "${PEERS_RUNS:-}" ]; then runs=$PEERS_RUNS; mkdir -p "$runs"; else
-  runs=$(mktemp -d /tmp/cathammer-peers-h2.XXXXXX); fi
-backend_pid=
-cleanup() { [ -n "$backend_pid" ] && kill "$backend_pid" 2>/dev/null; [ -z "${PEERS_RUNS:-}" ] && rm -rf "$runs"; true; }
-trap cleanup EXIT
-cd "$root"
-chmod 755 "$runs"
-
-wanted() { [ -z "${PEERS:-}" ] || [[ " $PEERS " == *" $1 "* ]]; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# peer SHORT "LABEL" "SPAWN COMMAND with {port}" [extra run options]
-peer() {
-  local short=$1 label=$2 spawn=$3
-  shift 3
-  wanted "$short" || return 0
-  echo "== $label"
-  local options=(--corpus "$corpus" --protocol h2 --spawn "$spawn" --name "$label" --out "$runs/$short" --quiet
-                 --format json,md --no-libcurl --timeout 3)
-  [ "$repeat" -gt 1 ] && options+=(--repeat "$repeat")
-  "$binary" run corpus "${options[@]}" "$@" | head -1 || true
-}
-prefix() {
-  local dir="$runs/$1-prefix"
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  sed "s|PREFIX|$dir|g; s|BACKEND|$backend|g" "$2" > "$dir/$(basename "$2").in"
-  echo "$dir"
-}
-fill() { echo "sed 's|PORT|{port}|' '$1.in' > '$1'"; }
-
-backend=$(free_port)
-python3 "$here/echo_backend.py" "$backend" &
-backend_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$backend") 2>/dev/null && break; sleep 0.1; done
+# shellcheck source=reports/peers/common.sh
+. "$here/common.sh"
+peers_start cathammer-peers-h2
+peer_options=(--protocol h2 --no-libcurl --timeout 3)
 
 peer reference "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2" --offers catserve-routes
 if wanted nginx; then d=$(prefix nginx "$here/nginx-h2.conf")
@@ -67,9 +36,6 @@ if wanted nghttpd; then d="$runs/nghttpd-docroot"; mkdir -p "$d"; echo ok > "$d/
     "exec nghttpd --no-tls -a 127.0.0.1 -d '$d' {port}"; fi
 
 [ "${NO_WRITE:-}" = 1 ] && exit 0
-dirs=()
-for dir in "$runs"/*/; do [ -f "$dir/report.json" ] && dirs+=("$dir"); done
-"$binary" report --matrix "${dirs[@]}" --out "$runs/matrix"
-cp "$runs/matrix/matrix.html" "$here/matrix-h2.html"
+peers_matrix matrix-h2.html
 python3 "$here/peers_h2_report.py" "$root/reports/peers-h2.md" "$runs/matrix/matrix.md" "${dirs[@]}"
 echo "wrote reports/peers-h2.md and reports/peers/matrix-h2.html"
