@@ -72,11 +72,12 @@ let package = Package(
             ]
         ),
         // Built with -sanitize=fuzzer -DFUZZING by `make fuzz`; a plain build replays seeds and findings.
-        .executableTarget(name: "HTTPWireFuzz", dependencies: ["HTTPWire", "CFuzzerDriver", "FuzzReplay"]),
+        .executableTarget(name: "HTTPWireFuzz", dependencies: ["HTTPWire", "FuzzReplay"]),
         // The same for frames and HPACK: HTTP2Wire's connection reader and decoder under invariants.
-        .executableTarget(name: "HTTP2WireFuzz", dependencies: ["HTTP2Wire", "HTTPWire", "CFuzzerDriver", "FuzzReplay"]),
-        // Replays seed and finding files through a fuzzer's invariants (plain builds of the fuzzers).
-        .target(name: "FuzzReplay"),
+        .executableTarget(name: "HTTP2WireFuzz", dependencies: ["HTTP2Wire", "HTTPWire", "FuzzReplay"]),
+        // The fuzzers' shared entry: libFuzzer's driver (-DFUZZING), or a replay of seed and finding
+        // files through a fuzzer's invariants (plain builds).
+        .target(name: "FuzzReplay", dependencies: ["CFuzzerDriver"]),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
         .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
