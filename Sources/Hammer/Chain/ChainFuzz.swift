@@ -151,16 +151,12 @@ public enum ChainFindingWriter {
 
     /// Writes both files into `folder`; returns the YAML's path.
     public static func write(_ finding: ChainFinding, folder: String, front: String, frontCommand: String, runSeed: UInt64) throws -> String {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let category = (folder as NSString).lastPathComponent
         let corpusRoot = (folder as NSString).deletingLastPathComponent
         let line = "cathammer run chain --front \(FindingWriter.shellQuoted(frontCommand)) --corpus \(FindingWriter.shellQuoted(corpusRoot)) --case \(finding.id)"
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, front: front, runSeed: runSeed, reproducer: line).utf8).write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) through \(front)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
-        chmod(shellPath, 0o755)
-        return yamlPath
+        return try FindingWriter.writeFiles(id: finding.id, folder: folder, comment: "\(finding.signature) through \(front)",
+                                            reproducer: line) { category in
+            yaml(finding, category: category, front: front, runSeed: runSeed, reproducer: line)
+        }.yamlPath
     }
 }
 

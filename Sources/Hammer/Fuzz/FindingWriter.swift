@@ -86,14 +86,23 @@ public enum FindingWriter {
     /// Writes both files into `folder` (created if needed); the folder's name is the category.
     public static func write(_ finding: Finding, folder: String, targetName: String, runSeed: UInt64,
                              endpoint: Endpoint) throws -> Written {
+        let line = reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint)
+        return try writeFiles(id: finding.id, folder: folder, comment: "\(finding.signature) against \(targetName)",
+                              reproducer: line) { category in
+            yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line)
+        }
+    }
+
+    /// Writes `<folder>/<id>.yaml`, the case `yaml` renders with the folder's name as its category, and
+    /// the executable `<folder>/<id>.sh`: `#!/bin/sh`, `# comment` and the reproducer line.
+    public static func writeFiles(id: String, folder: String, comment: String, reproducer line: String,
+                                  yaml: (_ category: String) -> String) throws -> Written {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let category = (folder as NSString).lastPathComponent
-        let line = reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint)
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line).utf8)
-            .write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
+        let yamlPath = (folder as NSString).appendingPathComponent("\(id).yaml")
+        let shellPath = (folder as NSString).appendingPathComponent("\(id).sh")
+        try Data(yaml(category).utf8).write(to: URL(fileURLWithPath: yamlPath))
+        try Data("#!/bin/sh\n# \(comment)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
         chmod(shellPath, 0o755)
         return Written(yamlPath: yamlPath, reproducerPath: shellPath)
     }

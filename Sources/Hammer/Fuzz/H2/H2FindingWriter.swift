@@ -114,15 +114,10 @@ public enum H2FindingWriter {
 
     public static func write(_ finding: H2Finding, folder: String, targetName: String, runSeed: UInt64, quotes: Quotes,
                              endpoint: Endpoint) throws -> FindingWriter.Written {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let category = (folder as NSString).lastPathComponent
-        let line = reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, quotes: quotes, reproducer: line).utf8)
-            .write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
-        chmod(shellPath, 0o755)
-        return FindingWriter.Written(yamlPath: yamlPath, reproducerPath: shellPath)
+        let line = finding.reproducer(endpoint: endpoint)
+        return try FindingWriter.writeFiles(id: finding.id, folder: folder, comment: "\(finding.signature) against \(targetName)",
+                                            reproducer: line) { category in
+            yaml(finding, category: category, targetName: targetName, runSeed: runSeed, quotes: quotes, reproducer: line)
+        }
     }
 }
