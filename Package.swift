@@ -78,8 +78,10 @@ let package = Package(
         // The fuzzers' shared entry: libFuzzer's driver (-DFUZZING), or a replay of seed and finding
         // files through a fuzzer's invariants (plain builds).
         .target(name: "FuzzReplay", dependencies: ["CFuzzerDriver"]),
-        .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
-        .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire"]),
+        // Test-only: the seeded generator of the wire tests' random splits.
+        .target(name: "SeededGenerator", path: "Tests/SeededGenerator"),
+        .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire", "SeededGenerator"]),
+        .testTarget(name: "HTTP2WireTests", dependencies: ["HTTP2Wire", "HTTPWire", "SeededGenerator"]),
         .testTarget(name: "CLinuxShimTests", dependencies: ["CLinuxShim"]),
         .testTarget(name: "CathammerContractTests", dependencies: ["CathammerContract"]),
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
