@@ -69,20 +69,26 @@ public protocol FuzzVerdict: Sendable {
 }
 
 extension OrderedFuzzLoop where Judged: FuzzVerdict {
-    /// Runs the loop keeping one finding per signature: the first case with a new signature is
-    /// minimized into a finding (handed to `onFinding`, then announced in `progress`), later ones
-    /// count as hits of it. A crash after which the target no longer answers ends the run.
-    func collectFindings<Found: FuzzFindingRecord>(
-        executions: () -> Int, targetAnswers: (() -> Bool)?,
+    /// Generates case after case and judges it (`jobs` at a time), keeping one finding per signature:
+    /// the first case with a new signature is minimized into a finding (handed to `onFinding`, then
+    /// announced in `progress`), later ones count as hits of it. A crash after which the target no
+    /// longer answers ends the run.
+    static func collectFindings<Found: FuzzFindingRecord>(
+        settings: FuzzSettings, window: Int, generate: @escaping @Sendable (Int) -> GeneratedCase,
+        evaluate: @escaping @Sendable (FuzzInput) -> Judged, executions: () -> Int, targetAnswers: (() -> Bool)?,
         minimize: (_ generated: GeneratedCase, _ signature: Signature, _ judged: Judged, _ foundAfter: Double) -> Found,
         onFinding: (Found) -> Void, progress: (FuzzProgress) -> Void
     ) -> FuzzRunSummary<Found> {
+        let loop = OrderedFuzzLoop(settings: settings, window: window) { index in
+            let generated = generate(index)
+            return (generated, evaluate(generated.input))
+        }
         let started = Date()
         var summary = FuzzRunSummary<Found>(started: started, elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:],
                                             stoppedBecause: nil)
         var known: [Signature: String] = [:]
         var counts: [FindingClass: Int] = [:]
-        let (handled, elapsed) = run(waiting: { elapsed, handled in
+        let (handled, elapsed) = loop.run(waiting: { elapsed, handled in
             progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions(), counts: counts))
         }) { generated, judged, elapsed, handled in
             guard let classification = judged.classification else { return true }

@@ -142,12 +142,10 @@ public final class H2FuzzRun: @unchecked Sendable {
 
     public func run(onFinding: (H2Finding) -> Void = { _ in },
                     progress: @escaping @Sendable (FuzzProgress) -> Void = { _ in }) -> H2FuzzSummary {
-        let loop = OrderedFuzzLoop(settings: settings, window: window) { [self] index in
-            let generated = generator.generate(index)
-            return (generated, evaluate(generated.input))
-        }
-        return loop.collectFindings(executions: { executions.load(ordering: .relaxed) }, targetAnswers: health.map { $0.isAnswering },
-                                    minimize: minimize, onFinding: onFinding, progress: progress)
+        OrderedFuzzLoop.collectFindings(
+            settings: settings, window: window, generate: generator.generate, evaluate: evaluate,
+            executions: { executions.load(ordering: .relaxed) }, targetAnswers: health.map { $0.isAnswering },
+            minimize: minimize, onFinding: onFinding, progress: progress)
     }
 
     /// Reduces the stream while it keeps the signature: whole frames first, then bytes, then cuts.
