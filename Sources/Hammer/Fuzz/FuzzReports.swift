@@ -67,7 +67,7 @@ public struct FuzzReport: Encodable {
                   minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
                   original: finding.generated.input.segments.map(ByteEscapes.encode),
                   minimizationTests: finding.minimizationTests,
-                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint),
+                  reproducer: FindingWriter.reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint),
                   file: files[finding.id])
         }
     }
