@@ -1,4 +1,6 @@
 import Foundation
+import Hammer
+import HTTPWire
 import XCTest
 
 /// A committed reproducer (`fuzz/findings/<target>/<ID>.sh`, bash's /dev/tcp, no nc) aimed with
@@ -52,5 +54,20 @@ final class FindingReproducerTests: XCTestCase {
         XCTAssertTrue(frames.contains { ($0.type == 0x3 && $0.stream == 1 && $0.payload == protocolError)
             || ($0.type == 0x7 && $0.payload.count >= 8 && Array($0.payload[4..<8]) == protocolError) }, "\(frames)")
         XCTAssertFalse(frames.contains { $0.type == 0x1 && $0.stream == 1 }, "\(frames)")
+    }
+
+    /// HOST and PORT override the server the script was written for (here an address nobody answers on).
+    func testHostAndPortAimTheScriptElsewhere() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reproducer-\(UUID().uuidString).sh")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let script = ReproducerScript.file(comment: "a plain GET", writes: [Array("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)],
+                                           endpoint: Endpoint(host: "192.0.2.1", port: 9))
+        try Data(script.utf8).write(to: work)
+        let server = try ServerProcess()
+        let result = try withExtendedLifetime(server) {
+            try CathammerBinary.runTool("/bin/bash", ["-c", "bash '\(work.path)' 2>&1 | xxd -r"], capture: true,
+                                        environment: ["HOST": "127.0.0.1", "PORT": String(server.port), "PATH": "/usr/bin:/bin"])
+        }
+        XCTAssertTrue(result.output.hasPrefix("HTTP/1.1 200 "), result.output)
     }
 }
