@@ -15,7 +15,7 @@ struct Fuzz: ParsableCommand {
             bash reproducer (<ID>.sh; HOST=… PORT=… aim it elsewhere). With no --target or --spawn the reference server is \
             fuzzed. Exit status: 0 nothing of the --fail-on classes, 1 such findings, 2 usage errors, \
             3 the target could not be started or reached. With --front (chain fuzzing) every discrepancy \
-            class but normalization fails: 1 when anything was found; reports as for run chain \
+            class but normalization fails: 1 when anything was found (0 with --fail-on none); reports as for run chain \
             (json, junit, html, md, and sarif on request).
             """)
 
