@@ -73,8 +73,8 @@ extension Fuzz {
                                          seed: runSeed, version: Cathammer.configuration.version, files: files, reproducers: reproducers)
         let folder = try report.write(
             check: "chain-fuzz", label: label, json: { try fuzzReport.encoded() }, junit: { fuzzReport.renderJUnit() },
-            markdown: { fuzzReport.renderMarkdown() }, html: { fuzzReport.renderHTML(summary) },
-            sarif: { try ChainFuzzSARIF.log(fuzzReport, summary: summary, findingsFolder: findingsFolder).encoded() })
+            markdown: { fuzzReport.renderMarkdown() }, html: { fuzzReport.renderHTML() },
+            sarif: { try ChainFuzzSARIF.log(fuzzReport, findingsFolder: findingsFolder).encoded() })
         for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
         print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))

@@ -208,12 +208,12 @@ final class ChainFuzzTests: XCTestCase {
         XCTAssertTrue(junit.contains("<testsuites name=\"cathammer chain fuzz\" tests=\"7\" failures=\"1\" errors=\"0\">"), junit)
         XCTAssertTrue(junit.contains("<property name=\"seed\" value=\"7\"/>"), junit)
 
-        let html = report.renderHTML(summary)
+        let html = report.renderHTML()
         XCTAssertTrue(html.contains("client sent") && html.contains("front's responses"), html)
         XCTAssertTrue(html.contains("origin received") && html.contains(finding.id) && html.contains("connection #"), html)
 
         let sarifURL = out.appendingPathComponent("report.sarif")
-        try ChainFuzzSARIF.log(report, summary: summary, findingsFolder: folder, workingDirectory: "/").encoded().write(to: sarifURL)
+        try ChainFuzzSARIF.log(report, findingsFolder: folder, workingDirectory: "/").encoded().write(to: sarifURL)
         XCTAssertNil(try JSONSchemaValidator.problems(document: sarifURL, schema: JSONSchemaValidator.schema("sarif-schema-2.1.0.json")))
         let sarifRun = try XCTUnwrap((try CathammerBinary.json(String(contentsOf: sarifURL, encoding: .utf8))["runs"] as? [[String: Any]])?.first)
         let results = try XCTUnwrap(sarifRun["results"] as? [[String: Any]])

@@ -48,6 +48,8 @@ public struct ChainFuzzReport: Encodable {
     /// Findings per failing class (a finding with two classes counts for both).
     var findingsByClass: [String: Int]
     var findings: [Entry]
+    /// The findings as found, for the views that need their bytes (the HTML, SARIF); not encoded.
+    let found: [ChainFinding]
 
     /// `files`: finding id → the corpus case written for it; `reproducers`: finding id → its line.
     public init(summary: ChainFuzzSummary, front: String, frontCommand: String, origin: String, seed: UInt64, version: String,
@@ -68,6 +70,7 @@ public struct ChainFuzzReport: Encodable {
         findingsByClass = Dictionary(uniqueKeysWithValues: failing.map { kind in
             (kind.rawValue, summary.findings.filter { $0.classes.contains(kind) }.count)
         })
+        found = summary.findings
         findings = summary.findings.map { finding in
             let result = finding.result
             return Entry(
@@ -157,7 +160,7 @@ public struct ChainFuzzReport: Encodable {
         return out + "  </testsuite>\n</testsuites>\n"
     }
 
-    public func renderHTML(_ summary: ChainFuzzSummary) -> String {
+    public func renderHTML() -> String {
         let h = MarkupEscape.text
         var out = """
             <!doctype html><html><head><meta charset="utf-8"><title>cathammer chain fuzz: \(h(front))</title>
@@ -178,7 +181,7 @@ public struct ChainFuzzReport: Encodable {
 
             """
         if findings.isEmpty { out += "<p>No finding: no case showed a failing discrepancy class.</p>\n" }
-        for (entry, finding) in zip(findings, summary.findings) {
+        for (entry, finding) in zip(findings, found) {
             let result = finding.result.result
             out += "<h3><code>\(h(entry.id))</code> " + entry.classes.map { "<span class=\"cls\">\(h($0))</span>" }.joined() + "</h3>\n"
             out += "<ul>" + entry.discrepancies.map { "<li>[\(h($0.kind.rawValue))] \(h($0.detail)) (\(h($0.basis)))</li>" }.joined() + "</ul>\n"
@@ -201,7 +204,7 @@ public struct ChainFuzzReport: Encodable {
 /// error: every such class is a FAIL of `run chain`) per finding and class, at the corpus case written
 /// for it, with both hops' bytes (ChainSARIF's evidence) and the `run chain` reproducer.
 public enum ChainFuzzSARIF {
-    public static func log(_ report: ChainFuzzReport, summary: ChainFuzzSummary, findingsFolder: String,
+    public static func log(_ report: ChainFuzzReport, findingsFolder: String,
                            workingDirectory: String = FileManager.default.currentDirectoryPath) -> SARIFLog {
         let classes = report.failingClasses
         let rules = classes.map { kind in
@@ -212,7 +215,7 @@ public enum ChainFuzzSARIF {
                           helpURI: nil, level: .error, properties: SARIFLog.Properties(tags: ["chain", "fuzz", kind.rawValue]))
         }
         var results: [SARIFLog.Result] = []
-        for (entry, finding) in zip(report.findings, summary.findings) {
+        for (entry, finding) in zip(report.findings, report.found) {
             let file = entry.file ?? (findingsFolder as NSString).appendingPathComponent("\(entry.id).yaml")
             let sent = entry.minimized.joined(separator: "\n")
             for kind in finding.classes {
