@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "CathammerContractTests", dependencies: ["CathammerContract"]),
         // Test-only: small origins that differ from a strict server in one way, for the fuzzer's tests.
         // h2/ holds python-h2 fake servers that the CLI tests start as processes.
-        .target(name: "FakeServers", dependencies: ["HTTPWire", "CTLS"], path: "Tests/FakeServers", exclude: ["h2"]),
+        .target(name: "FakeServers", dependencies: ["HTTPWire", "CTLS"], path: "Tests/FakeServers", exclude: ["h1", "h2"]),
         .testTarget(name: "HammerTests", dependencies: ["Hammer", "CathammerContract", "FakeServers"]),
         .testTarget(name: "PreforkServerTests", dependencies: ["PreforkServer", "HTTPWire", "HTTP2Wire", "CathammerContract"]),
         .testTarget(name: "CathammerCLITests", dependencies: [

@@ -12,9 +12,11 @@ struct Fuzz: ParsableCommand {
             connection and half-closed. The strict parser decides what a strict server must answer; \
             a difference is a finding (crash, desync, framing, lenient, over-strict, hang). Every new \
             finding is minimized and written as a corpus case to --findings/<target>/<ID>.yaml with a \
-            printf | nc reproducer (<ID>.sh). With no --target or --spawn the reference server is \
+            bash reproducer (<ID>.sh; HOST=… PORT=… aim it elsewhere). With no --target or --spawn the reference server is \
             fuzzed. Exit status: 0 nothing of the --fail-on classes, 1 such findings, 2 usage errors, \
-            3 the target could not be started or reached.
+            3 the target could not be started or reached. With --front (chain fuzzing) every discrepancy \
+            class but normalization fails: 1 when anything was found (0 with --fail-on none); reports as for run chain \
+            (json, junit, html, md, and sarif on request).
             """)
 
     @OptionGroup var server: TargetOptions

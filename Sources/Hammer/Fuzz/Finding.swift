@@ -23,6 +23,6 @@ public struct Finding: FuzzFindingRecord {
     public var expectedSummary: String { FindingClassifier.expectationSummary(expectation) }
     public var observedSummary: String { observation.outcome.description }
     public func reproducer(endpoint: Endpoint) -> String {
-        FindingWriter.reproducer(minimized.filled(authority: endpoint.authority), endpoint: endpoint)
+        FindingWriter.reproducer(minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
     }
 }
