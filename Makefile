@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd xxd
 BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 

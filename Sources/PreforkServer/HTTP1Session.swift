@@ -439,10 +439,11 @@ final class HTTP1Session: ServerSession, ResponseSink {
 
     private func flush() {
         guard let buffers else { return }
-        if outputSent == 0 && lifecycle.isWritingLastResponse { transport.holdPartialSegments() }
+        let last = lifecycle.isWritingLastResponse
+        if outputSent == 0 && last { transport.prepareLastResponse() }
         while outputSent < buffers.output.count {
             let result = buffers.output.withUnsafeBytes {
-                transport.write(UnsafeRawBufferPointer(rebasing: $0[outputSent...]))
+                transport.write(UnsafeRawBufferPointer(rebasing: $0[outputSent...]), beforeClose: last)
             }
             switch result {
             case .wrote(let count):

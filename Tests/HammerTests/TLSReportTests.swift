@@ -172,10 +172,14 @@ final class TLSReportTests: XCTestCase {
     }
 
     func testTheReproducerOfATLSFindingUsesOpenSSLsClient() throws {
-        let line = FindingWriter.reproducer(Array("GET / HTTP/1.1\r\n\r\n".utf8), endpoint: Endpoint(host: "localhost", port: 8443, tls: try context()))
-        XCTAssertEqual(line, "printf 'GET / HTTP/1.1\\r\\n\\r\\n' | openssl s_client -quiet -connect localhost:${PORT:-8443} -servername localhost -alpn h2,http/1.1")
+        let script = FindingWriter.reproducer([Array("GET / HTTP/1.1\r\n\r\n".utf8)], endpoint: Endpoint(host: "localhost", port: 8443, tls: try context()))
+        XCTAssertTrue(script.hasSuffix("""
+            (printf 'GET / HTTP/1.1\\r\\n\\r\\n'; sleep 2) | openssl s_client -quiet -connect "$HOST:$PORT" -servername localhost -alpn h2,http/1.1 | xxd
+
+            """), script)
+        XCTAssertTrue(script.contains("PORT=${PORT:-8443}"), script)
         let byAddress = try TLSClientContext(TLSClientSettings(serverName: nil, verification: .none))
-        XCTAssertTrue(FindingWriter.reproducer([0x41], endpoint: Endpoint(host: "::1", port: 1, tls: byAddress))
-            .hasSuffix("| openssl s_client -quiet -connect [::1]:${PORT:-1} -noservername -alpn http/1.1"))
+        XCTAssertTrue(FindingWriter.reproducer([[0x41]], endpoint: Endpoint(host: "::1", port: 1, tls: byAddress))
+            .hasSuffix("| openssl s_client -quiet -connect \"[$HOST]:$PORT\" -noservername -alpn http/1.1 | xxd\n"))
     }
 }

@@ -4,8 +4,8 @@
 # every FAIL with its reason, between the markers) and reports/peers/matrix-h2.html. Called by
 # `make peers-h2`. Usage: run-peers-h2.sh CATHAMMER_BINARY
 # Environment: REPEAT (2: each case runs twice, a changing outcome is FLAKY), PEERS (short names to
-# run, default all; `nginx` runs both legs, `nginx-tls` only the TLS one), PEERS_RUNS (keep the run folders there), NO_WRITE=1 (do not touch the reports),
-# PEERS_H2_TLS=0 (skip the TLS leg).
+# run, default all; `nginx` runs both legs, `nginx-tls` only the TLS one), PEERS_RUNS (keep the run
+# folders there), NO_WRITE=1 (do not touch the reports), PEERS_H2_TLS=0 (skip the TLS leg).
 # The TLS leg: every peer again (short name SHORT-tls) over TLS with ALPN h2 (RFC 9113 §3.2), the
 # same configuration behind a TLS listener with an ECDSA P-256 certificate this run makes with the
 # openssl CLI, verified by the harness (`--tls --ca`; its IP SAN names 127.0.0.1). The comparison of
@@ -18,43 +18,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 repeat=${REPEAT:-2}
 corpus=${CORPUS:-$root/corpus}
-if [ -n "${PEERS_RUNS:-}" ]; then runs=$PEERS_RUNS; mkdir -p "$runs"; else
-  runs=$(mktemp -d /tmp/cathammer-peers-h2.XXXXXX); fi
-backend_pid=
-cleanup() { [ -n "$backend_pid" ] && kill "$backend_pid" 2>/dev/null; [ -z "${PEERS_RUNS:-}" ] && rm -rf "$runs"; true; }
-trap cleanup EXIT
-cd "$root"
-chmod 755 "$runs"
-
-wanted() { [ -z "${PEERS:-}" ] || [[ " $PEERS " == *" $1 "* ]]; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# peer SHORT "LABEL" "SPAWN COMMAND with {port}" [extra run options]
-peer() {
-  local short=$1 label=$2 spawn=$3
-  shift 3
-  wanted "$short" || wanted "${short%-tls}" || return 0
-  echo "== $label"
-  local options=(--corpus "$corpus" --protocol h2 --spawn "$spawn" --name "$label" --out "$runs/$short" --quiet
-                 --format json,md --no-libcurl --timeout 3)
-  [ "$repeat" -gt 1 ] && options+=(--repeat "$repeat")
-  "$binary" run corpus "${options[@]}" "$@" | head -1 || true
-}
-# prefix SHORT CONFIG [SED EXPRESSION]: a folder for the peer's files with its configuration, the
-# expression (the TLS listener) applied before PORT is filled in.
-prefix() {
-  local dir="$runs/$1-prefix"
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  sed "s|PREFIX|$dir|g; s|BACKEND|$backend|g; ${3:-}" "$2" > "$dir/$(basename "$2").in"
-  echo "$dir"
-}
-fill() { echo "sed 's|PORT|{port}|' '$1.in' > '$1'"; }
-
-backend=$(free_port)
-python3 "$here/echo_backend.py" "$backend" &
-backend_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$backend") 2>/dev/null && break; sleep 0.1; done
+# shellcheck source=reports/peers/common.sh
+. "$here/common.sh"
+peers_start cathammer-peers-h2
+peer_options=(--protocol h2 --no-libcurl --timeout 3)
 
 peer reference "cathammer serve (reference)" "'$binary' serve --http 127.0.0.1:{port} -p 2" --offers catserve-routes
 if wanted nginx; then d=$(prefix nginx "$here/nginx-h2.conf")
@@ -74,7 +41,9 @@ if wanted nghttpd; then d="$runs/nghttpd-docroot"; mkdir -p "$d"; echo ok > "$d/
     "exec nghttpd --no-tls -a 127.0.0.1 -d '$d' {port}"; fi
 
 # The TLS leg (PEERS_H2_TLS=0 skips it): the same peers with a TLS listener offering h2 by ALPN.
-tls_wanted() { [ "${PEERS_H2_TLS:-1}" != 0 ] && { wanted "$1" || wanted "$1-tls"; }; }
+# PEERS="nginx" runs both legs of nginx: its TLS run is nginx-tls.
+if [ -n "${PEERS:-}" ]; then PEERS="$PEERS $(printf '%s-tls ' $PEERS)"; fi
+tls_wanted() { [ "${PEERS_H2_TLS:-1}" != 0 ] && wanted "$1-tls"; }
 tls="$runs/tls"
 mkdir -p "$tls"
 chmod 755 "$tls"
@@ -112,10 +81,8 @@ if tls_wanted nghttpd; then d="$runs/nghttpd-docroot"; mkdir -p "$d"; echo ok > 
     "exec nghttpd -a 127.0.0.1 -d '$d' {port} '$key' '$cert'" "${tls_options[@]}"; fi
 
 [ "${NO_WRITE:-}" = 1 ] && exit 0
-dirs=()
-for dir in "$runs"/*/; do [[ "$dir" != *-tls/ ]] && [ -f "$dir/report.json" ] && dirs+=("$dir"); done
-"$binary" report --matrix "${dirs[@]}" --out "$runs/matrix"
-cp "$runs/matrix/matrix.html" "$here/matrix-h2.html"
+# reports/peers-h2.md and its matrix are the h2c leg's; the TLS leg has its own report.
+peers_matrix matrix-h2.html '*-tls/'
 python3 "$here/peers_h2_report.py" "$root/reports/peers-h2.md" "$runs/matrix/matrix.md" "${dirs[@]}"
 echo "wrote reports/peers-h2.md and reports/peers/matrix-h2.html"
 if [ "${PEERS_H2_TLS:-1}" != 0 ]; then

@@ -15,9 +15,12 @@ struct PlainTransport {
         }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) -> TransportWrite {
+    /// `moreFollows`: MSG_MORE, so a last partial segment waits for the FIN that follows at once.
+    func write(_ bytes: UnsafeRawBufferPointer, moreFollows: Bool = false) -> TransportWrite {
         while true {
-            let result = Glibc.write(fd, bytes.baseAddress, bytes.count)
+            let result = moreFollows
+                ? send(fd, bytes.baseAddress, bytes.count, Int32(MSG_MORE) | Int32(MSG_NOSIGNAL))
+                : Glibc.write(fd, bytes.baseAddress, bytes.count)
             if result >= 0 { return .wrote(result) }
             if errno == EINTR { continue }
             // EPIPE or ECONNRESET: the client is gone.

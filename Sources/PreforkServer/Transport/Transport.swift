@@ -47,9 +47,11 @@ enum Transport {
         }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) -> TransportWrite {
+    /// `beforeClose`: the connection's last response, after which it is shut down or closed; its
+    /// last partial segment may wait for the FIN (see `prepareLastResponse`).
+    func write(_ bytes: UnsafeRawBufferPointer, beforeClose: Bool = false) -> TransportWrite {
         switch self {
-        case .plain(let plain): return plain.write(bytes)
+        case .plain(let plain): return plain.write(bytes, moreFollows: beforeClose)
         case .tls(let tls): return tls.write(bytes)
         }
     }
@@ -119,9 +121,12 @@ enum Transport {
         }
     }
 
-    /// TCP_CORK before the connection's last response: its bytes, TLS's close_notify and the FIN
-    /// leave together when the connection is shut down or closed, instead of a segment each.
-    func holdPartialSegments() {
+    /// Before the connection's last response: its bytes, TLS's close_notify and the FIN leave
+    /// together when the connection is shut down or closed, instead of a segment each. Plain TCP
+    /// needs nothing here (its writes of that response say MSG_MORE); TLS writes through OpenSSL,
+    /// so its socket is corked (TCP_CORK), one system call.
+    func prepareLastResponse() {
+        guard case .tls = self else { return }
         var on: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size))
     }
