@@ -65,6 +65,21 @@ final class H2OverTLSCorpusTests: XCTestCase {
         XCTAssertEqual((run.report["tls"] as? [String: Any])?["alpn"] as? String, "h2")
     }
 
+    /// `fuzz --protocol h2` offers h2 alone in every handshake, its first one too: the HTTP/2-only node
+    /// server is fuzzed, not called unreachable.
+    func testFuzzingAnHTTP2OnlyTLSServer() throws {
+        let certificates = try TestCertificates.shared()
+        let server = Self.root.appendingPathComponent("reports/peers/node-h2-server.js").path
+        let result = try CathammerBinary.run(["fuzz", "--protocol", "h2", "--corpus", Self.root.appendingPathComponent("corpus").path,
+                                              "--findings", work.appendingPathComponent("findings").path, "--quiet",
+                                              "--spawn", "exec node '\(server)' {port} '\(certificates.serverCertificate)' '\(certificates.serverKey)'",
+                                              "--tls", "--ca", certificates.caCertificate, "--category", "h2-settings", "--seed", "5",
+                                              "--max-cases", "10", "--duration", "60s", "--timeout", "1", "--no-reference-check",
+                                              "--fail-on", "none", "--out", work.appendingPathComponent("fuzz").path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("10 cases") && result.stdout.contains("over HTTP/2"), result.stdout)
+    }
+
     /// A server that picks HTTP/1.1 or HTTP/2 by the first bytes answers a request line with HTTP/1.1:
     /// a pass over h2c (a server may speak both), a FAIL over TLS, where ALPN chose h2 and the server
     /// owes its connection preface.
