@@ -4,7 +4,9 @@ to the origin on a connection of its own and relays the origin's bytes back, hal
 judging nothing, so whatever the strict origin refuses reaches it (forwarded-invalid). The process
 counterpart of FakeFront.passthrough, for tests that start the front by command line.
 Usage: passthrough_front.py PORT ORIGIN_HOST:PORT (loopback only). Stops after 10 minutes."""
-import socket, sys, threading, time
+import os, socket, sys, threading
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "h2"))
+from loopback_server import serve_for_ten_minutes
 
 
 def pump(source, sink):
@@ -39,18 +41,7 @@ def serve(client, origin):
 
 
 def main():
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", int(sys.argv[1])))
-    listener.listen(64)
-    listener.settimeout(1)
-    deadline = time.time() + 600
-    while time.time() < deadline:
-        try:
-            client, _ = listener.accept()
-        except socket.timeout:
-            continue
-        threading.Thread(target=serve, args=(client, sys.argv[2]), daemon=True).start()
+    serve_for_ten_minutes(sys.argv[1], serve, sys.argv[2], backlog=64)
 
 
 if __name__ == "__main__":

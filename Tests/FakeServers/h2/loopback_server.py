@@ -1,7 +1,7 @@
-"""What the fake servers in this folder share: a loopback listener that hands each connection to its
-own thread for 10 minutes, and python-h2's read loop for one server connection."""
+"""What the fake servers share: a loopback listener that hands each connection to its own thread for
+10 minutes (the HTTP/1.1 fakes in ../h1 use it too), and python-h2's read loop for one server
+connection. python-h2 is imported by what uses it, so an HTTP/1.1 fake does not need it."""
 import socket, threading, time
-import h2.connection, h2.exceptions
 
 
 def serve_for_ten_minutes(port, serve, *args, backlog=128, nodelay=False):
@@ -27,6 +27,7 @@ def serve_h2(sock, config, handle_events, error_code=None, linger=False):
     handle_events(conn, events), which queues frames and returns True to end the connection after they
     are sent. Input python-h2 rejects gets GOAWAY with error_code (default: the error's own) and the
     close; linger half-closes and drains the client before closing."""
+    import h2.connection, h2.exceptions
     conn = h2.connection.H2Connection(config=config)
     conn.initiate_connection()
     sock.sendall(conn.data_to_send())
@@ -61,6 +62,7 @@ def serve_h2(sock, config, handle_events, error_code=None, linger=False):
 
 def answer_ok(conn, stream_id):
     """200 with the body "ok"; nothing for a stream that was reset or closed meanwhile."""
+    import h2.exceptions
     try:
         conn.send_headers(stream_id, [(":status", "200"), ("content-length", "2")])
         conn.send_data(stream_id, b"ok", end_stream=True)

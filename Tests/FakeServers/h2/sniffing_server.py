@@ -4,7 +4,8 @@ preface gets an empty SETTINGS and the ACK of the client's, and each PING its AC
 HTTP/1.1 200 and a close (after the client's end: a close with unread bytes would be a reset). Over h2c with prior knowledge that is allowed; over TLS
 (with CERT and KEY, ALPN h2 selected) the connection is HTTP/2 and the HTTP/1.1 answer is wrong
 (RFC 9113 §3.2). Usage: sniffing_server.py PORT [CERT KEY]. Stops after 10 minutes."""
-import socket, ssl, sys, threading, time
+import ssl, sys
+from loopback_server import serve_for_ten_minutes
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 SETTINGS, SETTINGS_ACK = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00", b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"
@@ -55,15 +56,4 @@ if len(sys.argv) > 3:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(sys.argv[2], sys.argv[3])
     context.set_alpn_protocols(["h2"])
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", int(sys.argv[1])))
-listener.listen(64)
-listener.settimeout(1)
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        client, _ = listener.accept()
-    except socket.timeout:
-        continue
-    threading.Thread(target=serve, args=(client, context), daemon=True).start()
+serve_for_ten_minutes(sys.argv[1], serve, context, backlog=64)
