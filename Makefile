@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd
+APT_PACKAGES := pkg-config libcurl4-openssl-dev libssl-dev openssl curl nghttp2-client systemd xxd
 BENCH_APT_PACKAGES := libhttp-parser-dev libnghttp2-dev
 SERVER_BENCH_APT_PACKAGES := wrk nginx-light h2o nghttp2-client
 
@@ -38,8 +38,9 @@ peers: deps stamp
 
 # The HTTP/2 corpus (h2c with prior knowledge, each case twice) against nginx (http2), haproxy (proto h2),
 # apache2 (mod_http2, H2Direct), h2o, node's http2 module, nghttpd and the reference server:
-# reports/peers-h2.md and reports/peers/matrix-h2.html. PEERS="nginx h2o" runs a few.
-PEER_H2_APT_PACKAGES := nginx-light haproxy apache2 h2o nghttp2-server
+# reports/peers-h2.md and reports/peers/matrix-h2.html; then the same peers over TLS with ALPN h2,
+# compared with h2c in reports/peers-h2-tls.md (PEERS_H2_TLS=0 skips it). PEERS="nginx h2o" runs a few.
+PEER_H2_APT_PACKAGES := nginx-light haproxy apache2 h2o nghttp2-server nodejs
 peers-h2: deps stamp
 	@.ci/install-packages $(PEER_H2_APT_PACKAGES)
 	$(SWIFT) build -c release --product cathammer
@@ -79,8 +80,9 @@ run: deps stamp
 	$(SWIFT) build -c release --product cathammer
 	"$$($(SWIFT) build -c release --show-bin-path)/cathammer" run corpus
 
-# nginx: the peer the CI recipe's script (examples/ci/cathammer-ci.sh) is tested against.
-TEST_APT_PACKAGES := nginx-light
+# nginx: the peer the CI recipe's script (examples/ci/cathammer-ci.sh) is tested against; nodejs: an HTTP/2-only
+# TLS server (reports/peers/node-h2-server.js) for H2OverTLSCorpusTests.
+TEST_APT_PACKAGES := nginx-light nodejs
 
 # Builds everything, replays the fuzz seeds and regressions through the parser invariants, checks that
 # parsing and a worker's keep-alive GET allocate nothing (Tests/AllocationChecks, a release build of

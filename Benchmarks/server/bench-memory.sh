@@ -142,9 +142,7 @@ for count in $counts; do
 
   nginx_port=$(free_port)
   write_nginx_conf "$nginx_port" 1 $((count + 100)) "keepalive_timeout 600s; ${nginx_tls[0]}" "${nginx_tls[1]}"
-  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-  nginx_pid=$!
-  started+=($nginx_pid)
+  start_nginx
   wait_for_port "$nginx_port"
   measure "nginx$label" "$nginx_port" "$(worker_of "$nginx_pid")" "$count" "$tls" "$protocol"
   kill -TERM "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true

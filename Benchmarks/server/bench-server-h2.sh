@@ -20,23 +20,8 @@ streams=${BENCH_H2_STREAMS:-100}
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
 source "$(dirname "$0")/common.sh"
 
-family() { echo "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
-cpu_seconds() {
-  local ticks=0 pid
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] || continue
-    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  python3 -c "print($ticks / $(getconf CLK_TCK))"
-}
-
 make_certificate
-cat_port=$(free_port)
-cat_tls_port=$(free_port)
-"$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
-  --tls-key "$work/tls.key" -p 2 --http2-max-streams-per-connection 1073741824 > "$work/cathammer.out" 2> "$work/cathammer.err" &
-started+=($!)
-cat_pid=$!
+start_cathammer --http2-max-streams-per-connection 1073741824
 
 nginx_port=$(free_port)
 nginx_tls_port=$(free_port)
@@ -45,9 +30,7 @@ write_nginx_conf "$nginx_port" 2 4096 "keepalive_requests 100000000;
 # write_nginx_conf's TLS listener is `ssl` alone: this one speaks h2 there too.
 sed -i "s|listen 127.0.0.1:$nginx_tls_port backlog=1024 ssl;|listen 127.0.0.1:$nginx_tls_port backlog=1024 ssl http2;|" \
   "$work/nginx/nginx.conf"
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-started+=($!)
-nginx_pid=$!
+start_nginx
 
 h2o_port=$(free_port)
 h2o_tls_port=$(free_port)

@@ -21,34 +21,15 @@ case "$rounds" in ''|*[!0-9]*|0) echo "bench-server.sh: BENCH_ROUNDS must be a p
 binary=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release/cathammer}
 source "$(dirname "$0")/common.sh"
 
-# The server's processes: the master and its children.
-family() { echo "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
-
-# CPU seconds (utime + stime) of a set of processes.
-cpu_seconds() {
-  local ticks=0 pid
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] || continue
-    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  python3 -c "print($ticks / $(getconf CLK_TCK))"
-}
-
 make_certificate
-cat_port=$(free_port)
-cat_tls_port=$(free_port)
-"$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
-  --tls-key "$work/tls.key" -p 2 ${BENCH_SERVE_FLAGS:-} > "$work/cathammer.out" 2> "$work/cathammer.err" &
-started+=($!)
-cat_pid=$!
+# shellcheck disable=SC2086 # BENCH_SERVE_FLAGS is a list of flags
+start_cathammer ${BENCH_SERVE_FLAGS:-}
 
 nginx_port=$(free_port)
 nginx_tls_port=$(free_port)
 write_nginx_conf "$nginx_port" 2 4096 "keepalive_requests 100000000; ssl_certificate $work/tls.pem;
   ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3;" "" "$nginx_tls_port"
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-started+=($!)
-nginx_pid=$!
+start_nginx
 
 wait_for_port "$cat_port"
 wait_for_port "$cat_tls_port"

@@ -60,3 +60,34 @@ http {
 }
 CONF
 }
+
+# Starts nginx on $work/nginx/nginx.conf (see write_nginx_conf); its master's pid in $nginx_pid.
+start_nginx() {
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+  started+=($!)
+  nginx_pid=$!
+}
+
+# Starts `$binary serve -p 2` (extra serve flags as arguments) in cleartext on $cat_port and over TLS
+# on $cat_tls_port, with make_certificate's certificate; its master's pid in $cat_pid.
+start_cathammer() {
+  cat_port=$(free_port)
+  cat_tls_port=$(free_port)
+  "$binary" serve --http "127.0.0.1:$cat_port" --https "127.0.0.1:$cat_tls_port" --tls-cert "$work/tls.pem" \
+    --tls-key "$work/tls.key" -p 2 "$@" > "$work/cathammer.out" 2> "$work/cathammer.err" &
+  started+=($!)
+  cat_pid=$!
+}
+
+# The server's processes: the master and its children.
+family() { echo "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
+
+# CPU seconds (utime + stime) of a set of processes.
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  python3 -c "print($ticks / $(getconf CLK_TCK))"
+}

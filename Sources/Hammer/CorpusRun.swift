@@ -46,7 +46,8 @@ public struct CorpusRun: Sendable {
         let ordered = results.withLock { all in cases.indices.compactMap { all[$0] } }
         var run = CorpusRun(target: target, started: started, results: ordered, baseline: nil)
         run.repeatCount = max(1, repeatCount)
-        run.tlsContext = runner.endpoint.tls
+        // A run of HTTP/2 cases alone made every handshake offering h2 alone: that is the offer reported.
+        run.tlsContext = cases.allSatisfy { $0.wireProtocol == .h2 } ? runner.h2Endpoint.tls : runner.endpoint.tls
         return run
     }
 

@@ -12,9 +12,11 @@ struct Fuzz: ParsableCommand {
             connection and half-closed. The strict parser decides what a strict server must answer; \
             a difference is a finding (crash, desync, framing, lenient, over-strict, hang). Every new \
             finding is minimized and written as a corpus case to --findings/<target>/<ID>.yaml with a \
-            printf | nc reproducer (<ID>.sh). With no --target or --spawn the reference server is \
+            bash reproducer (<ID>.sh; HOST=… PORT=… aim it elsewhere). With no --target or --spawn the reference server is \
             fuzzed. Exit status: 0 nothing of the --fail-on classes, 1 such findings, 2 usage errors, \
-            3 the target could not be started or reached.
+            3 the target could not be started or reached. With --front (chain fuzzing) every discrepancy \
+            class but normalization fails: 1 when anything was found (0 with --fail-on none); reports as for run chain \
+            (json, junit, html, md, and sarif on request).
             """)
 
     @OptionGroup var server: TargetOptions
@@ -102,7 +104,9 @@ struct Fuzz: ParsableCommand {
             spawned?.stop()
             referenceServer?.stop()
         }
-        _ = try TLSOptions.probe(endpoint, timeout: max(timeout, 2))
+        // HTTP/2 fuzzing offers only h2 in every handshake (H2FuzzExecutor), and so does its probe.
+        _ = try TLSOptions.probe(chosenProtocol == .h2 ? (try? endpoint.offering(alpn: ["h2"])) ?? endpoint : endpoint,
+                                 timeout: max(timeout, 2))
         if chosenProtocol == .h2 {
             return try runH2(cases: selected, corpus: loaded, endpoint: endpoint, label: label, spawned: spawned,
                              referenceServer: referenceServer, runSeed: runSeed, seconds: seconds, formats: formats,
@@ -137,48 +141,11 @@ struct Fuzz: ParsableCommand {
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
         print("fuzzing \(label) at \(endpoint.scheme)://\(endpoint.authority) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? "") + (echoes.map { "; echo-capable at \($0)" } ?? ""))
-        let terminal = TerminalOutput.standard(quiet: quiet)
-        let progress = ProgressLine(total: maxCases, deadline: seconds, style: ProgressLine.Style(
-            noun: "cases", failures: "findings", rateNoun: "execs", plainStatusEvery: 10), output: terminal)
-        var files: [String: String] = [:]
-        var writeErrors: [String] = []
-        let summary = run.run(onFinding: { finding in
-            do {
-                let written = try FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed,
-                                                      endpoint: endpoint)
-                files[finding.id] = written.yamlPath
-            } catch {
-                writeErrors.append("\(finding.id): \(error)")
-            }
-        }, progress: { update in
-            if let finding = update.newFinding {
-                progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
-                              + "\(finding.id): \(finding.classification.explanation)", notable: true)
-            }
-            let counts = FindingClass.allCases.compactMap { kind in update.counts[kind].map { "\(kind.rawValue) \($0)" } }
-            progress.update(done: update.cases, failures: update.counts.values.reduce(0, +), rateCount: update.executions,
-                            detail: "\(update.executions) execs" + (counts.isEmpty ? "" : ", " + counts.joined(separator: ", ")))
-        })
-        progress.finish()
-
-        let fuzzReport = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                    endpoint: endpoint, sessions: executor.sessions.all, files: files)
-        let folder = try report.write(
-            check: "fuzz", label: label, json: { try fuzzReport.encoded() }, junit: nil, markdown: { fuzzReport.renderMarkdown() },
-            html: { fuzzReport.renderHTML() },
-            sarif: { try FuzzSARIF.log(fuzzReport, failingClasses: failClasses, findingsFolder: findingsFolder).encoded() })
-
-        let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
-        print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@: %d findings (%@)", summary.cases,
-                     summary.executions, summary.elapsed, summary.executionsPerSecond, label, summary.findings.count, counts))
-        if let reason = summary.stoppedBecause { print("stopped early: \(reason)") }
-        for finding in summary.findings {
-            print("  \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)")
+        try runAndReport(label: label, overHTTP2: false, endpoint: endpoint, runSeed: runSeed, seconds: seconds, formats: formats,
+                         failClasses: failClasses, findingsFolder: findingsFolder,
+                         run: { run.run(onFinding: $0, progress: $1) }, sessions: { executor.sessions.all }) { finding in
+            try FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed, endpoint: endpoint)
         }
-        for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
-        if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
-        print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))
-        if summary.findings.contains(where: { failClasses.contains($0.findingClass) }) { throw ExitCode(1) }
     }
 
     /// `--protocol h2`: the HTTP/2 cases as seeds, frame/HPACK/stream-state mutators, the strict HTTP/2
@@ -215,37 +182,55 @@ struct Fuzz: ParsableCommand {
         let findingsFolder = (findings as NSString).appendingPathComponent(folderName)
         print("fuzzing \(label) over HTTP/2 at \(endpoint.scheme)://\(endpoint.authority) from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? ""))
+        try runAndReport(label: label, overHTTP2: true, endpoint: endpoint, runSeed: runSeed, seconds: seconds, formats: formats,
+                         failClasses: failClasses, findingsFolder: findingsFolder,
+                         run: { run.run(onFinding: $0, progress: $1) }, sessions: { [] }) { finding in
+            try H2FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed, quotes: quotes,
+                                      endpoint: endpoint)
+        }
+    }
+
+    /// What both protocols do with a run: the progress line while it runs, the files of each new
+    /// finding, the reports, the summary lines and the exit status (1 when a --fail-on class was found).
+    func runAndReport<Found: FuzzFindingRecord>(
+        label: String, overHTTP2: Bool, endpoint: Endpoint, runSeed: UInt64, seconds: Double, formats: [ReportFormat],
+        failClasses: Set<FindingClass>, findingsFolder: String,
+        run: (_ onFinding: (Found) -> Void, _ progress: @escaping @Sendable (FuzzProgress) -> Void) -> FuzzRunSummary<Found>,
+        sessions: () -> [TLSSessionInfo], write: @escaping (Found) throws -> FindingWriter.Written
+    ) throws {
         let terminal = TerminalOutput.standard(quiet: quiet)
         let progress = ProgressLine(total: maxCases, deadline: seconds, style: ProgressLine.Style(
             noun: "cases", failures: "findings", rateNoun: "execs", plainStatusEvery: 10), output: terminal)
         var files: [String: String] = [:]
         var writeErrors: [String] = []
-        let summary = run.run(onFinding: { finding in
+        let summary = run({ finding in
             do {
-                let written = try H2FindingWriter.write(finding, folder: findingsFolder, targetName: label, runSeed: runSeed,
-                                                        quotes: quotes, endpoint: endpoint)
-                files[finding.id] = written.yamlPath
+                files[finding.id] = try write(finding).yamlPath
             } catch {
                 writeErrors.append("\(finding.id): \(error)")
             }
-            progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
-                          + "\(finding.id): \(finding.classification.explanation)", notable: true)
-        }, progress: { update in
+        }, { update in
+            if let finding = update.newFinding {
+                progress.line("new \(terminal.paint(finding.findingClass.rawValue, failClasses.contains(finding.findingClass) ? .red : .yellow)) "
+                              + "\(finding.id): \(finding.classification.explanation)", notable: true)
+            }
             let counts = FindingClass.allCases.compactMap { kind in update.counts[kind].map { "\(kind.rawValue) \($0)" } }
             progress.update(done: update.cases, failures: update.counts.values.reduce(0, +), rateCount: update.executions,
                             detail: "\(update.executions) execs" + (counts.isEmpty ? "" : ", " + counts.joined(separator: ", ")))
         })
         progress.finish()
 
-        let fuzzReport = FuzzReport(h2: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
-                                    endpoint: endpoint, files: files)
+        let fuzzReport = FuzzReport(summary: summary, target: label, seed: runSeed, version: Cathammer.configuration.version,
+                                    endpoint: endpoint, sessions: sessions(), files: files)
         let folder = try report.write(
             check: "fuzz", label: label, json: { try fuzzReport.encoded() }, junit: nil, markdown: { fuzzReport.renderMarkdown() },
             html: { fuzzReport.renderHTML() },
             sarif: { try FuzzSARIF.log(fuzzReport, failingClasses: failClasses, findingsFolder: findingsFolder).encoded() })
+
         let counts = FindingClass.allCases.map { "\($0.rawValue) \(summary.count($0))" }.joined(separator: ", ")
-        print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@ over HTTP/2: %d findings (%@)", summary.cases,
-                     summary.executions, summary.elapsed, summary.executionsPerSecond, label, summary.findings.count, counts))
+        print(String(format: "%d cases, %d executions in %.1f s (%.1f/s) against %@%@: %d findings (%@)", summary.cases,
+                     summary.executions, summary.elapsed, summary.executionsPerSecond, label, overHTTP2 ? " over HTTP/2" : "",
+                     summary.findings.count, counts))
         if let reason = summary.stoppedBecause { print("stopped early: \(reason)") }
         for finding in summary.findings {
             print("  \(finding.findingClass.rawValue) \(finding.id): \(finding.classification.explanation)")

@@ -9,6 +9,7 @@ extension Fuzz {
         guard front.contains("{port}"), front.contains("{origin}") else {
             throw UsageError(message: "--front must contain {port} (where the front listens) and {origin} (the origin it forwards to)")
         }
+        let formats = try report.formats(offered: ReportFormat.allCases)
         let loaded = try source.load()
         let selected = loaded.selecting(categories: category, ids: [], levels: [], protocols: [.h1])
         guard !selected.isEmpty else { throw UsageError(message: "no corpus case matches --category") }
@@ -42,10 +43,11 @@ extension Fuzz {
         print("chain fuzzing \(label) → recording origin from \(seeds.count) corpus cases, seed \(runSeed), for \(Self.format(seconds))"
               + (maxCases.map { " or \($0) cases" } ?? ""))
         var writeErrors: [String] = []
+        var files: [String: String] = [:]
         var lastStatus = Date()
         let summary = fuzz.run(onFinding: { finding in
             do {
-                _ = try ChainFindingWriter.write(finding, folder: findingsFolder, front: label, frontCommand: front, runSeed: runSeed)
+                files[finding.id] = try ChainFindingWriter.write(finding, folder: findingsFolder, front: label, frontCommand: front, runSeed: runSeed)
             } catch {
                 writeErrors.append("\(finding.id): \(error)")
             }
@@ -64,16 +66,20 @@ extension Fuzz {
             print("  \(finding.classes.map(\.rawValue).joined(separator: "+")) \(finding.id): "
                   + (finding.result.discrepancies.first { !$0.kind.informational }?.detail ?? ""))
         }
-        let summaryPath = ((findings as NSString).appendingPathComponent(folderName) as NSString).appendingPathComponent("summary.md")
-        do {
-            try FileManager.default.createDirectory(atPath: (summaryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(ChainFuzzSummaryText.markdown(summary, front: label, command: front, seed: runSeed).utf8).write(to: URL(fileURLWithPath: summaryPath))
-            print("summary: \(summaryPath)")
-        } catch {
-            writeErrors.append("summary.md: \(error)")
-        }
+        let reproducers = Dictionary(uniqueKeysWithValues: summary.findings.map {
+            ($0.id, ChainFindingWriter.reproducer(id: $0.id, folder: findingsFolder, frontCommand: front))
+        })
+        let fuzzReport = ChainFuzzReport(summary: summary, front: label, frontCommand: front, origin: "recording origin at \(origin.address)",
+                                         seed: runSeed, version: Cathammer.configuration.version, files: files, reproducers: reproducers)
+        let folder = try report.write(
+            check: "chain-fuzz", label: label, json: { try fuzzReport.encoded() }, junit: { fuzzReport.renderJUnit() },
+            markdown: { fuzzReport.renderMarkdown() }, html: { fuzzReport.renderHTML() },
+            sarif: { try ChainFuzzSARIF.log(fuzzReport, findingsFolder: findingsFolder).encoded() })
         for problem in writeErrors { FileHandle.standardError.write(Data("cathammer: cannot write finding \(problem)\n".utf8)) }
         if !summary.findings.isEmpty { print("findings: \(findingsFolder)") }
-        if !summary.findings.isEmpty { throw ExitCode(1) }
+        print("reports: \(folder)" + (formats.contains(.html) ? " (open \(folder)/index.html)" : ""))
+        // Every class but normalization is a FAIL of run chain, so any finding fails the run; the
+        // --fail-on classes are those of one server, and only `none` (collect, do not fail) applies.
+        if !summary.findings.isEmpty && !failOn.classes.isEmpty { throw ExitCode(1) }
     }
 }

@@ -4,14 +4,7 @@ import HTTPWire
 /// What `cathammer parse --protocol h2` prints: every frame (a field block as one entry with the
 /// fields HPACK decoded from it), the requests or responses the streams form, and every violation,
 /// the first of which decides the outcome.
-struct HTTP2ParseReport: Encodable {
-    struct Field: Encodable {
-        var name: String
-        var value: String
-        /// indexed, incremental-indexing, without-indexing or never-indexed (RFC 7541 §6).
-        var representation: String?
-    }
-
+struct HTTP2ParseReport: ParseReport {
     struct Frame: Encodable {
         var index: Int
         var type: String
@@ -32,7 +25,7 @@ struct HTTP2ParseReport: Encodable {
         var promisedStream: UInt32?
         var continuationFrames: Int?
         var blockLength: Int?
-        var fields: [Field]?
+        var fields: [ParsedField]?
         var headerListTooLarge: Int?
     }
 
@@ -46,10 +39,10 @@ struct HTTP2ParseReport: Encodable {
         var informational: [Int]?
         /// Requests: the fields as an HTTP/1.1 hop gets them (host from :authority, cookies joined);
         /// responses: the regular fields as received.
-        var fields: [Field]
+        var fields: [ParsedField]
         var contentLength: Int?
         var bodyLength: Int
-        var trailers: [Field]
+        var trailers: [ParsedField]
     }
 
     struct Violation: Encodable {
@@ -111,22 +104,13 @@ struct HTTP2ParseReport: Encodable {
         }
     }
 
-    var exitCode: Int32 {
-        switch outcome {
-        case "valid": return 0
-        case "rejected": return 1
-        default: return 3
-        }
-    }
-
     // MARK: - Conversion
 
     private static func text(_ bytes: [UInt8]) -> String { ByteEscapes.encode(bytes) }
 
-    private static func fields(_ fields: [HeaderField], _ representations: [HPACKRepresentation]? = nil) -> [Field] {
+    private static func fields(_ fields: [HeaderField], _ representations: [HPACKRepresentation]? = nil) -> [ParsedField] {
         fields.enumerated().map { index, field in
-            Field(name: text(field.name), value: text(field.value),
-                  representation: representations.map { Self.name(of: $0[index]) })
+            ParsedField(field, representation: representations.map { Self.name(of: $0[index]) })
         }
     }
 

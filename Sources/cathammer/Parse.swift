@@ -42,17 +42,13 @@ struct Parse: ParsableCommand {
         if human && json { throw UsageError(message: "--human and --json exclude each other") }
         if !requestMethods.isEmpty && !response { throw UsageError(message: "--request-method needs --response") }
         let bytes = try readInput()
-        if wireProtocol == .h2 {
-            let report = HTTP2ParseReport(bytes: bytes, response: response, requestMethods: requestMethods)
-            try emit(report, human: report.humanText)
-            throw ExitCode(report.exitCode)
+        let report: any ParseReport = if wireProtocol == .h2 {
+            HTTP2ParseReport(bytes: bytes, response: response, requestMethods: requestMethods)
+        } else if response {
+            ResponseParseReport(bytes: bytes, requestMethods: requestMethods)
+        } else {
+            RequestParseReport(bytes: bytes)
         }
-        if response {
-            let report = ResponseParseReport(bytes: bytes, requestMethods: requestMethods)
-            try emit(report, human: report.humanText)
-            throw ExitCode(report.exitCode)
-        }
-        let report = RequestParseReport(bytes: bytes)
         try emit(report, human: report.humanText)
         throw ExitCode(report.exitCode)
     }

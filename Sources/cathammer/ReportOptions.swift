@@ -9,7 +9,7 @@ struct ReportOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Report formats, comma-separated.",
-        discussion: "sarif (SARIF 2.1.0, for GitHub code scanning) is written by run corpus, run chain and fuzz when asked for; fuzz writes no junit (its default is json,html,md)."))
+        discussion: "sarif (SARIF 2.1.0, for GitHub code scanning) is written by run corpus, run chain and fuzz when asked for; fuzz writes no junit (its default is json,html,md) except with --front."))
     var format = CommaSeparated(ReportFormat.defaults)
 
     /// The formats asked for, or the defaults among those the command offers; a format the command

@@ -1,12 +1,7 @@
 import HTTPWire
 
 /// What `cathammer parse` prints for a request stream: every request found, accepted or refused.
-struct RequestParseReport: Encodable {
-    struct Field: Encodable {
-        var name: String
-        var value: String
-    }
-
+struct RequestParseReport: ParseReport {
     struct Entry: Encodable {
         var index: Int
         var accepted: Bool
@@ -22,11 +17,11 @@ struct RequestParseReport: Encodable {
         var targetForm: String?
         var authority: String?
         var version: String?
-        var fields: [Field]?
+        var fields: [ParsedField]?
         var framing: String?
         var contentLength: Int?
         var bodyLength: Int?
-        var trailers: [Field]?
+        var trailers: [ParsedField]?
         var keepAlive: Bool?
         var expectsContinue: Bool?
     }
@@ -45,7 +40,6 @@ struct RequestParseReport: Encodable {
         inputBytes = bytes.count
         consumed = stream.consumed
         requests = stream.requests.enumerated().map { index, request in
-            let fields = request.fields.map { Field(name: ByteEscapes.encode($0.name), value: ByteEscapes.encode($0.value)) }
             var contentLength: Int?
             if case .contentLength(let length) = request.framing { contentLength = length }
             return Entry(
@@ -53,10 +47,10 @@ struct RequestParseReport: Encodable {
                 bytesConsumed: request.streamRange.count,
                 method: ByteEscapes.encode(request.method), target: ByteEscapes.encode(request.target),
                 targetForm: request.targetForm.rawValue, authority: request.authority.map(ByteEscapes.encode),
-                version: request.version.description, fields: fields,
+                version: request.version.description, fields: ParsedField.list(request.fields),
                 framing: contentLength == nil ? request.framing.description : "content-length",
                 contentLength: contentLength, bodyLength: request.body.count,
-                trailers: request.trailers.map { Field(name: ByteEscapes.encode($0.name), value: ByteEscapes.encode($0.value)) },
+                trailers: ParsedField.list(request.trailers),
                 keepAlive: request.keepAlive, expectsContinue: request.expectsContinue)
         }
         if let violation = stream.violation {
@@ -70,14 +64,6 @@ struct RequestParseReport: Encodable {
             incompleteAt = stream.consumed
         } else {
             outcome = "valid"
-        }
-    }
-
-    var exitCode: Int32 {
-        switch outcome {
-        case "valid": return 0
-        case "rejected": return 1
-        default: return 3
         }
     }
 

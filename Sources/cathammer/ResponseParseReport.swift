@@ -1,12 +1,7 @@
 import HTTPWire
 
 /// What `cathammer parse --response` prints: every response in the stream, with how it was framed.
-struct ResponseParseReport: Encodable {
-    struct Field: Encodable {
-        var name: String
-        var value: String
-    }
-
+struct ResponseParseReport: ParseReport {
     struct Entry: Encodable {
         var index: Int
         var offset: Int
@@ -18,8 +13,8 @@ struct ResponseParseReport: Encodable {
         var complete: Bool
         var framing: String
         var bodyLength: Int
-        var fields: [Field]
-        var trailers: [Field]
+        var fields: [ParsedField]
+        var trailers: [ParsedField]
         var anomalies: [String]
     }
 
@@ -41,8 +36,8 @@ struct ResponseParseReport: Encodable {
                 version: response.version, status: response.status, reason: ByteEscapes.encode(response.reason),
                 interim: response.isInterim, complete: response.complete, framing: "\(response.framing)",
                 bodyLength: response.body.count,
-                fields: response.fields.map { Field(name: ByteEscapes.encode($0.name), value: ByteEscapes.encode($0.value)) },
-                trailers: response.trailers.map { Field(name: ByteEscapes.encode($0.name), value: ByteEscapes.encode($0.value)) },
+                fields: ParsedField.list(response.fields),
+                trailers: ParsedField.list(response.trailers),
                 anomalies: response.anomalies.map(\.rawValue))
         }
         if responses.contains(where: { !$0.complete }) {
@@ -51,14 +46,6 @@ struct ResponseParseReport: Encodable {
             outcome = "anomalous"
         } else {
             outcome = "valid"
-        }
-    }
-
-    var exitCode: Int32 {
-        switch outcome {
-        case "valid": return 0
-        case "anomalous": return 1
-        default: return 3
         }
     }
 

@@ -35,14 +35,7 @@ struct RunChain: ParsableCommand {
 
     @OptionGroup var source: CorpusOptions
 
-    @Option(help: "Only these categories (repeatable).")
-    var category: [String] = []
-
-    @Option(name: .customLong("case"), help: "Only these case ids (repeatable).")
-    var cases: [String] = []
-
-    @Option(help: "Only these levels (repeatable).")
-    var level: [CorpusLevel] = []
+    @OptionGroup var filter: CaseFilterOptions
 
     @Option(help: "Which cases by protocol: h1 (HTTP/1.1 bytes), h2 (HTTP/2 frames to the front, prior knowledge: the downgrade to the HTTP/1.1 origin), or all.")
     var `protocol` = ProtocolSelection.h1
@@ -58,14 +51,7 @@ struct RunChain: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Option(help: "Known failures, one case id a line: they do not fail the run.")
-    var baseline: String?
-
-    @Flag(help: "Write the current failures to the --baseline file.")
-    var updateBaseline = false
-
-    @Option(help: "What fails the run: fail, or warn (warnings too).")
-    var failOn = CorpusFailOn.fail
+    @OptionGroup var known: BaselineOptions
 
     @Flag(name: .customLong("quiet-progress"), help: "No progress, only the summary.")
     var quietProgress = false
@@ -75,17 +61,11 @@ struct RunChain: ParsableCommand {
         guard timeout > 0, quiet > 0, fenceTimeout > 0 else { throw UsageError(message: "--timeout, --quiet and --fence-timeout must be positive") }
         guard front.contains("{port}") else { throw UsageError(message: "--front must contain {port}: where the front listens") }
         guard front.contains("{origin}") else { throw UsageError(message: "--front must contain {origin}: the origin's HOST:PORT it forwards to") }
-        if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
+        try known.check()
         let loaded = try source.load()
-        let selected = loaded.selecting(categories: category, ids: cases, levels: level.map(\.rawValue), protocols: `protocol`.protocols)
+        let selected = filter.select(from: loaded, protocols: `protocol`.protocols)
         guard !selected.isEmpty else { throw UsageError(message: "no case matches the selection") }
-        var knownFailures: Baseline?
-        if let baseline, !updateBaseline {
-            guard let data = FileManager.default.contents(atPath: baseline) else {
-                throw UsageError(message: "--baseline: cannot read '\(baseline)'")
-            }
-            knownFailures = Baseline(text: String(decoding: data, as: UTF8.self))
-        }
+        let knownFailures = try known.knownFailures()
 
         if let origin, !origin.contains("{port}") { throw UsageError(message: "--origin must contain {port}: where the origin listens") }
         let recording: RecordingOrigin?
@@ -153,10 +133,7 @@ struct RunChain: ParsableCommand {
             markdown: { ChainMarkdownReport.render(finished) },
             html: { ChainHTMLReport.render(finished) },
             sarif: { try ChainSARIF.log(finished, version: Cathammer.configuration.version, corpus: source.description).encoded() })
-        if updateBaseline, let baseline {
-            let failing = Set(run.corpus.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
-            try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baseline))
-        }
+        try known.update(from: run.corpus, target: label)
         let corpus = run.corpus
         let counts = run.classCounts
         print("\(corpus.results.count) cases through \(label): \(corpus.count(.pass)) passed, \(corpus.count(.warn)) warned, "
@@ -165,10 +142,8 @@ struct RunChain: ParsableCommand {
         for failure in corpus.newFailures {
             print("  \(failure.verdict.rawValue) \(failure.testCase.id): \(failure.verdictReason ?? "observed \(failure.observed?.description ?? "nothing")")")
         }
-        if corpus.baseline != nil {
-            print("new failures: \(corpus.newFailures.count); fixed since the baseline: \(corpus.fixed.isEmpty ? "none" : corpus.fixed.joined(separator: ", "))")
-        }
+        if let comparison = BaselineOptions.comparisonLine(corpus) { print(comparison) }
         print("reports: \(folder)" + (format.contains(.html) ? " (open \(folder)/index.html)" : ""))
-        if !corpus.newFailures.isEmpty || (failOn == .warn && !corpus.warnings.isEmpty) { throw ExitCode(1) }
+        if known.fails(corpus) { throw ExitCode(1) }
     }
 }

@@ -24,14 +24,7 @@ struct RunCorpus: ParsableCommand {
 
     @OptionGroup var source: CorpusOptions
 
-    @Option(help: "Only these categories (repeatable).")
-    var category: [String] = []
-
-    @Option(name: .customLong("case"), help: "Only these case ids (repeatable).")
-    var cases: [String] = []
-
-    @Option(help: "Only these levels (repeatable).")
-    var level: [CorpusLevel] = []
+    @OptionGroup var filter: CaseFilterOptions
 
     @Option(help: "Which cases by protocol: h1 (HTTP/1.1 bytes), h2 (HTTP/2 frames, h2c with prior knowledge), or all.")
     var `protocol` = ProtocolSelection.all
@@ -55,14 +48,7 @@ struct RunCorpus: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Option(help: "Known failures, one case id a line: they do not fail the run.")
-    var baseline: String?
-
-    @Flag(help: "Write the current failures to the --baseline file.")
-    var updateBaseline = false
-
-    @Option(help: "What fails the run: fail, or warn (warnings too).")
-    var failOn = CorpusFailOn.fail
+    @OptionGroup var known: BaselineOptions
 
     @Flag(help: "No progress (on a terminal a live line, otherwise a line per case), only the summary.")
     var quiet = false
@@ -82,22 +68,25 @@ struct RunCorpus: ParsableCommand {
         let format = try report.formats(offered: ReportFormat.allCases)
         guard jobs >= 1, timeout > 0 else { throw UsageError(message: "--jobs and --timeout must be positive") }
         guard (1...100).contains(`repeat`) else { throw UsageError(message: "--repeat takes 1 to 100") }
-        if updateBaseline && baseline == nil { throw UsageError(message: "--update-baseline needs --baseline FILE") }
-        let levels = level.map(\.rawValue)
+        try known.check()
 
         let loaded = try source.load()
-        let selected = loaded.selecting(categories: category, ids: cases, levels: levels, protocols: `protocol`.protocols)
-        let withCurl = libcurl && (category.isEmpty || category.contains("libcurl")) && cases.isEmpty
-            && (level.isEmpty || level.contains(.must)) && `protocol` != .h2
+        let selected = filter.select(from: loaded, protocols: `protocol`.protocols)
+        let withCurl = libcurl && (filter.category.isEmpty || filter.category.contains("libcurl")) && filter.cases.isEmpty
+            && (filter.level.isEmpty || filter.level.contains(.must)) && `protocol` != .h2
         guard !selected.isEmpty || withCurl else { throw UsageError(message: "no case matches the selection") }
 
         let opened = try server.open(referenceLabel: "cathammer serve (reference server)")
         let spawned = opened.spawned
         let (endpoint, label) = (opened.endpoint, opened.label)
         defer { spawned?.stop() }
-        _ = try TLSOptions.probe(endpoint, timeout: timeout)
-
         var runner = CaseRunner(endpoint: endpoint, timeout: timeout)
+        // The probe's handshake offers what the cases will offer: a run of HTTP/2 cases alone offers
+        // only h2 (as every case does), so a TLS server that speaks HTTP/2 alone and refuses an
+        // http/1.1-only offer (RFC 7301 §3.2, no_application_protocol) is not called unreachable.
+        let onlyHTTP2 = !withCurl && selected.allSatisfy { $0.wireProtocol == .h2 }
+        _ = try TLSOptions.probe(onlyHTTP2 ? runner.h2Endpoint : endpoint, timeout: timeout)
+
         runner.offers = server.isReference ? Set(CorpusCase.Requirement.allCases) : Set(offers.values)
         runner.fragment = fragment
         runner.seed = seed
@@ -120,13 +109,7 @@ struct RunCorpus: ParsableCommand {
             run.results += checks
         }
         progress.finish()
-        let baselinePath = baseline
-        if let baselinePath, !updateBaseline {
-            guard let data = FileManager.default.contents(atPath: baselinePath) else {
-                throw UsageError(message: "--baseline: cannot read '\(baselinePath)'")
-            }
-            run.baseline = Baseline(text: String(decoding: data, as: UTF8.self))
-        }
+        if let knownFailures = try known.knownFailures() { run.baseline = knownFailures }
         spawned?.stop()
 
         let finished = run
@@ -137,10 +120,7 @@ struct RunCorpus: ParsableCommand {
             markdown: { MarkdownReport.render(finished) },
             html: { HTMLReport.render(finished) },
             sarif: { try CorpusSARIF.log(finished, version: Cathammer.configuration.version, corpus: source.description).encoded() })
-        if updateBaseline, let baselinePath {
-            let failing = Set(run.results.filter { $0.isFailure && $0.worstVerdict != .error }.map(\.testCase.id))
-            try Data(Baseline(knownFailures: failing).text(target: label).utf8).write(to: URL(fileURLWithPath: baselinePath))
-        }
+        try known.update(from: run, target: label)
 
         print("\(run.results.count) cases against \(label): \(run.count(.pass)) passed, \(run.count(.warn)) warned, "
               + "\(run.count(.fail)) failed, \(run.count(.error)) errors"
@@ -153,11 +133,9 @@ struct RunCorpus: ParsableCommand {
             print("  \(failure.verdict.rawValue) \(failure.testCase.id): expected \(failure.testCase.pass.map(\.description).joined(separator: " | ")), "
                   + observed + (failure.notes.isEmpty ? "" : " (\(failure.notes.joined(separator: "; ")))"))
         }
-        if run.baseline != nil {
-            print("new failures: \(run.newFailures.count); fixed since the baseline: \(run.fixed.isEmpty ? "none" : run.fixed.joined(separator: ", "))")
-        }
+        if let comparison = BaselineOptions.comparisonLine(run) { print(comparison) }
         print("reports: \(folder)" + (format.contains(.html) ? " (open \(folder)/index.html)" : ""))
-        if !run.newFailures.isEmpty || (failOn == .warn && !run.warnings.isEmpty) { throw ExitCode(1) }
+        if known.fails(run) { throw ExitCode(1) }
     }
 
     static func timestamp() -> String {

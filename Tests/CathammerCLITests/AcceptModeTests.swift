@@ -104,16 +104,8 @@ final class ReusePortTests: XCTestCase {
             echo "ok=$ok failed=$failed exit=$?"
             rm -rf "$dir"
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["--net", "/bin/sh", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 77, "the test needs its own network namespace: \(text)")
+        let (status, text) = try CathammerBinary.runTool("/usr/bin/unshare", ["--net", "/bin/sh", "-c", script], capture: true)
+        XCTAssertNotEqual(status, 77, "the test needs its own network namespace: \(text)")
         XCTAssertTrue(text.contains("listeners=2"), "one listening socket per worker: \(text)")
         XCTAssertTrue(text.contains("ok=300 failed=0"), "every request answered through 5 reloads: \(text)")
     }

@@ -2,6 +2,7 @@ import CathammerContract
 import FakeServers
 import Foundation
 import Hammer
+import HTTPWire
 import XCTest
 
 /// Each discrepancy class, committed on purpose by a small fake front in front of the real
@@ -126,9 +127,6 @@ final class ChainFuzzTests: XCTestCase {
         let finding = try XCTUnwrap(summary.findings.first)
         XCTAssertTrue(finding.classes.contains(.requestCount), "\(finding.classes)")
         XCTAssertLessThan(finding.minimized.bytes.count, seed.input.bytes.count)
-        let text = ChainFuzzSummaryText.markdown(summary, front: "fake CL.TE", command: "fake {port} {origin}", seed: 7)
-        XCTAssertTrue(text.contains(finding.id) && text.contains("| request-count | 1 |"), text)
-
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainfuzz-\(UUID().uuidString)/chain").path
         defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
         let path = try ChainFindingWriter.write(finding, folder: folder, front: "fake CL.TE", frontCommand: "fake {port} {origin}", runSeed: 7)
@@ -138,5 +136,97 @@ final class ChainFuzzTests: XCTestCase {
         XCTAssertTrue(replay.failingClasses.contains(.requestCount), replay.result.notes.joined(separator: "\n"))
         let shell = try String(contentsOfFile: (path as NSString).deletingPathExtension + ".sh", encoding: .utf8)
         XCTAssertTrue(shell.contains("cathammer run chain --front 'fake {port} {origin}'") && shell.contains("--case \(finding.id)"))
+
+        try checkReports(summary, finding: finding, yamlPath: path, folder: folder)
+    }
+
+    /// Every field of the chain fuzz reports, from the run above.
+    func checkReports(_ summary: ChainFuzzSummary, finding: ChainFinding, yamlPath: String, folder: String) throws {
+        let reproducer = ChainFindingWriter.reproducer(id: finding.id, folder: folder, frontCommand: "fake {port} {origin}")
+        let report = ChainFuzzReport(summary: summary, front: "fake CL.TE", frontCommand: "fake {port} {origin}", origin: "recording origin at 127.0.0.1:1",
+                                     seed: 7, version: "test", files: [finding.id: yamlPath], reproducers: [finding.id: reproducer])
+        let out = URL(fileURLWithPath: (folder as NSString).deletingLastPathComponent).appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+
+        let jsonURL = out.appendingPathComponent("report.json")
+        try report.encoded().write(to: jsonURL)
+        XCTAssertNil(try JSONSchemaValidator.problems(document: jsonURL, schema: JSONSchemaValidator.schema("report.schema.json")))
+        let envelope = try CathammerBinary.json(String(contentsOf: jsonURL, encoding: .utf8))
+        XCTAssertEqual(envelope["kind"] as? String, "chain-fuzz")
+        XCTAssertEqual(envelope["target"] as? String, "fake CL.TE")
+        XCTAssertNotNil(envelope["started"] as? String)
+        let body = try XCTUnwrap(envelope["chain_fuzz"] as? [String: Any])
+        XCTAssertEqual(body["front"] as? String, "fake CL.TE")
+        XCTAssertEqual(body["front_command"] as? String, "fake {port} {origin}")
+        XCTAssertEqual(body["origin"] as? String, "recording origin at 127.0.0.1:1")
+        XCTAssertEqual(body["seed"] as? Int, 7)
+        XCTAssertEqual(body["cases"] as? Int, 1)
+        XCTAssertEqual(body["executions"] as? Int, summary.executions)
+        XCTAssertGreaterThan(try XCTUnwrap(body["executions_per_second"] as? Double), 0)
+        XCTAssertNotNil(body["duration_seconds"] as? Double)
+        XCTAssertEqual((body["cases_by_class"] as? [String: Int])?["request-count"], 1)
+        XCTAssertEqual((body["cases_by_class"] as? [String: Int])?["upgrade-h2c"], 0)
+        XCTAssertNil((body["cases_by_class"] as? [String: Int])?["normalization"], "information only, never a finding")
+        XCTAssertEqual((body["findings_by_class"] as? [String: Int])?["request-count"], 1)
+        let entries = try XCTUnwrap(body["findings"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 1)
+        let entry = entries[0]
+        XCTAssertEqual(entry["id"] as? String, finding.id)
+        XCTAssertEqual(entry["classes"] as? [String], finding.classes.map(\.rawValue))
+        XCTAssertEqual(entry["signature"] as? String, finding.signature)
+        let discrepancies = try XCTUnwrap(entry["discrepancies"] as? [[String: Any]])
+        XCTAssertTrue(discrepancies.contains { $0["class"] as? String == "request-count" && ($0["basis"] as? String)?.isEmpty == false
+            && ($0["detail"] as? String)?.isEmpty == false }, "\(discrepancies)")
+        XCTAssertEqual(entry["seed_case"] as? String, "CHAIN-SEED")
+        XCTAssertEqual(entry["mutation_path"] as? String, finding.generated.mutationPath)
+        XCTAssertEqual(entry["case_index"] as? Int, finding.generated.index)
+        XCTAssertNotNil(entry["found_after_seconds"] as? Double)
+        XCTAssertEqual(entry["minimization_tests"] as? Int, finding.minimizationTests)
+        XCTAssertEqual(entry["minimized"] as? [String], finding.minimized.segments.map(ByteEscapes.encode))
+        XCTAssertEqual((entry["minimized_base64"] as? String).flatMap { Data(base64Encoded: $0) }, Data(finding.minimized.bytes))
+        XCTAssertEqual(entry["original"] as? [String], finding.generated.input.segments.map(ByteEscapes.encode))
+        XCTAssertEqual(entry["client_observed"] as? String, finding.result.result.observed?.description ?? "nothing")
+        XCTAssertEqual((entry["client_response_base64"] as? String).flatMap { Data(base64Encoded: $0) }, Data(finding.result.result.received))
+        let origin = try XCTUnwrap(entry["origin"] as? [String: Any])
+        XCTAssertEqual(origin["fence"] as? String, try XCTUnwrap(finding.result.window).fence.text)
+        let connections = try XCTUnwrap(origin["connections"] as? [[String: Any]])
+        XCTAssertTrue(connections.contains { ($0["bytes_excerpt"] as? String)?.contains("POST /echo") == true }, "\(connections)")
+        XCTAssertEqual(entry["reproducer"] as? String, reproducer)
+        XCTAssertEqual(entry["file"] as? String, yamlPath)
+
+        let markdown = report.renderMarkdown()
+        XCTAssertTrue(markdown.contains("# cathammer chain fuzzing through fake CL.TE"), markdown)
+        XCTAssertTrue(markdown.contains("| request-count | 1 | 1 |") && markdown.contains("| upgrade-h2c | 0 | 0 |"), markdown)
+        XCTAssertTrue(markdown.contains("| \(finding.id) | request-count") && markdown.contains("seed 7"), markdown)
+
+        let junit = report.renderJUnit()
+        let names = junit.matches(of: #/<testcase [^>]*name="([^"]+)"/#).map { String($0.1) }
+        XCTAssertEqual(names, DiscrepancyClass.allCases.filter { !$0.informational }.map(\.rawValue), junit)
+        let failures = junit.matches(of: #/<failure message="([^"]*)" type="([^"]+)">([^<]*)</failure>/#)
+        XCTAssertEqual(failures.map { String($0.2) }, ["request-count"], junit)
+        XCTAssertTrue(failures.first.map { $0.1.contains(finding.id) && $0.3.contains("reproduce: ") && $0.3.contains("--case \(finding.id)") } == true, junit)
+        XCTAssertTrue(junit.contains("<testsuites name=\"cathammer chain fuzz\" tests=\"7\" failures=\"1\" errors=\"0\">"), junit)
+        XCTAssertTrue(junit.contains("<property name=\"seed\" value=\"7\"/>"), junit)
+
+        let html = report.renderHTML()
+        XCTAssertTrue(html.contains("client sent") && html.contains("front's responses"), html)
+        XCTAssertTrue(html.contains("origin received") && html.contains(finding.id) && html.contains("connection #"), html)
+
+        let sarifURL = out.appendingPathComponent("report.sarif")
+        try ChainFuzzSARIF.log(report, findingsFolder: folder, workingDirectory: "/").encoded().write(to: sarifURL)
+        XCTAssertNil(try JSONSchemaValidator.problems(document: sarifURL, schema: JSONSchemaValidator.schema("sarif-schema-2.1.0.json")))
+        let sarifRun = try XCTUnwrap((try CathammerBinary.json(String(contentsOf: sarifURL, encoding: .utf8))["runs"] as? [[String: Any]])?.first)
+        let results = try XCTUnwrap(sarifRun["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, finding.classes.count)
+        let result = try XCTUnwrap(results.first { $0["ruleId"] as? String == "chain-fuzz/request-count" })
+        XCTAssertEqual(result["level"] as? String, "error")
+        let properties = try XCTUnwrap(result["properties"] as? [String: Any])
+        XCTAssertEqual(properties["reproducer"] as? String, reproducer)
+        XCTAssertEqual(properties["class"] as? String, "request-count")
+        XCTAssertNotNil(properties["originBytes"] as? [String])
+        XCTAssertNotNil(properties["clientBytesBase64"] as? String)
+        XCTAssertEqual(properties["request"] as? [String], finding.minimized.segments.map(ByteEscapes.encode))
+        let location = ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any]
+        XCTAssertTrue((location?["uri"] as? String)?.hasSuffix("\(finding.id).yaml") == true, "\(String(describing: location))")
     }
 }

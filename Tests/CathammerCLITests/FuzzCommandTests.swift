@@ -52,7 +52,9 @@ final class FuzzCommandTests: XCTestCase {
         let id = desync["id"] as! String
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id).sh").path))
         let yaml = try String(contentsOf: folder.appendingPathComponent("\(id).yaml"), encoding: .utf8)
-        XCTAssertTrue(yaml.contains("# reproduce: printf '"), yaml)
+        XCTAssertTrue(yaml.contains("# reproduce: bash \(id).sh (written for 127.0.0.1:"), yaml)
+        let script = try String(contentsOf: folder.appendingPathComponent("\(id).sh"), encoding: .utf8)
+        XCTAssertTrue(script.hasPrefix("#!/bin/bash\n") && script.contains("exec 3<>\"/dev/tcp/$HOST/$PORT\"") && script.contains("printf '"), script)
         let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", work.appendingPathComponent("findings").path])
         XCTAssertEqual(lint.status, 0, lint.stdout)
         // The finding, replayed as a corpus case, still shows on the fake server and passes on the reference server.

@@ -37,7 +37,9 @@ final class H2FuzzCommandTests: XCTestCase {
         let folder = work.appendingPathComponent("findings")
         let id = try XCTUnwrap(finding["id"] as? String)
         let yaml = try String(contentsOf: folder.appendingPathComponent("h2-lax/\(id).yaml"), encoding: .utf8)
-        XCTAssertTrue(yaml.contains("protocol: h2") && yaml.contains("# reproduce: (printf 'PRI * HTTP/2.0"), yaml)
+        XCTAssertTrue(yaml.contains("protocol: h2") && yaml.contains("# reproduce: bash \(id).sh (written for 127.0.0.1:"), yaml)
+        let script = try String(contentsOf: folder.appendingPathComponent("h2-lax/\(id).sh"), encoding: .utf8)
+        XCTAssertTrue(script.contains("printf 'PRI * HTTP/2.0") && script.contains("cathamm!' >&3") && script.contains("| xxd &"), script)
         let lint = try CathammerBinary.run(["corpus", "lint", "--corpus", folder.path])
         XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
         let onFake = try CathammerBinary.run(["run", "corpus", "--corpus", folder.path, "--case", id, "--protocol", "h2",

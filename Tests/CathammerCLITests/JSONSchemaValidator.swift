@@ -25,17 +25,10 @@ enum JSONSchemaValidator {
                 print("/".join(map(str, error.absolute_path)) + ": " + error.message)
             sys.exit(1 if errors else 0)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema.path, document.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus == 0 { return nil }
+        let (status, text) = try CathammerBinary.runTool("/usr/bin/env", ["python3", "-c", script, schema.path, document.path],
+                                                         capture: true)
+        if status == 0 { return nil }
         XCTAssertFalse(text.contains("No module named 'jsonschema'"), "jsonschema is missing: `make test` installs it")
-        return text.isEmpty ? "python3 exited with \(process.terminationStatus)" : text
+        return text.isEmpty ? "python3 exited with \(status)" : text
     }
 }

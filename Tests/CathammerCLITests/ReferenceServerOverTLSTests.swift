@@ -103,6 +103,13 @@ final class ReferenceServerOverTLSTests: XCTestCase {
             }
         }
         XCTAssertEqual(overTLS["RL-H2-PRIOR-KNOWLEDGE-PREFACE"]?.observed, "505 close", "over TLS the preface is not HTTP/1.1")
+        // Every h2 case's connection chose h2 by ALPN and every HTTP/1.1 case's http/1.1: no case is
+        // reported as negotiating something other than its protocol asked for.
+        let tlsReport = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("tls")
+            .appendingPathComponent("report.json"))) as? [String: Any])
+        XCTAssertEqual((tlsReport["tls"] as? [String: Any])?["alpn"] as? String, "http/1.1")
+        let differing = (tlsReport["cases"] as? [[String: Any]] ?? []).filter { $0["tls"] != nil }.compactMap { $0["id"] as? String }
+        XCTAssertEqual(differing.filter { $0.hasPrefix("H2-") }, [], "h2 cases negotiated h2")
     }
 
     /// reload-check over TLS against the reference server it starts: 20 SIGHUPs under a mix of fresh

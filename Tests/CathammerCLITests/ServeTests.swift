@@ -160,15 +160,21 @@ final class ServeTests: XCTestCase {
         }
     }
 
-    func testSIGTERMFinishesInFlightRequestsAndLeavesNoProcess() throws {
+    /// Two workers, one of them busy with GET /sleep?ms=`sleep` on the returned connection.
+    private func twoWorkersWithARequestInFlight(sleep: Int) throws -> (ServerProcess, [pid_t], RawClient) {
         let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
         let statsPort = try XCTUnwrap(server.statsPort)
         XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
         let workers = server.workerPIDs()
         let inFlight = try RawClient(port: server.port)
-        defer { inFlight.close() }
-        inFlight.send("GET /sleep?ms=700 HTTP/1.1\r\nHost: a\r\n\r\n")
+        inFlight.send("GET /sleep?ms=\(sleep) HTTP/1.1\r\nHost: a\r\n\r\n")
         XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the request is in flight when the stop starts")
+        return (server, workers, inFlight)
+    }
+
+    func testSIGTERMFinishesInFlightRequestsAndLeavesNoProcess() throws {
+        let (server, workers, inFlight) = try twoWorkersWithARequestInFlight(sleep: 700)
+        defer { inFlight.close() }
         server.signal(SIGTERM)
         let reply = inFlight.readAll(timeout: 10)
         XCTAssertEqual(reply.statuses, [200], "the request in flight completes")
@@ -195,14 +201,8 @@ final class ServeTests: XCTestCase {
     }
 
     func testSIGINTStopsAtOnce() throws {
-        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
-        let statsPort = try XCTUnwrap(server.statsPort)
-        XCTAssertTrue(ServerProcess.eventually { server.workerPIDs().count == 2 })
-        let workers = server.workerPIDs()
-        let inFlight = try RawClient(port: server.port)
+        let (server, workers, inFlight) = try twoWorkersWithARequestInFlight(sleep: 20000)
         defer { inFlight.close() }
-        inFlight.send("GET /sleep?ms=20000 HTTP/1.1\r\nHost: a\r\n\r\n")
-        XCTAssertTrue(server.someWorkerIsBusy(statsPort: statsPort), "the request is in flight when the stop starts")
         server.signal(SIGINT)
         XCTAssertEqual(server.waitForExit(timeout: 15), 0, "a fast stop does not wait for the 20 s request")
         for pid in workers { XCTAssertEqual(kill(pid, 0), -1, "worker \(pid) is gone") }

@@ -1,3 +1,4 @@
+import SeededGenerator
 import XCTest
 @testable import HTTP2Wire
 
@@ -134,7 +135,7 @@ final class FrameSplitInvarianceTests: XCTestCase {
     }
 
     func testRandomSplitsWithAFixedSeed() {
-        var generator = FrameSplitGenerator(seed: 0xf4a3e5)
+        var generator = SplitMix64(seed: 0xf4a3e5)
         for vector in Self.vectors {
             let whole = FrameRecorder.record(vector.bytes, configuration: vector.configuration)
             for _ in 0..<30 {
@@ -146,18 +147,5 @@ final class FrameSplitInvarianceTests: XCTestCase {
                                "\(vector.name) cut at \(cuts)")
             }
         }
-    }
-}
-
-/// SplitMix64, so the random splits are the same on every run.
-struct FrameSplitGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import SeededGenerator
 import XCTest
 @testable import HTTPWire
 
@@ -27,7 +28,7 @@ final class SplitInvarianceTests: XCTestCase {
     }
 
     func testEveryVectorAtThreeRandomSplits() {
-        var generator = SeededSplitGenerator(seed: 0x5eed)
+        var generator = SplitMix64(seed: 0x5eed)
         for vector in RequestVectors.all where vector.bytes.count > 3 {
             let whole = StreamOutcome(vector.bytes, limits: vector.limits)
             for _ in 0..<20 {
@@ -78,18 +79,5 @@ final class SplitInvarianceTests: XCTestCase {
             XCTAssertEqual(String(decoding: body, as: UTF8.self), "Wikipedia", "split \(split)")
             XCTAssertEqual(trailers, ["X"], "split \(split)")
         }
-    }
-}
-
-/// A small seeded generator so property tests are reproducible.
-struct SeededSplitGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

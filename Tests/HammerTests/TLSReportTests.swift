@@ -34,6 +34,14 @@ final class TLSReportTests: XCTestCase {
         XCTAssertEqual(summary.difference(session(version: "TLSv1.2"))?.version, "TLSv1.2")
         XCTAssertEqual(summary.difference(session(alpn: nil))?.alpn, nil)
         XCTAssertNotNil(summary.difference(session(alpn: nil)))
+        // An HTTP/2 case offers h2 alone: its h2 beside the run's http/1.1 is what it asked for.
+        XCTAssertNil(summary.difference(session(alpn: "h2"), protocol: .h2))
+        XCTAssertNotNil(summary.difference(session(alpn: "h2")), "an HTTP/1.1 case that got h2 differs")
+        XCTAssertEqual(summary.difference(session(alpn: nil), protocol: .h2)?.alpn, nil, "an HTTP/2 case without h2 differs")
+        XCTAssertNotNil(summary.difference(session(alpn: nil), protocol: .h2))
+        XCTAssertNotNil(summary.difference(session(alpn: "h2", version: "TLSv1.2"), protocol: .h2), "other parameters still differ")
+        let mostlyH2 = try XCTUnwrap(TLSRunSummary(context: try context(), sessions: [session(alpn: "h2"), session(alpn: "h2"), session()]))
+        XCTAssertNil(mostlyH2.difference(session()), "an HTTP/1.1 case's http/1.1 in a run of mostly h2 cases")
         XCTAssertEqual(summary.line, "TLS: TLSv1.3, TLS_AES_256_GCM_SHA384, ALPN http/1.1; SNI localhost, ALPN offered h2,http/1.1, "
                        + "verification: none (--insecure); 1 of 4 connections resumed (2 offered a session)")
         XCTAssertNil(TLSRunSummary(context: nil, sessions: sessions), "nothing over cleartext")
@@ -164,10 +172,14 @@ final class TLSReportTests: XCTestCase {
     }
 
     func testTheReproducerOfATLSFindingUsesOpenSSLsClient() throws {
-        let line = FindingWriter.reproducer(Array("GET / HTTP/1.1\r\n\r\n".utf8), endpoint: Endpoint(host: "localhost", port: 8443, tls: try context()))
-        XCTAssertEqual(line, "printf 'GET / HTTP/1.1\\r\\n\\r\\n' | openssl s_client -quiet -connect localhost:${PORT:-8443} -servername localhost -alpn h2,http/1.1")
+        let script = FindingWriter.reproducer([Array("GET / HTTP/1.1\r\n\r\n".utf8)], endpoint: Endpoint(host: "localhost", port: 8443, tls: try context()))
+        XCTAssertTrue(script.hasSuffix("""
+            (printf 'GET / HTTP/1.1\\r\\n\\r\\n'; sleep 2) | openssl s_client -quiet -connect "$HOST:$PORT" -servername localhost -alpn h2,http/1.1 | xxd
+
+            """), script)
+        XCTAssertTrue(script.contains("PORT=${PORT:-8443}"), script)
         let byAddress = try TLSClientContext(TLSClientSettings(serverName: nil, verification: .none))
-        XCTAssertTrue(FindingWriter.reproducer([0x41], endpoint: Endpoint(host: "::1", port: 1, tls: byAddress))
-            .hasSuffix("| openssl s_client -quiet -connect [::1]:${PORT:-1} -noservername -alpn http/1.1"))
+        XCTAssertTrue(FindingWriter.reproducer([[0x41]], endpoint: Endpoint(host: "::1", port: 1, tls: byAddress))
+            .hasSuffix("| openssl s_client -quiet -connect \"[$HOST]:$PORT\" -noservername -alpn http/1.1 | xxd\n"))
     }
 }

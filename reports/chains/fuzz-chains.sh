@@ -2,6 +2,7 @@
 # fuzz-chains.sh BINARY: `cathammer fuzz --front` through each front (front.sh) to the recording
 # origin for DURATION (default 10m) each, PARALLEL fronts at a time (default 3), seeds from the
 # framing categories; findings (minimized chain corpus cases) under $CHAINS_FUZZ/chain-<front>/chain/,
+# reports (report.json, junit.xml, index.html, summary.md) in $CHAINS_FUZZ/reports-<front>/,
 # logs beside them. FRONTS="nginx haproxy" fuzzes a few.
 set -u
 binary=$1
@@ -16,7 +17,7 @@ mkdir -p "$out"
 fuzz_one() {
   "$binary" fuzz --front "'$here/front.sh' $1 {port} {origin}" --front-name "$1" --duration "$duration" --seed "$seed" \
     --category desync --category transfer-encoding --category content-length --category chunked \
-    --timeout 1 --extra-wait 0.3 --minimize-budget 60 --findings "$out" > "$out/$1.log" 2>&1
+    --timeout 1 --extra-wait 0.3 --minimize-budget 60 --findings "$out" --out "$out/reports-$1" > "$out/$1.log" 2>&1
   echo "== $1: $(grep -E '^[0-9]+ cases' "$out/$1.log")"
 }
 running=0

@@ -1,8 +1,11 @@
-// Node's http2 module (nghttp2 inside) as an h2c server with prior knowledge: reads every request
-// body, answers 200 `ok N` on any path. Usage: node node-h2-server.js PORT
+// Node's http2 module (nghttp2 inside) as an HTTP/2 server: h2c with prior knowledge, or with a
+// certificate and key over TLS (`http2.createSecureServer`, ALPN h2 only); reads every request body,
+// answers 200 `ok N` on any path. Usage: node node-h2-server.js PORT [CERT.pem KEY.pem]
+const fs = require('fs');
 const http2 = require('http2');
-const port = Number(process.argv[2]);
-const server = http2.createServer();
+const [port, cert, key] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
+const server = cert ? http2.createSecureServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) })
+                    : http2.createServer();
 server.on('stream', (stream) => {
   let length = 0;
   stream.on('data', (chunk) => { length += chunk.length; });
@@ -14,4 +17,5 @@ server.on('stream', (stream) => {
   stream.on('error', () => {});
 });
 server.on('sessionError', () => {});
+server.on('tlsClientError', () => {});
 server.listen(port, '127.0.0.1');

@@ -21,6 +21,7 @@ public struct ChainFinding: Sendable {
 }
 
 public struct ChainFuzzSummary: Sendable {
+    public var started = Date()
     public var elapsed: Double
     public var cases: Int
     public var executions: Int
@@ -65,7 +66,7 @@ public final class ChainFuzz: @unchecked Sendable {
             let duration = ContinuousClock.now - clock
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
-        var summary = ChainFuzzSummary(elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:])
+        var summary = ChainFuzzSummary(started: Date(), elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:])
         var known: Set<String> = []
         let first = skipsSeeds ? generator.seeds.count : 0
         var index = first
@@ -149,42 +150,23 @@ public enum ChainFindingWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `cathammer run chain` through the same front on the finding's case alone.
+    public static func reproducer(id: String, folder: String, frontCommand: String) -> String {
+        let corpusRoot = (folder as NSString).deletingLastPathComponent
+        return "cathammer run chain --front \(FindingWriter.shellQuoted(frontCommand)) --corpus \(FindingWriter.shellQuoted(corpusRoot)) --case \(id)"
+    }
+
     /// Writes both files into `folder`; returns the YAML's path.
     public static func write(_ finding: ChainFinding, folder: String, front: String, frontCommand: String, runSeed: UInt64) throws -> String {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let category = (folder as NSString).lastPathComponent
-        let corpusRoot = (folder as NSString).deletingLastPathComponent
-        let line = "cathammer run chain --front \(FindingWriter.shellQuoted(frontCommand)) --corpus \(FindingWriter.shellQuoted(corpusRoot)) --case \(finding.id)"
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, front: front, runSeed: runSeed, reproducer: line).utf8).write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) through \(front)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
-        chmod(shellPath, 0o755)
-        return yamlPath
+        let line = reproducer(id: finding.id, folder: folder, frontCommand: frontCommand)
+        return try FindingWriter.writeFiles(id: finding.id, folder: folder,
+                                            script: "#!/bin/sh\n# \(finding.signature) through \(front)\n\(line)\n") { category in
+            yaml(finding, category: category, front: front, runSeed: runSeed, reproducer: line)
+        }.yamlPath
     }
 }
 
 extension FindingWriter {
     /// A word for sh: single quotes, embedded ones closed and escaped.
     static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-}
-
-/// `summary.md` of a chain fuzzing run, beside its findings.
-public enum ChainFuzzSummaryText {
-    public static func markdown(_ summary: ChainFuzzSummary, front: String, command: String, seed: UInt64) -> String {
-        var out = "# cathammer chain fuzzing through \(front)\n\n"
-        out += "Front `\(command)` before the recording origin; seed \(seed); "
-        out += String(format: "%d cases, %d executions in %.1f s (%.1f/s).\n\n", summary.cases, summary.executions, summary.elapsed,
-                      summary.elapsed > 0 ? Double(summary.executions) / summary.elapsed : 0)
-        out += "| class | cases that showed it |\n|---|---:|\n"
-        for kind in DiscrepancyClass.allCases where !kind.informational { out += "| \(kind.rawValue) | \(summary.hits[kind] ?? 0) |\n" }
-        out += "\n"
-        if summary.findings.isEmpty { return out + "No finding: no case showed a failing discrepancy class.\n" }
-        out += "| finding | signature | bytes | minimization runs | found after |\n|---|---|---:|---:|---:|\n"
-        for finding in summary.findings {
-            out += "| \(finding.id) | `\(finding.signature)` | \(finding.minimized.bytes.count) | \(finding.minimizationTests) | "
-                + String(format: "%.0f s", finding.foundAfter) + " |\n"
-        }
-        return out
-    }
 }

@@ -1,7 +1,7 @@
 import HTTPWire
 
 /// A new way a target differs from a strict server, minimized.
-public struct Finding: Sendable {
+public struct Finding: FuzzFindingRecord {
     public var signature: Signature
     /// The corpus case id: the signature's, with the run's prefix.
     public var id: String
@@ -20,5 +20,9 @@ public struct Finding: Sendable {
     /// Seconds into the run when it was found.
     public var foundAfter: Double
 
-    public var findingClass: FindingClass { signature.findingClass }
+    public var expectedSummary: String { FindingClassifier.expectationSummary(expectation) }
+    public var observedSummary: String { observation.outcome.description }
+    public func reproducer(endpoint: Endpoint) -> String {
+        FindingWriter.reproducer(minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
+    }
 }

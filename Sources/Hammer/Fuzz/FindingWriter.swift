@@ -2,8 +2,8 @@ import Foundation
 import HTTPWire
 
 /// Writes a finding as a corpus case (`<folder>/<ID>.yaml`, the schema of corpus/README.md, so
-/// `cathammer corpus lint` and `cathammer run corpus` read it) and a one-line shell reproducer
-/// (`<ID>.sh`). Moving the file into `corpus/<category>/` needs only its `category` changed.
+/// `cathammer corpus lint` and `cathammer run corpus` read it) and a bash reproducer
+/// (`<ID>.sh`, ReproducerScript). Moving the file into `corpus/<category>/` needs only its `category` changed.
 public enum FindingWriter {
     public struct Written: Sendable, Equatable {
         public var yamlPath: String
@@ -21,29 +21,10 @@ public enum FindingWriter {
         return parts.joined(separator: " ")
     }
 
-    /// `printf '…' | nc HOST ${PORT:-N}`, with the bytes escaped for printf inside single quotes (over
-    /// TLS `| openssl s_client -quiet -connect HOST:${PORT:-N}` with the run's SNI and ALPN). N is
-    /// the port of the run that found it; `PORT=8080 sh FILE.sh` aims it at another server.
-    public static func reproducer(_ bytes: [UInt8], endpoint: Endpoint) -> String {
-        var format = ""
-        for byte in bytes {
-            switch byte {
-            case 0x0D: format += "\\r"
-            case 0x0A: format += "\\n"
-            case 0x09: format += "\\t"
-            case 0x5C: format += "\\\\"
-            case 0x25: format += "%%"
-            case 0x27: format += "'\\''"
-            case 0x20...0x7E: format.unicodeScalars.append(Unicode.Scalar(byte))
-            default: format += "\\" + String(repeating: "0", count: 3 - String(byte, radix: 8).count) + String(byte, radix: 8)
-            }
-        }
-        let printf = "printf '\(format)'"
-        guard let settings = endpoint.tls?.settings else { return printf + " | nc \(endpoint.host) ${PORT:-\(endpoint.port)}" }
-        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-        return printf + " | openssl s_client -quiet -connect \(host):${PORT:-\(endpoint.port)}"
-            + (settings.serverName.map { " -servername \($0)" } ?? " -noservername")
-            + (settings.alpn.isEmpty ? "" : " -alpn \(settings.alpn.joined(separator: ","))")
+    /// The `<ID>.sh` script (without its header) that replays the writes to the run's server
+    /// (ReproducerScript: bash's /dev/tcp, or openssl s_client over TLS).
+    public static func reproducer(_ writes: [[UInt8]], endpoint: Endpoint) -> String {
+        ReproducerScript.body(writes: writes, endpoint: endpoint)
     }
 
     static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
@@ -86,14 +67,24 @@ public enum FindingWriter {
     /// Writes both files into `folder` (created if needed); the folder's name is the category.
     public static func write(_ finding: Finding, folder: String, targetName: String, runSeed: UInt64,
                              endpoint: Endpoint) throws -> Written {
+        let line = ReproducerScript.invocation(id: finding.id, endpoint: endpoint)
+        let script = ReproducerScript.file(comment: "\(finding.signature) against \(targetName)",
+                                           writes: finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
+        return try writeFiles(id: finding.id, folder: folder, script: script) { category in
+            yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line)
+        }
+    }
+
+    /// Writes `<folder>/<id>.yaml`, the case `yaml` renders with the folder's name as its category, and
+    /// the executable `<folder>/<id>.sh` holding `script`.
+    public static func writeFiles(id: String, folder: String, script: String,
+                                  yaml: (_ category: String) -> String) throws -> Written {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let category = (folder as NSString).lastPathComponent
-        let line = reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint)
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, reproducer: line).utf8)
-            .write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
+        let yamlPath = (folder as NSString).appendingPathComponent("\(id).yaml")
+        let shellPath = (folder as NSString).appendingPathComponent("\(id).sh")
+        try Data(yaml(category).utf8).write(to: URL(fileURLWithPath: yamlPath))
+        try Data(script.utf8).write(to: URL(fileURLWithPath: shellPath))
         chmod(shellPath, 0o755)
         return Written(yamlPath: yamlPath, reproducerPath: shellPath)
     }

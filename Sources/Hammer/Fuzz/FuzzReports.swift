@@ -42,8 +42,9 @@ public struct FuzzReport: Encodable {
     var tls: TLSRunSummary?
     var findings: [Entry]
 
-    public init(summary: FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
-                sessions: [TLSSessionInfo] = [], files: [String: String]) {
+    /// The report of a run, HTTP/1.1's or HTTP/2's: the same files and schema for both.
+    public init<Found: FuzzFindingRecord>(summary: FuzzRunSummary<Found>, target: String, seed: UInt64, version: String,
+                                          endpoint: Endpoint, sessions: [TLSSessionInfo] = [], files: [String: String]) {
         self.version = version
         self.target = target
         self.seed = seed
@@ -61,14 +62,13 @@ public struct FuzzReport: Encodable {
                   explanation: finding.classification.explanation, mutationPath: finding.generated.mutationPath,
                   seedCase: finding.generated.seedID, caseIndex: finding.generated.index,
                   foundAfterSeconds: (finding.foundAfter * 10).rounded() / 10, hits: summary.hits[finding.id] ?? 1,
-                  expected: FindingClassifier.expectationSummary(finding.expectation),
-                  observed: finding.observation.outcome.description, referenceOutcome: finding.referenceOutcome?.description,
+                  expected: finding.expectedSummary, observed: finding.observedSummary,
+                  referenceOutcome: finding.referenceOutcome?.description,
                   minimized: finding.minimized.segments.map(ByteEscapes.encode),
                   minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
                   original: finding.generated.input.segments.map(ByteEscapes.encode),
                   minimizationTests: finding.minimizationTests,
-                  reproducer: FindingWriter.reproducer(finding.minimized.filled(authority: endpoint.authority), endpoint: endpoint),
-                  file: files[finding.id])
+                  reproducer: finding.reproducer(endpoint: endpoint), file: files[finding.id])
         }
     }
 

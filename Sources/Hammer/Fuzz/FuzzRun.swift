@@ -25,25 +25,6 @@ public struct FuzzSettings: Sendable {
     }
 }
 
-/// What a run did.
-public struct FuzzSummary: Sendable {
-    public var started: Date
-    public var elapsed: Double
-    /// Generated cases judged.
-    public var cases: Int
-    /// Every connection made to the target: cases, minimization, confirmation.
-    public var executions: Int
-    public var findings: [Finding]
-    /// Every case that showed a finding's signature again (the first one included).
-    public var hits: [String: Int]
-    /// Why the run stopped early, if it did.
-    public var stoppedBecause: String?
-
-    public var executionsPerSecond: Double { elapsed > 0 ? Double(executions) / elapsed : 0 }
-
-    public func count(_ kind: FindingClass) -> Int { findings.filter { $0.findingClass == kind }.count }
-}
-
 /// Live numbers for the progress line.
 public struct FuzzProgress: Sendable {
     public var elapsed: Double
@@ -51,11 +32,11 @@ public struct FuzzProgress: Sendable {
     public var executions: Int
     public var counts: [FindingClass: Int]
     /// Set when this update announces a new finding.
-    public var newFinding: Finding?
+    public var newFinding: (any FuzzFindingRecord)?
 }
 
 /// One stream judged: what the oracle expects, what the target did, and the verdict.
-public struct Evaluation: Sendable {
+public struct Evaluation: FuzzVerdict {
     public var expectation: Expectation
     public var observation: Observation
     public var classification: Classification?
@@ -94,67 +75,22 @@ public final class FuzzRun: @unchecked Sendable {
 
     public func run(onFinding: (Finding) -> Void = { _ in },
                     progress: @escaping @Sendable (FuzzProgress) -> Void = { _ in }) -> FuzzSummary {
-        let started = Date()
-        var summary = FuzzSummary(started: started, elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:], stoppedBecause: nil)
-        var known: [Signature: String] = [:]
-        var counts: [FindingClass: Int] = [:]
-        let loop = OrderedFuzzLoop(settings: settings, window: window) { [self] index in
-            let generated = generator.generate(index)
-            return (generated, evaluate(generated.input))
-        }
-        let (handled, elapsed) = loop.run(waiting: { elapsed, handled in
-            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed), counts: counts))
-        }) { generated, evaluation, elapsed, handled in
-            guard let classification = evaluation.classification else { return true }
-            let signature = Signature(classification, mutationPath: generated.mutationPath)
-            if let id = known[signature] {
-                summary.hits[id, default: 0] += 1
-                return true
-            }
-            let finding = minimize(generated, signature: signature, evaluation: evaluation, foundAfter: elapsed)
-            known[signature] = finding.id
-            summary.hits[finding.id, default: 0] += 1
-            summary.findings.append(finding)
-            counts[finding.findingClass, default: 0] += 1
-            onFinding(finding)
-            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed),
-                                  counts: counts, newFinding: finding))
-            if finding.findingClass == .crash, let health, !health.isAnswering() {
-                summary.stoppedBecause = "the target stopped answering"
-                return false
-            }
-            return true
-        }
-        summary.cases = handled
-        summary.elapsed = elapsed
-        summary.executions = executions.load(ordering: .relaxed)
-        return summary
+        OrderedFuzzLoop.collectFindings(
+            settings: settings, window: window, generate: generator.generate, evaluate: evaluate,
+            executions: { executions.load(ordering: .relaxed) }, targetAnswers: health.map { $0.isAnswering },
+            minimize: minimize, onFinding: onFinding, progress: progress)
     }
 
     /// Reduces the stream while it keeps the signature, confirms the result, labels it with the
     /// reference server's answer.
     func minimize(_ generated: GeneratedCase, signature: Signature, evaluation: Evaluation, foundAfter: Double) -> Finding {
-        var budget = settings.minimizeBudget
-        if signature.findingClass == .hang { budget = max(10, budget / 10) }
-        let targetDead = signature.findingClass == .crash && signature.detail == "connect-failed"
-        var minimizer = Minimizer(budget: targetDead ? 0 : budget) { [self] candidate in
-            signature.matches(evaluate(candidate).classification)
-        }
-        var minimized = minimizer.minimize(generated.input)
-        var final = evaluation
-        if minimized != generated.input {
-            let check = evaluate(minimized)
-            if signature.matches(check.classification) {
-                final = check
-            } else {
-                minimized = generated.input
-            }
-        }
+        let shrunk = Minimizer.confirmedMinimum(of: generated, signature: signature, verdict: evaluation,
+                                                budget: settings.minimizeBudget, units: Minimizer.lineUnits) { [self] in evaluate($0) }
         var finding = Finding(signature: signature, id: signature.caseID(prefix: settings.idPrefix),
-                              classification: final.classification!, generated: generated,
-                              minimized: minimized, expectation: final.expectation, observation: final.observation,
-                              minimizationTests: minimizer.tests, referenceOutcome: nil, foundAfter: foundAfter)
-        finding.referenceOutcome = referenceOutcome?(minimized)
+                              classification: shrunk.verdict.classification!, generated: generated,
+                              minimized: shrunk.input, expectation: shrunk.verdict.expectation, observation: shrunk.verdict.observation,
+                              minimizationTests: shrunk.tests, referenceOutcome: nil, foundAfter: foundAfter)
+        finding.referenceOutcome = referenceOutcome?(shrunk.input)
         return finding
     }
 }

@@ -9,7 +9,7 @@ public enum FuzzSARIF {
                            workingDirectory: String = FileManager.default.currentDirectoryPath) -> SARIFLog {
         let rules = FindingClass.allCases.map { kind in
             SARIFLog.Rule(id: ruleID(kind), name: kind.rawValue, title: "Fuzzing finding: \(kind.meaning)", description: nil,
-                          help: SARIFLog.Text("A mutated corpus case on which \(kind.meaning). The finding is minimized and written as a corpus case with a printf | nc reproducer."),
+                          help: SARIFLog.Text("A mutated corpus case on which \(kind.meaning). The finding is minimized and written as a corpus case with a bash reproducer (bash's /dev/tcp, timeout, xxd)."),
                           helpURI: nil, level: failingClasses.contains(kind) ? .error : .warning,
                           properties: SARIFLog.Properties(tags: ["fuzz", kind.rawValue]))
         }

@@ -1,9 +1,12 @@
-/// SplitMix64: the same seed gives the same sequence on every platform and Swift version (the
-/// standard library's `random(in:using:)` does not promise that), so `--seed` reproduces a run.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import SeededGenerator
 
-    public init(seed: UInt64) { state = seed }
+/// SplitMix64 with the fuzzer's helpers: the same seed gives the same sequence on every platform and
+/// Swift version (the standard library's `random(in:using:)` does not promise that), so `--seed`
+/// reproduces a run.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var generator: SplitMix64
+
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// The generator for case `index` of a run: cases can be generated in any order or in parallel.
     public static func forCase(seed: UInt64, index: Int) -> SeededRandom {
@@ -12,13 +15,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return SeededRandom(seed: base ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A number in 0..<bound (bound > 0).
     public mutating func below(_ bound: Int) -> Int {

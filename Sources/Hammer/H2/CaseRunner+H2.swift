@@ -28,6 +28,7 @@ extension CaseRunner {
         result.framesSent = exchange.framesSent
         result.framesReceived = exchange.framesReceived
         result.notes = exchange.notes
+        result.tls = exchange.tls
         if let failure = exchange.openingFailed {
             result.notes.append(failure)
             result.verdictReason = "the HTTP/2 opening failed: \(failure)"
@@ -41,6 +42,14 @@ extension CaseRunner {
         if let violation = exchange.facts.flowControlViolation {
             result.verdict = .fail
             result.verdictReason = violation + ": “A sender MUST NOT send a flow-controlled frame with a length that exceeds the space available in either of the flow-control windows advertised by the receiver.” (RFC 9113 §6.9.1)"
+        }
+        // Over h2c with prior knowledge a server may take bytes that are not the preface for HTTP/1.1
+        // and answer so (the preface cases allow it); once TLS chose h2 by ALPN the connection is
+        // HTTP/2 and the server owes its preface, so an HTTP/1.x answer is the wrong protocol.
+        if exchange.answeredHTTP1 && exchange.tls?.alpn == "h2" {
+            result.verdict = .fail
+            result.verdictReason = "the server selected h2 by ALPN, then answered with HTTP/1.x instead of its connection preface: "
+                + "“Once TLS negotiation is complete, both the client and the server MUST send a connection preface (Section 3.4).” (RFC 9113 §3.2)"
         }
         if testCase.canary && !h2CanaryAnswers() {
             result.verdict = .fail

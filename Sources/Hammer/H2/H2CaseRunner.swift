@@ -30,6 +30,11 @@ struct H2CaseRunner {
         var notes: [String]
         /// The opening did not complete: the target did not answer the preface with SETTINGS.
         var openingFailed: String?
+        /// What the connection's TLS handshake negotiated (nil over cleartext): the ALPN is `h2`
+        /// when the server chose HTTP/2 (RFC 9113 §3.2).
+        var tls: TLSSessionInfo? = nil
+        /// The server's first bytes were an HTTP/1.x response, not HTTP/2 frames.
+        var answeredHTTP1 = false
         /// The settings the server announced in its opening SETTINGS.
         var peerSettings = HTTP2Settings()
         /// The opaque data of every PING ACK the server sent.
@@ -43,6 +48,7 @@ struct H2CaseRunner {
         var session = Session(connection: connection, timeout: timeout)
         var exchange = Exchange(facts: H2Facts(), ending: .open, sent: [], received: [], framesSent: [], framesReceived: [],
                                 notes: [], openingFailed: nil)
+        exchange.tls = connection.tls
 
         if script.opening == .standard {
             var opening = HTTP2ConnectionPreface.bytes
@@ -52,9 +58,11 @@ struct H2CaseRunner {
             session.write(opening, in: [0..<opening.count])
             session.pump(until: { $0.settingsFrames > 0 })
             if session.reader.settingsFrames == 0 {
+                let alpn = connection.tls.map { " (ALPN \($0.alpn ?? "none") negotiated, h2 offered)" } ?? ""
                 exchange.openingFailed = session.reader.looksLikeHTTP1
-                    ? "the server answered the preface with HTTP/1.x: it does not speak HTTP/2 with prior knowledge"
-                    : "no SETTINGS frame from the server within \(timeout) s of the preface"
+                    ? (connection.tls == nil ? "the server answered the preface with HTTP/1.x: it does not speak HTTP/2 with prior knowledge"
+                                             : "the server answered the preface with HTTP/1.x" + alpn)
+                    : "no SETTINGS frame from the server within \(timeout) s of the preface" + alpn
             } else {
                 var ack: [UInt8] = []
                 HTTP2FrameEncoder.appendSettingsAck(into: &ack)
@@ -131,6 +139,7 @@ struct H2CaseRunner {
         exchange.sent = session.sent
         exchange.received = session.received
         exchange.framesReceived = session.reader.descriptions
+        exchange.answeredHTTP1 = session.reader.looksLikeHTTP1
         if let violation = exchange.facts.serverViolation {
             exchange.notes.append("the server sent a frame a strict client refuses: \(violation)")
         }

@@ -66,7 +66,7 @@ public enum HTMLReport {
                 out += "<p>Received (\(result.received.count) bytes):</p><pre>\(html(ByteEscapes.encode(result.received.prefix(2048))))</pre>"
             }
             if !result.notes.isEmpty { out += "<p>\(html(result.notes.joined(separator: "; ")))</p>" }
-            if let session = tls?.difference(result.tls) { out += "<p>TLS of this case: \(html(session.parameters))</p>" }
+            if let session = tls?.difference(result.tls, protocol: result.testCase.wireProtocol) { out += "<p>TLS of this case: \(html(session.parameters))</p>" }
             out += "</details></td><td>\(html(item.category))</td><td>\(html(item.level))</td>"
             out += "<td>\(html(item.pass.map(\.description).joined(separator: " / ")))"
             out += item.warn.isEmpty ? "" : "<br><small>warn: \(html(item.warn.map(\.description).joined(separator: " / ")))</small>"

@@ -102,7 +102,7 @@ public struct JSONReport: Encodable {
                 protocol: item.wireProtocol.rawValue,
                 framesSent: item.wireProtocol == .h2 ? result.framesSent : nil,
                 framesReceived: item.wireProtocol == .h2 ? result.framesReceived : nil,
-                tls: tls?.difference(result.tls))
+                tls: tls?.difference(result.tls, protocol: result.testCase.wireProtocol))
         }
     }
 

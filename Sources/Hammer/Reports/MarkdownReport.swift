@@ -6,7 +6,7 @@ public enum MarkdownReport {
         if run.repeatCount > 1 { out += "Each case ran \(run.repeatCount) times; FLAKY: the outcome changed between runs.\n\n" }
         if let tls = run.tls {
             out += tls.line + ".\n\n"
-            let differing = run.results.filter { tls.difference($0.tls) != nil }
+            let differing = run.results.filter { tls.difference($0.tls, protocol: $0.testCase.wireProtocol) != nil }
             if !differing.isEmpty {
                 out += "Cases whose connection negotiated other TLS parameters: "
                     + differing.map { "\($0.testCase.id) (\($0.tls!.parameters))" }.joined(separator: ", ") + ".\n\n"

@@ -37,9 +37,17 @@ public struct TLSRunSummary: Sendable, Equatable, Encodable {
         self.recordPlan = recordPlan
     }
 
-    /// The connection's session when it negotiated other parameters than the run's, else nil.
-    public func difference(_ session: TLSSessionInfo?) -> TLSSessionInfo? {
-        guard let session, session.version != version || session.cipher != cipher || session.alpn != alpn else { return nil }
+    /// The connection's session when it negotiated other parameters than the run's, else nil. The
+    /// ALPN is judged against what the case's protocol offers: an HTTP/2 case offers `h2` alone, so
+    /// in a run of both kinds its `h2` beside the HTTP/1.1 cases' `http/1.1` is no difference, and an
+    /// HTTP/2 case that got anything but `h2` is one.
+    public func difference(_ session: TLSSessionInfo?, protocol wireProtocol: WireProtocol = .h1) -> TLSSessionInfo? {
+        guard let session else { return nil }
+        let alpnDiffers = switch wireProtocol {
+        case .h2: session.alpn != "h2"
+        case .h1: alpn != "h2" && session.alpn != alpn
+        }
+        guard session.version != version || session.cipher != cipher || alpnDiffers else { return nil }
         return session
     }
 

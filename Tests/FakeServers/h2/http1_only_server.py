@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An HTTP/1.1-only server on loopback: answers anything with 400 and closes, as an HTTP/1.1 server
 answers the HTTP/2 preface. Usage: http1_only_server.py PORT. Stops after 10 minutes."""
-import socket, sys, threading, time
+import sys
+from loopback_server import serve_for_ten_minutes
 
 def serve(client):
     try:
@@ -13,15 +14,4 @@ def serve(client):
     finally:
         client.close()
 
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", int(sys.argv[1])))
-listener.listen(64)
-listener.settimeout(1)
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        client, _ = listener.accept()
-    except socket.timeout:
-        continue
-    threading.Thread(target=serve, args=(client,), daemon=True).start()
+serve_for_ten_minutes(sys.argv[1], serve, backlog=64)

@@ -5,8 +5,9 @@ the HTTP/1.1 request line as they are, copies every field line (transfer-encodin
 upgrade, CR/LF in values included) and the DATA to the origin over one kept connection per client
 connection, and answers the client with the origin's status.
 Usage: naive_downgrade_front.py PORT ORIGIN_HOST:PORT (loopback only). Stops after 10 minutes."""
-import socket, sys, threading, time
-import h2.config, h2.connection, h2.events, h2.exceptions, h2.stream
+import socket, sys
+import h2.config, h2.events, h2.exceptions, h2.stream
+from loopback_server import serve_for_ten_minutes, serve_h2
 
 # A content-length that disagrees with the DATA is forwarded, not refused (the H2.CL front).
 h2.stream.H2Stream._track_content_length = lambda self, length, end_stream: None
@@ -43,71 +44,43 @@ def origin_exchange(upstream, request):
 def serve(sock, origin):
     config = h2.config.H2Configuration(client_side=False, validate_inbound_headers=False,
                                        normalize_inbound_headers=False, header_encoding=None)
-    conn = h2.connection.H2Connection(config=config)
-    conn.initiate_connection()
-    sock.sendall(conn.data_to_send())
     host, port = origin.rsplit(":", 1)
     upstream = socket.create_connection((host, int(port)))
     streams = {}
+
+    def handle_events(conn, events):
+        for event in events:
+            if isinstance(event, h2.events.RequestReceived):
+                streams[event.stream_id] = {"headers": event.headers, "body": b""}
+            elif isinstance(event, h2.events.DataReceived):
+                streams.setdefault(event.stream_id, {"headers": [], "body": b""})["body"] += event.data
+                conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            if isinstance(event, (h2.events.StreamEnded,)) or (
+                    isinstance(event, h2.events.RequestReceived) and event.stream_ended):
+                stream = streams.pop(event.stream_id, None)
+                if stream is None:
+                    continue
+                pseudo = {n: v for n, v in stream["headers"] if n.startswith(b":")}
+                fields = [(n, v) for n, v in stream["headers"] if not n.startswith(b":")]
+                request = pseudo.get(b":method", b"GET") + b" " + pseudo.get(b":path", b"/") + b" HTTP/1.1\r\n"
+                if not any(n.lower() == b"host" for n, _ in fields):
+                    request += b"Host: " + pseudo.get(b":authority", b"") + b"\r\n"
+                for name, value in fields:
+                    request += name + b": " + value + b"\r\n"
+                if stream["body"] and not any(n.lower() in (b"content-length", b"transfer-encoding") for n, _ in fields):
+                    request += b"Content-Length: " + str(len(stream["body"])).encode() + b"\r\n"
+                status = origin_exchange(upstream, request + b"\r\n" + stream["body"])
+                try:
+                    conn.send_headers(event.stream_id, [(b":status", str(status).encode()), (b"content-length", b"0")],
+                                      end_stream=True)
+                except h2.exceptions.ProtocolError:
+                    pass
+
     try:
-        while True:
-            data = sock.recv(65536)
-            if not data:
-                break
-            try:
-                events = conn.receive_data(data)
-            except h2.exceptions.ProtocolError as error:
-                conn.close_connection(error_code=getattr(error, "error_code", 1))
-                sock.sendall(conn.data_to_send())
-                break
-            for event in events:
-                if isinstance(event, h2.events.RequestReceived):
-                    streams[event.stream_id] = {"headers": event.headers, "body": b""}
-                elif isinstance(event, h2.events.DataReceived):
-                    streams.setdefault(event.stream_id, {"headers": [], "body": b""})["body"] += event.data
-                    conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
-                if isinstance(event, (h2.events.StreamEnded,)) or (
-                        isinstance(event, h2.events.RequestReceived) and event.stream_ended):
-                    stream = streams.pop(event.stream_id, None)
-                    if stream is None:
-                        continue
-                    pseudo = {n: v for n, v in stream["headers"] if n.startswith(b":")}
-                    fields = [(n, v) for n, v in stream["headers"] if not n.startswith(b":")]
-                    request = pseudo.get(b":method", b"GET") + b" " + pseudo.get(b":path", b"/") + b" HTTP/1.1\r\n"
-                    if not any(n.lower() == b"host" for n, _ in fields):
-                        request += b"Host: " + pseudo.get(b":authority", b"") + b"\r\n"
-                    for name, value in fields:
-                        request += name + b": " + value + b"\r\n"
-                    if stream["body"] and not any(n.lower() in (b"content-length", b"transfer-encoding") for n, _ in fields):
-                        request += b"Content-Length: " + str(len(stream["body"])).encode() + b"\r\n"
-                    status = origin_exchange(upstream, request + b"\r\n" + stream["body"])
-                    try:
-                        conn.send_headers(event.stream_id, [(b":status", str(status).encode()), (b"content-length", b"0")],
-                                          end_stream=True)
-                    except h2.exceptions.ProtocolError:
-                        pass
-            sock.sendall(conn.data_to_send())
-    except (OSError, h2.exceptions.StreamClosedError):
-        pass
+        serve_h2(sock, config, handle_events)
     finally:
-        sock.close()
         upstream.close()
 
 
-def main():
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", int(sys.argv[1])))
-    listener.listen(128)
-    listener.settimeout(1)
-    deadline = time.time() + 600
-    while time.time() < deadline:
-        try:
-            client, _ = listener.accept()
-        except socket.timeout:
-            continue
-        threading.Thread(target=serve, args=(client, sys.argv[2]), daemon=True).start()
-
-
 if __name__ == "__main__":
-    main()
+    serve_for_ten_minutes(sys.argv[1], serve, sys.argv[2])

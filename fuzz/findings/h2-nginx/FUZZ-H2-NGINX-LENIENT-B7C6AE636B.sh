@@ -1,3 +1,15 @@
-#!/bin/sh
+#!/bin/bash
 # lenient/hpack-size-update-not-at-start/ignored-connection-error via h2.hpack.byte+h2.hpack.size-update against nginx
-(printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\000\000\000\004\000\000\000\000\000\000\000\000\004\001\000\000\000\000'; sleep 0.1; printf '\000\000\037\001\004\000\000\000\001\203\206\004\005/echo\001\017127.0.\372.1:42391\017\r\0015 '; sleep 0.1; printf '\000\000\010\006\000\000\000\000\000cathamm!'; sleep 1) | nc 127.0.0.1 ${PORT:-42391} | xxd | head -40
+# HOST=… PORT=… aim it at another server (the bytes keep the original Host or :authority).
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-42391}
+# A server that closes early makes a later write fail; the answer is still read.
+trap '' PIPE
+exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+timeout 2.2 cat <&3 | xxd &
+printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\000\000\000\004\000\000\000\000\000\000\000\000\004\001\000\000\000\000' >&3
+sleep 0.1
+printf '\000\000\037\001\004\000\000\000\001\203\206\004\005/echo\001\017127.0.\372.1:42391\017\r\0015 ' >&3
+sleep 0.1
+printf '\000\000\010\006\000\000\000\000\000cathamm!' >&3
+wait

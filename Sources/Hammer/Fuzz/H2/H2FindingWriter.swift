@@ -3,7 +3,7 @@ import HTTP2Wire
 import HTTPWire
 
 /// Writes an HTTP/2 finding as an h2 corpus case (`<folder>/<ID>.yaml`: `protocol: h2`, the standard
-/// opening, the minimized writes as `send` steps, the probe PING) and a shell reproducer (`<ID>.sh`).
+/// opening, the minimized writes as `send` steps, the probe PING) and a bash reproducer (`<ID>.sh`, ReproducerScript).
 /// The folder's name is the case's category, so it starts with `h2-`.
 public enum H2FindingWriter {
     /// The RFC sentence a finding stands on: the corpus's own quote for the violated section when a
@@ -59,20 +59,19 @@ public enum H2FindingWriter {
         return ["PING_ACK"]
     }
 
-    /// A shell line that replays the connection: the opening, then each write, with nc (or openssl
-    /// s_client with ALPN h2 over TLS). `PORT=8080 sh FILE.sh` aims it at another server.
+    /// The `<ID>.sh` script (without its header) that replays the connection: the opening, each
+    /// write, then the probe PING, 0.1 s apart (ReproducerScript).
     public static func reproducer(_ segments: [[UInt8]], endpoint: Endpoint) -> String {
+        ReproducerScript.body(writes: writes(segments), endpoint: endpoint)
+    }
+
+    /// What the connection sends: the client preface with empty SETTINGS and the SETTINGS ACK, the
+    /// finding's writes, the probe PING.
+    public static func writes(_ segments: [[UInt8]]) -> [[UInt8]] {
         var opening = HTTP2ConnectionPreface.bytes
         HTTP2FrameEncoder.appendSettings([HTTP2Setting](), into: &opening)
         HTTP2FrameEncoder.appendSettingsAck(into: &opening)
-        let writes = ([opening] + segments + [H2Oracle.probeBytes]).map { segment in
-            FindingWriter.reproducer(segment, endpoint: endpoint).components(separatedBy: " | ").first!
-        }
-        let pipeline = "(" + writes.joined(separator: "; sleep 0.1; ") + "; sleep 1)"
-        guard let settings = endpoint.tls?.settings else { return pipeline + " | nc \(endpoint.host) ${PORT:-\(endpoint.port)} | xxd | head -40" }
-        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-        return pipeline + " | openssl s_client -quiet -connect \(host):${PORT:-\(endpoint.port)}"
-            + (settings.serverName.map { " -servername \($0)" } ?? " -noservername") + " -alpn h2 | xxd | head -40"
+        return [opening] + segments + [H2Oracle.probeBytes]
     }
 
     public static func yaml(_ finding: H2Finding, category: String, targetName: String, runSeed: UInt64, quotes: Quotes,
@@ -114,48 +113,11 @@ public enum H2FindingWriter {
 
     public static func write(_ finding: H2Finding, folder: String, targetName: String, runSeed: UInt64, quotes: Quotes,
                              endpoint: Endpoint) throws -> FindingWriter.Written {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let category = (folder as NSString).lastPathComponent
-        let line = reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
-        let yamlPath = (folder as NSString).appendingPathComponent("\(finding.id).yaml")
-        let shellPath = (folder as NSString).appendingPathComponent("\(finding.id).sh")
-        try Data(yaml(finding, category: category, targetName: targetName, runSeed: runSeed, quotes: quotes, reproducer: line).utf8)
-            .write(to: URL(fileURLWithPath: yamlPath))
-        try Data("#!/bin/sh\n# \(finding.signature) against \(targetName)\n\(line)\n".utf8).write(to: URL(fileURLWithPath: shellPath))
-        chmod(shellPath, 0o755)
-        return FindingWriter.Written(yamlPath: yamlPath, reproducerPath: shellPath)
-    }
-}
-
-extension FuzzReport {
-    /// The report of an HTTP/2 run, in the same files and schema as an HTTP/1.1 run's.
-    public init(h2 summary: H2FuzzSummary, target: String, seed: UInt64, version: String, endpoint: Endpoint,
-                files: [String: String]) {
-        self.version = version
-        self.target = target
-        self.seed = seed
-        started = ISO8601DateFormatter().string(from: summary.started)
-        durationSeconds = (summary.elapsed * 10).rounded() / 10
-        cases = summary.cases
-        executions = summary.executions
-        executionsPerSecond = (summary.executionsPerSecond * 10).rounded() / 10
-        stoppedBecause = summary.stoppedBecause
-        findingsByClass = Dictionary(uniqueKeysWithValues: FindingClass.allCases.map { ($0.rawValue, summary.count($0)) })
-        tls = TLSRunSummary(context: endpoint.tls, sessions: [], recordPlan: TLSRunSummary.byteExactRecordPlan)
-        findings = summary.findings.map { finding in
-            Entry(id: finding.id, class: finding.findingClass.rawValue, signature: finding.signature.description,
-                  reason: finding.classification.reason, detail: finding.classification.detail,
-                  explanation: finding.classification.explanation, mutationPath: finding.generated.mutationPath,
-                  seedCase: finding.generated.seedID, caseIndex: finding.generated.index,
-                  foundAfterSeconds: (finding.foundAfter * 10).rounded() / 10, hits: summary.hits[finding.id] ?? 1,
-                  expected: finding.expectation.summary, observed: finding.observation.description,
-                  referenceOutcome: finding.referenceOutcome?.description,
-                  minimized: finding.minimized.segments.map(ByteEscapes.encode),
-                  minimizedBase64: Data(finding.minimized.bytes).base64EncodedString(),
-                  original: finding.generated.input.segments.map(ByteEscapes.encode),
-                  minimizationTests: finding.minimizationTests,
-                  reproducer: H2FindingWriter.reproducer(finding.minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint),
-                  file: files[finding.id])
+        let line = ReproducerScript.invocation(id: finding.id, endpoint: endpoint)
+        let script = ReproducerScript.file(comment: "\(finding.signature) against \(targetName)",
+                                           writes: writes(finding.minimized.filledSegments(authority: endpoint.authority)), endpoint: endpoint)
+        return try FindingWriter.writeFiles(id: finding.id, folder: folder, script: script) { category in
+            yaml(finding, category: category, targetName: targetName, runSeed: runSeed, quotes: quotes, reproducer: line)
         }
     }
 }

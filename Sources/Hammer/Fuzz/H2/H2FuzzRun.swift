@@ -70,7 +70,7 @@ public struct H2FuzzGenerator: Sendable {
 }
 
 /// A new way an HTTP/2 target differs from the strict layer, minimized.
-public struct H2Finding: Sendable {
+public struct H2Finding: FuzzFindingRecord {
     public var signature: Signature
     public var id: String
     public var classification: Classification
@@ -83,20 +83,11 @@ public struct H2Finding: Sendable {
     public var referenceOutcome: ObservedOutcome?
     public var foundAfter: Double
 
-    public var findingClass: FindingClass { signature.findingClass }
-}
-
-public struct H2FuzzSummary: Sendable {
-    public var started: Date
-    public var elapsed: Double
-    public var cases: Int
-    public var executions: Int
-    public var findings: [H2Finding]
-    public var hits: [String: Int]
-    public var stoppedBecause: String?
-
-    public var executionsPerSecond: Double { elapsed > 0 ? Double(executions) / elapsed : 0 }
-    public func count(_ kind: FindingClass) -> Int { findings.filter { $0.findingClass == kind }.count }
+    public var expectedSummary: String { expectation.summary }
+    public var observedSummary: String { observation.description }
+    public func reproducer(endpoint: Endpoint) -> String {
+        H2FindingWriter.reproducer(minimized.filledSegments(authority: endpoint.authority), endpoint: endpoint)
+    }
 }
 
 /// The HTTP/2 fuzzing loop, as FuzzRun for HTTP/1.1: cases generated from the seed, judged `jobs` at a
@@ -121,7 +112,7 @@ public final class H2FuzzRun: @unchecked Sendable {
         self.settings = settings
     }
 
-    public struct Evaluation: Sendable {
+    public struct Evaluation: FuzzVerdict {
         public var expectation: H2Expectation
         public var observation: H2Observation
         public var classification: Classification?
@@ -151,64 +142,19 @@ public final class H2FuzzRun: @unchecked Sendable {
 
     public func run(onFinding: (H2Finding) -> Void = { _ in },
                     progress: @escaping @Sendable (FuzzProgress) -> Void = { _ in }) -> H2FuzzSummary {
-        let started = Date()
-        var summary = H2FuzzSummary(started: started, elapsed: 0, cases: 0, executions: 0, findings: [], hits: [:], stoppedBecause: nil)
-        var known: [Signature: String] = [:]
-        var counts: [FindingClass: Int] = [:]
-        let loop = OrderedFuzzLoop(settings: settings, window: window) { [self] index in
-            let generated = generator.generate(index)
-            return (generated, evaluate(generated.input))
-        }
-        let (handled, elapsed) = loop.run(waiting: { elapsed, handled in
-            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed), counts: counts))
-        }) { generated, evaluation, elapsed, handled in
-            guard let classification = evaluation.classification else { return true }
-            let signature = Signature(classification, mutationPath: generated.mutationPath)
-            if let id = known[signature] {
-                summary.hits[id, default: 0] += 1
-                return true
-            }
-            let finding = minimize(generated, signature: signature, evaluation: evaluation, foundAfter: elapsed)
-            known[signature] = finding.id
-            summary.hits[finding.id, default: 0] += 1
-            summary.findings.append(finding)
-            counts[finding.findingClass, default: 0] += 1
-            onFinding(finding)
-            progress(FuzzProgress(elapsed: elapsed, cases: handled, executions: executions.load(ordering: .relaxed),
-                                  counts: counts, newFinding: nil))
-            if finding.findingClass == .crash, let health, !health.isAnswering() {
-                summary.stoppedBecause = "the target stopped answering"
-                return false
-            }
-            return true
-        }
-        summary.cases = handled
-        summary.elapsed = elapsed
-        summary.executions = executions.load(ordering: .relaxed)
-        return summary
+        OrderedFuzzLoop.collectFindings(
+            settings: settings, window: window, generate: generator.generate, evaluate: evaluate,
+            executions: { executions.load(ordering: .relaxed) }, targetAnswers: health.map { $0.isAnswering },
+            minimize: minimize, onFinding: onFinding, progress: progress)
     }
 
     /// Reduces the stream while it keeps the signature: whole frames first, then bytes, then cuts.
     func minimize(_ generated: GeneratedCase, signature: Signature, evaluation: Evaluation, foundAfter: Double) -> H2Finding {
-        var budget = settings.minimizeBudget
-        if signature.findingClass == .hang { budget = max(10, budget / 10) }
-        let targetDead = signature.findingClass == .crash && signature.detail == "connect-failed"
-        var minimizer = Minimizer(budget: targetDead ? 0 : budget, units: H2FrameLayout.units) { [self] candidate in
-            signature.matches(evaluate(candidate).classification)
-        }
-        var minimized = minimizer.minimize(generated.input)
-        var final = evaluation
-        if minimized != generated.input {
-            let check = evaluate(minimized)
-            if signature.matches(check.classification) {
-                final = check
-            } else {
-                minimized = generated.input
-            }
-        }
+        let shrunk = Minimizer.confirmedMinimum(of: generated, signature: signature, verdict: evaluation,
+                                                budget: settings.minimizeBudget, units: H2FrameLayout.units) { [self] in evaluate($0) }
         return H2Finding(signature: signature, id: signature.caseID(prefix: settings.idPrefix),
-                         classification: final.classification ?? evaluation.classification!, generated: generated,
-                         minimized: minimized, expectation: final.expectation, observation: final.observation,
-                         minimizationTests: minimizer.tests, referenceOutcome: referenceOutcome?(minimized), foundAfter: foundAfter)
+                         classification: shrunk.verdict.classification!, generated: generated,
+                         minimized: shrunk.input, expectation: shrunk.verdict.expectation, observation: shrunk.verdict.observation,
+                         minimizationTests: shrunk.tests, referenceOutcome: referenceOutcome?(shrunk.input), foundAfter: foundAfter)
     }
 }

@@ -1,0 +1,16 @@
+/// SplitMix64: the same seed gives the same sequence on every run, platform and Swift version (the
+/// standard library's generators promise no such thing), so a seeded fuzz run or a failing random
+/// split in the wire tests can be replayed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    @usableFromInline var state: UInt64
+
+    @inlinable public init(seed: UInt64) { state = seed }
+
+    @inlinable public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
