@@ -156,6 +156,22 @@ final class HTTP2Tests: XCTestCase {
         XCTAssertNil(again["goaway"] as? [String: Any], "two streams of five: no GOAWAY yet")
     }
 
+    /// A connection that keeps asking is not idle, however fast each answer comes: its streams are
+    /// all done whenever the worker settles, which the idle clock once took for idleness, so a busy
+    /// connection was sent away (GOAWAY) one keep-alive timeout after it opened.
+    func testABusyConnectionOutlivesTheKeepAliveTimeout() throws {
+        let server = try ServerProcess(["-p", "1", "--keepalive-timeout", "1", "--http2-max-streams-per-connection", "100000000"])
+        let busy = try H2Peer.run(port: server.port, ["load", "--connections", "1", "--streams", "4", "--seconds", "3"])
+        XCTAssertEqual(busy["goaways"] as? Int, 0, "\(busy)")
+        XCTAssertEqual(busy["connections"] as? Int, 1, "one connection for the whole run: \(busy)")
+        XCTAssertEqual(busy["failed"] as? Int, 0, "\(busy)")
+        XCTAssertGreaterThan(busy["ok"] as? Int ?? 0, 0, "\(busy)")
+
+        // Idle, the same connection is sent away after the timeout.
+        let idle = try H2Peer.run(port: server.port, ["request", "--path", "/cats/1", "--linger", "3"])
+        XCTAssertEqual(idle.goAwayCode(), "NO_ERROR", "\(idle)")
+    }
+
     /// Every HTTP/1.1 limit has its HTTP/2 counterpart, answered on the stream.
     func testLimitsExpectationsAndTrailersAreAnsweredOnTheStream() throws {
         let server = try ServerProcess(["-p", "1", "--limit-body", "1000", "--limit-fields", "5",

@@ -220,6 +220,9 @@ def run_request(port, args):
     if args.then_get:
         peer.headers(3, request_headers("GET", "/cats/2"))
         peer.read_frames(lambda: peer.done(3), 10)
+    if args.linger:
+        # Then idle: what the server does with a connection that asks nothing more (its GOAWAY).
+        peer.read_frames(lambda: peer.goaway is not None, args.linger)
     print(json.dumps(peer.summary()))
 
 
@@ -469,6 +472,7 @@ def main():
     r.add_argument("--content-length", type=int)
     r.add_argument("--expect-continue", action="store_true")
     r.add_argument("--then-get", action="store_true")
+    r.add_argument("--linger", type=float, default=0)
     s = sub.add_parser("streams")
     s.add_argument("--count", type=int, default=6)
     s.add_argument("--path", default="/cats/1")

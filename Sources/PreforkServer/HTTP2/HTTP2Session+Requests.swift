@@ -47,6 +47,10 @@ extension HTTP2Session {
         let stream = HTTP2Stream(id: id, head: H2RequestHead(streamID: id), initialWindow: limits.initialWindowSize,
                                  now: now)
         streams[id] = stream
+        // A request is activity: the idle clock restarts even when the answer is made and sent
+        // before the worker settles (settle() sees no stream then, and the connection looked idle
+        // since it opened: a busy connection was sent away one keep-alive timeout after opening).
+        lastIdleAt = now
         worker.http2StreamOpened()
         scheduler.open(id)
         _ = verdict(id, block.endStream ? .headersEndStream : .headers)
