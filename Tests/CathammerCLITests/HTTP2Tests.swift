@@ -161,14 +161,14 @@ final class HTTP2Tests: XCTestCase {
     /// connection was sent away (GOAWAY) one keep-alive timeout after it opened.
     func testABusyConnectionOutlivesTheKeepAliveTimeout() throws {
         let server = try ServerProcess(["-p", "1", "--keepalive-timeout", "1", "--http2-max-streams-per-connection", "100000000"])
-        let busy = try H2Peer.run(port: server.port, ["load", "--connections", "1", "--streams", "4", "--seconds", "3"])
+        let busy = try H2Peer.run(port: server.port, ["load", "--connections", "1", "--streams", "4", "--seconds", "2.5"])
         XCTAssertEqual(busy["goaways"] as? Int, 0, "\(busy)")
         XCTAssertEqual(busy["connections"] as? Int, 1, "one connection for the whole run: \(busy)")
         XCTAssertEqual(busy["failed"] as? Int, 0, "\(busy)")
         XCTAssertGreaterThan(busy["ok"] as? Int ?? 0, 0, "\(busy)")
 
         // Idle, the same connection is sent away after the timeout.
-        let idle = try H2Peer.run(port: server.port, ["request", "--path", "/cats/1", "--linger", "3"])
+        let idle = try H2Peer.run(port: server.port, ["request", "--path", "/cats/1", "--linger", "5"])
         XCTAssertEqual(idle.goAwayCode(), "NO_ERROR", "\(idle)")
     }
 

@@ -252,7 +252,7 @@ final class TLSServeTests: XCTestCase {
         let certificates = try TestCertificates.shared()
         let server = try ServerProcess(["-p", "1"] + certificates.serveArguments())
         let port = try XCTUnwrap(server.httpsPort)
-        for round in 0..<10 {
+        for round in 0..<5 {
             let together = try TLSTestClient(port: port)
             together.corked {
                 together.send("GET /cats/5 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
