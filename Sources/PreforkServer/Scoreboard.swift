@@ -67,18 +67,6 @@ final class Scoreboard {
         precondition(index >= 0 && index < slotCount, "scoreboard slot \(index) of \(slotCount)")
         return ScoreboardSlot(base: memory + index * Self.fieldsPerSlot)
     }
-
-    /// The slots of the ready workers of `generation` but `excluded`. Reads every slot: meant for
-    /// about once a second, not per connection.
-    func readySlots(ofGeneration generation: Int, excluding excluded: ScoreboardSlot?) -> [ScoreboardSlot] {
-        var found: [ScoreboardSlot] = []
-        for index in 0..<slotCount {
-            let slot = ScoreboardSlot(base: memory + index * Self.fieldsPerSlot)
-            guard slot.base != excluded?.base, slot.state == .ready, slot.load(.generation) == generation else { continue }
-            found.append(slot)
-        }
-        return found
-    }
 }
 
 /// One worker's slot. Relaxed atomics: each field is written by one process and only read elsewhere.

@@ -90,9 +90,6 @@ final class Worker {
     /// Buffers lent to HTTP/2 sessions while they have work.
     let http2BufferPool = HTTP2BufferPool()
     let scoreboard: ScoreboardSlot?
-    /// The whole scoreboard, read once a second for the other workers of this generation.
-    private let board: Scoreboard?
-    private var balance = AcceptBalance()
     private let acceptLock: AcceptLock?
     /// The certificates and OpenSSL settings of the `--https` listeners.
     private let tls: TLSServerContext?
@@ -110,8 +107,8 @@ final class Worker {
     private let accessLogger = Logger(label: "cathammer.access")
 
     init(settings: WorkerSettings, listeners: [WorkerListener], controlFD: Int32, application: Application,
-         scoreboard: ScoreboardSlot?, board: Scoreboard? = nil, acceptLock: AcceptLock? = nil,
-         tls: TLSServerContext? = nil, ticketKeys: TicketKeyStore? = nil) throws(SystemError) {
+         scoreboard: ScoreboardSlot?, acceptLock: AcceptLock? = nil, tls: TLSServerContext? = nil,
+         ticketKeys: TicketKeyStore? = nil) throws(SystemError) {
         self.acceptLock = acceptLock
         config = settings
         loop = try EventLoop()
@@ -132,7 +129,6 @@ final class Worker {
         self.ticketKeys = ticketKeys
         control = ControlChannel(fd: controlFD)
         self.scoreboard = scoreboard
-        self.board = board
         bufferPool = HTTP1BufferPool(parserLimits: settings.limits)
         workerHeaderValue = Array("\(settings.id)/\(getpid())/\(settings.generation)".utf8)
         workerHeaderLine = Array("X-Worker: ".utf8) + workerHeaderValue + [0x0D, 0x0A]
@@ -160,9 +156,6 @@ final class Worker {
             let newSecond = self.date.refresh()
             self.scoreboard?.update(wakeups: self.loop.wakeups, connections: self.connections.count,
                                     sampleResources: newSecond)
-            if newSecond, self.config.acceptMode == .exclusive, let board = self.board {
-                self.balance.setOthers(board.readySlots(ofGeneration: self.config.generation, excluding: self.scoreboard))
-            }
         }
         scoreboard?.setState(.exited)
         return 0
@@ -247,25 +240,11 @@ final class Worker {
         }
         if connections.count >= config.maxConnections {
             stopListening()
-        } else if config.acceptMode == .exclusive && listener.watched && listener.acceptsSinceRegistration > 0 {
-            if balance.stepsBack(own: connections.count) {
-                // More than its share: the listeners are left to the other workers for a moment.
-                // Re-registering alone would not do: a listener with connections still queued goes
-                // straight back onto this worker's ready list, and a burst stays here. Connections
-                // that queued before another worker was woken wait at most the pause.
-                stopListening()
-                if resumeTimer == nil {
-                    resumeTimer = CallbackTimer(loop: loop, after: AcceptBalance.pauseMilliseconds) { [unowned self] in
-                        self.resumeTimer = nil
-                        self.startListening()
-                    }
-                }
-            } else if listener.acceptsSinceRegistration >= config.exclusiveRotation {
-                // EPOLLEXCLUSIVE wakes the first waiting worker in the queue; re-registering moves
-                // this one to the back, so light load spreads over workers too.
-                unwatch(listener)
-                watch(listener)
-            }
+        } else if config.acceptMode == .exclusive && listener.watched && listener.acceptsSinceRegistration >= config.exclusiveRotation {
+            // EPOLLEXCLUSIVE wakes the most recently waiting worker first; re-registering moves this
+            // one to the back, so light load spreads over workers instead of one taking everything.
+            unwatch(listener)
+            watch(listener)
         }
     }
 
@@ -484,8 +463,9 @@ public enum WorkerProcess {
             return 1
         }
         do {
-            let board = try scoreboardFD.map { fd throws(SystemError) in try Scoreboard(fd: fd, slots: scoreboardSlots) }
-            let slot = board?.slot(scoreboardSlot)
+            let slot = try scoreboardFD.map { fd throws(SystemError) in
+                try Scoreboard(fd: fd, slots: scoreboardSlots).slot(scoreboardSlot)
+            }
             let application = try makeApplication(config)
             let lock = try acceptLockFD.map { fd throws(SystemError) in try AcceptLock(fd: fd) }
             let settings = config.workerSettings(id: id, generation: generation)
@@ -506,7 +486,7 @@ public enum WorkerProcess {
                 workerListeners.append(WorkerListener(fd: opened.fd, scheme: .http, application: RecordControlApp(store: record.store)))
             }
             let worker = try Worker(settings: settings, listeners: workerListeners,
-                                    controlFD: controlFD, application: application, scoreboard: slot, board: board, acceptLock: lock,
+                                    controlFD: controlFD, application: application, scoreboard: slot, acceptLock: lock,
                                     tls: tls, ticketKeys: keys)
             return try worker.run()
         } catch {

@@ -48,34 +48,6 @@ final class AcceptModeTests: XCTestCase {
         XCTAssertLessThan(exclusive, 3, "EPOLLEXCLUSIVE wakes one worker (which may sleep once more for the request bytes)")
     }
 
-    /// Long-lived connections spread over the workers in the default mode: a worker holding more
-    /// than its share steps to the back of EPOLLEXCLUSIVE's queue. Without that, the worker first in
-    /// the queue took every connection of a light, serial client (8 of 8 here).
-    func testExclusiveSpreadsKeptConnectionsOverTheWorkers() throws {
-        let server = try ServerProcess(["-p", "2", "--stats", "127.0.0.1:0"])
-        let statsPort = try XCTUnwrap(server.statsPort)
-        func workers() -> [StatsSnapshot.WorkerRow] { fetchStatsWorkers(port: statsPort) }
-        XCTAssertTrue(ServerProcess.eventually { workers().filter { $0.state == "ready" }.count == 2 })
-        // Each worker finds the other in the scoreboard once a second.
-        usleep(1_500_000)
-        var clients: [RawClient] = []
-        defer { clients.forEach { $0.close() } }
-        for index in 0..<8 {
-            let client = try RawClient(port: server.port)
-            client.send("GET /cats/1 HTTP/1.1\r\nHost: a\r\n\r\n")
-            XCTAssertEqual(client.readAvailable(quiet: 0.3).statuses, [200], "connection \(index)")
-            clients.append(client)
-        }
-        var rows: [StatsSnapshot.WorkerRow] = []
-        XCTAssertTrue(ServerProcess.eventually {
-            rows = workers()
-            return rows.reduce(0) { $0 + $1.connections } == 8
-        }, "\(rows.map(\.connections))")
-        let held = rows.map(\.connections).sorted()
-        XCTAssertEqual(held.count, 2)
-        XCTAssertLessThanOrEqual((held.last ?? 0) - (held.first ?? 0), 2, "connections per worker: \(held)")
-    }
-
     func testLockModeSerializesAcceptAndServes() throws {
         let lock = try wakeupsPerAccept("lock")
         XCTAssertGreaterThan(lock, 0)
