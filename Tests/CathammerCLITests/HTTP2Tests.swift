@@ -160,8 +160,8 @@ final class HTTP2Tests: XCTestCase {
     /// all done whenever the worker settles, which the idle clock once took for idleness, so a busy
     /// connection was sent away (GOAWAY) one keep-alive timeout after it opened.
     func testABusyConnectionOutlivesTheKeepAliveTimeout() throws {
-        let server = try ServerProcess(["-p", "1", "--keepalive-timeout", "1", "--http2-max-streams-per-connection", "100000000"])
-        let busy = try H2Peer.run(port: server.port, ["load", "--connections", "1", "--streams", "4", "--seconds", "2.5"])
+        let server = try ServerProcess(["-p", "1", "--keepalive-timeout", "0.5", "--http2-max-streams-per-connection", "100000000"])
+        let busy = try H2Peer.run(port: server.port, ["load", "--connections", "1", "--streams", "4", "--seconds", "1.5"])
         XCTAssertEqual(busy["goaways"] as? Int, 0, "\(busy)")
         XCTAssertEqual(busy["connections"] as? Int, 1, "one connection for the whole run: \(busy)")
         XCTAssertEqual(busy["failed"] as? Int, 0, "\(busy)")
